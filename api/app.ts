@@ -1,0 +1,90 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { type AppDeps, type AppEnv, systemClock } from './context.ts';
+import { createReferenceCache } from './domain/reference.ts';
+import { docsPage } from './http/docs-page.ts';
+import { errorResponse, handleError, validationError } from './http/envelope.ts';
+import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
+import { langFromAcceptLanguage, parseLang, t } from './i18n.ts';
+import { createLogger } from './logger.ts';
+import type { RouteGuards } from './routes/guards.ts';
+import { registerCaseRoutes } from './routes/public/cases.ts';
+import { registerMetaRoutes } from './routes/public/meta.ts';
+
+export const API_VERSION = '1.0.0';
+
+/**
+ * Builds the Hono app. Both runtimes call this: the Node server once, the Worker
+ * once per isolate. Everything that touches the outside world arrives in deps.
+ */
+export function createApp(deps: AppDeps) {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(deps.config.logLevel);
+  const limiter = deps.rateLimiter ?? createMemoryRateLimiter();
+  const reference = createReferenceCache();
+  const clientIp = deps.clientIp ?? ((c: Context) => c.req.header('cf-connecting-ip'));
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return validationError(c as Context<AppEnv>, result.error);
+    },
+  });
+
+  app.use('*', requestId({ limitLength: 64 }));
+  app.use('*', async (c, next) => {
+    const lang = parseLang(c.req.query('lang')) ?? langFromAcceptLanguage(c.req.header('accept-language')) ?? 'zh-CN';
+    c.set('lang', lang);
+    c.set('ctx', {
+      db: deps.database(c),
+      clock,
+      config: deps.config,
+      logger,
+      reference,
+      requestId: c.var.requestId,
+      lang,
+    });
+    const started = performance.now();
+    await next();
+    // Path only: query strings may carry the phone digits of a status lookup.
+    logger.info('request', {
+      requestId: c.var.requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-site' }));
+
+  app.onError(handleError);
+  app.notFound((c) => errorResponse(c, 'not_found', t(c.var.lang ?? 'zh-CN', 'route_not_found')));
+
+  const guards: RouteGuards = {
+    intakeRateLimit: rateLimit('intake', limiter, () => deps.config.intakeRateLimit, 3600_000, clientIp),
+    lookupRateLimit: rateLimit('lookup', limiter, () => deps.config.lookupRateLimit, 600_000, clientIp),
+  };
+  registerMetaRoutes(app);
+  registerCaseRoutes(app, guards);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Station Hotline API',
+      version: API_VERSION,
+      description:
+        'The complaint hotline and case tracker of a railway-station district management office. Errors use one envelope: `{ error: { code, message, requestId, details? } }`.',
+    },
+    servers: [{ url: deps.config.publicBaseUrl }],
+  });
+  if (deps.assets) {
+    const assets = deps.assets;
+    app.use('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : assets(c, next)));
+  }
+  app.get('/api/docs', (c) => c.html(docsPage(app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Station Hotline API', version: API_VERSION } }) as unknown as Parameters<typeof docsPage>[0])));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for the environment. Parsed at every entry point (Node server,
+ * Worker, scripts); a bad value fails at start with a message naming the variable.
+ * Every setting has a laptop default: embedded database, local message providers.
+ */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
+  RESEND_API_KEY: optionalText,
+  RESEND_FROM: optionalText,
+  RESEND_WEBHOOK_SECRET: optionalText,
+  FEED_12345_SECRET: optionalText,
+  FEED_12345_CALLBACK_URL: optionalText.pipe(z.url().optional()),
+  SEED_DEMO: flag.optional(),
+  DEMO_PASSWORD: z.string().min(8).default('station-demo'),
+  /** Case filings a single client may make per hour on the public intake. */
+  INTAKE_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** Status lookups a single client may make per 10 minutes (guards the 4-digit check). */
+  LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Trust X-Forwarded-For from a reverse proxy in front of the Node server. */
+  TRUST_PROXY: flag.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicBaseUrl: string;
+  seedDemo: boolean;
+  demoPassword: string;
+  intakeRateLimit: number;
+  lookupRateLimit: number;
+  trustProxy: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  twilio: { accountSid: string; authToken: string; from: string } | undefined;
+  resend: { apiKey: string; from: string; webhookSecret: string | undefined } | undefined;
+  feed12345: { secret: string | undefined; callbackUrl: string | undefined };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment record (process.env, or a Worker's env) into the Config. */
+export function loadConfig(source: Record<string, unknown>): Config {
+  const strings: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = source[key];
+    if (typeof value === 'string') strings[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(strings);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const twilio =
+    env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+      ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM }
+      : undefined;
+  const resend =
+    env.RESEND_API_KEY && env.RESEND_FROM
+      ? { apiKey: env.RESEND_API_KEY, from: env.RESEND_FROM, webhookSecret: env.RESEND_WEBHOOK_SECRET }
+      : undefined;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
+    // Demo stations and staff go into the embedded database unless told otherwise;
+    // a real server gets them only when asked.
+    seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
+    demoPassword: env.DEMO_PASSWORD,
+    intakeRateLimit: env.INTAKE_RATE_LIMIT,
+    lookupRateLimit: env.LOOKUP_RATE_LIMIT,
+    trustProxy: env.TRUST_PROXY ?? false,
+    logLevel: env.LOG_LEVEL,
+    twilio,
+    resend,
+    feed12345: { secret: env.FEED_12345_SECRET, callbackUrl: env.FEED_12345_CALLBACK_URL },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Db } from '../db/client.ts';
+import type { Config } from './config.ts';
+import type { Lang } from './i18n.ts';
+import type { ReferenceCache } from './domain/reference.ts';
+import type { Logger } from './logger.ts';
+import type { RateLimiter } from './http/rate-limit.ts';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** What createApp needs from its runtime. Nothing here is built at import time. */
+export interface AppDeps {
+  config: Config;
+  /**
+   * The database for one request. Node hands back its one pool or embedded
+   * database; the Worker opens a Hyperdrive connection per request.
+   */
+  database: (c: Context) => Db;
+  clock?: Clock;
+  logger?: Logger;
+  rateLimiter?: RateLimiter;
+  /** The client's address, for rate limiting. Each runtime knows its own. */
+  clientIp?: (c: Context) => string | undefined;
+  /** Serves the built site on runtimes that do not serve it themselves (Node). */
+  assets?: MiddlewareHandler;
+}
+
+/** Everything a domain verb may touch. `db` is a transaction inside withTransaction. */
+export interface Ctx {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  reference: ReferenceCache;
+  requestId: string;
+  lang: Lang;
+  /** True inside withTransaction, so nested calls share the outer transaction. */
+  inTransaction?: boolean;
+}
+
+/** Runs fn in a transaction, reusing the caller's when there is one. */
+export async function withTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.inTransaction) return fn(ctx);
+  return ctx.db.transaction(async (tx) => fn({ ...ctx, db: tx as unknown as Db, inTransaction: true }));
+}
+
+export type AppEnv = {
+  Variables: {
+    ctx: Ctx;
+    requestId: string;
+    lang: Lang;
+  };
+};

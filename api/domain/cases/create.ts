@@ -1,0 +1,126 @@
+import { sql } from 'drizzle-orm';
+import type { CASE_KINDS, CHANNELS, PRIORITIES } from '../../../db/schema.ts';
+import type { Ctx } from '../../context.ts';
+import { invalidInput } from '../../errors.ts';
+import type { Lang } from '../../i18n.ts';
+import { workdayLookup } from '../deadlines/calendar.ts';
+import { computeDeadlines } from '../deadlines/policy.ts';
+import { parsePhone } from './phone.ts';
+import { newTrackingCode } from './tracking-code.ts';
+
+export interface CreateCaseInput {
+  station: string;
+  kind: (typeof CASE_KINDS)[number];
+  category: string;
+  location?: string | undefined;
+  description: string;
+  phone: string;
+  email?: string | undefined;
+  name?: string | undefined;
+  lang: Lang;
+  channel: (typeof CHANNELS)[number];
+  /** When the office received it; deadlines run from here. Defaults to now. */
+  receivedAt?: Date | undefined;
+  priority?: (typeof PRIORITIES)[number] | undefined;
+  externalRef?: string | undefined;
+  actor?: { type: 'citizen' | 'staff' | 'system' | 'feed'; id?: string | undefined };
+}
+
+export interface CreatedCase {
+  id: string;
+  trackingCode: string;
+  status: 'new';
+  receivedAt: Date;
+  ackDueAt: Date;
+  contactDueAt: Date;
+  replyDueAt: Date;
+}
+
+/**
+ * Files a case: validates its references, computes its deadlines, and writes the
+ * case, its `created` timeline event and the receipt messages (SMS with the
+ * tracking code; email when given) to the outbox in one statement, so either
+ * all of it is committed or none of it is.
+ */
+export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseInput }): Promise<CreatedCase> {
+  const ref = await ctx.reference.get(ctx.db);
+  const station = ref.stationsByCode.get(input.station);
+  const category = ref.categoriesByCode.get(input.category);
+  const location = input.location ? station && ref.locationsByStation.get(station.id)?.get(input.location) : undefined;
+  const phone = parsePhone(input.phone);
+  const problems = [
+    !station && { field: 'station', code: 'unknown', message: 'station.unknown' },
+    !category && { field: 'category', code: 'unknown', message: 'category.unknown' },
+    input.location && station && !location && { field: 'location', code: 'unknown', message: 'location.unknown' },
+    !phone && { field: 'phone', code: 'invalid', message: 'phone.invalid' },
+  ].filter((p): p is { field: string; code: string; message: string } => Boolean(p));
+  if (problems.length > 0 || !station || !category || !phone) {
+    throw invalidInput('invalid_input', problems, { fields: problems.map((p) => p.field).join(', ') });
+  }
+
+  const now = ctx.clock.now();
+  const receivedAt = input.receivedAt ?? now;
+  const priority = input.priority ?? category.defaultPriority;
+  const deadlines = computeDeadlines(
+    ref.policies,
+    { channel: input.channel, kind: input.kind, categoryId: category.id, priority, receivedAt },
+    workdayLookup(ref.workdays),
+  );
+
+  for (let attempt = 1; ; attempt++) {
+    const id = crypto.randomUUID();
+    const trackingCode = newTrackingCode();
+    const receipt = { trackingCode, replyDueAt: deadlines.replyDueAt.toISOString(), station: station.code };
+    const messages = [
+      { channel: 'sms', recipient: phone.e164, key: `receipt:sms:${id}` },
+      ...(input.email ? [{ channel: 'email', recipient: input.email, key: `receipt:email:${id}` }] : []),
+    ];
+    const outboxValues = sql.join(
+      messages.map(
+        (m) =>
+          sql`(${m.channel}::outbox_channel, ${m.recipient}, 'receipt', ${input.lang}, ${JSON.stringify(receipt)}::jsonb, ${m.key}, ${now.toISOString()}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    try {
+      await ctx.db.execute(sql`
+        WITH new_case AS (
+          INSERT INTO cases (
+            id, tracking_code, station_id, channel, external_ref, kind, category_id, location_id,
+            description, reporter_phone, reporter_email, reporter_name, reporter_phone4, lang,
+            priority, status, received_at, ack_due_at, contact_due_at, reply_due_at, created_at, updated_at
+          ) VALUES (
+            ${id}::uuid, ${trackingCode}, ${station.id}, ${input.channel}::channel, ${input.externalRef ?? null},
+            ${input.kind}::case_kind, ${category.id}, ${location?.id ?? null},
+            ${input.description}, ${phone.e164}, ${input.email ?? null}, ${input.name ?? null}, ${phone.last4}, ${input.lang},
+            ${priority}::priority, 'new', ${receivedAt.toISOString()}::timestamptz,
+            ${deadlines.ackDueAt.toISOString()}::timestamptz, ${deadlines.contactDueAt.toISOString()}::timestamptz,
+            ${deadlines.replyDueAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+          )
+          RETURNING id
+        ), created_event AS (
+          INSERT INTO case_events (case_id, type, at, actor_type, actor_id, is_public, data)
+          SELECT id, 'created', ${now.toISOString()}::timestamptz, ${input.actor?.type ?? 'citizen'}::actor_type,
+                 ${input.actor?.id ?? null}, true, ${JSON.stringify({ channel: input.channel, receivedAt: receivedAt.toISOString() })}::jsonb
+          FROM new_case
+        ), receipts AS (
+          INSERT INTO outbox (channel, recipient, template, lang, payload, idempotency_key, next_attempt_at, case_id)
+          SELECT v.*, new_case.id FROM new_case,
+            (VALUES ${outboxValues}) AS v(channel, recipient, template, lang, payload, idempotency_key, next_attempt_at)
+        )
+        SELECT id FROM new_case`);
+      return { id, trackingCode, status: 'new', receivedAt, ...deadlines };
+    } catch (err) {
+      // A repeated tracking code is a ~2^-49 event; draw again. Inside an outer
+      // transaction the failed statement has already aborted it, so give up there.
+      if (attempt < 3 && !ctx.inTransaction && isTrackingCodeClash(err)) continue;
+      throw err;
+    }
+  }
+}
+
+function isTrackingCodeClash(err: unknown): boolean {
+  const e = err as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown };
+  const inner = (e.cause ?? e) as { code?: string; constraint_name?: string; constraint?: string };
+  return inner.code === '23505' && (inner.constraint_name ?? inner.constraint) === 'cases_tracking_code_uq';
+}

@@ -1,0 +1,38 @@
+import { CASE_KINDS } from '../../db/schema.ts';
+import type { Ctx } from '../context.ts';
+import type { Lang } from '../i18n.ts';
+
+const KIND_NAMES: Record<(typeof CASE_KINDS)[number], { zh: string; en: string }> = {
+  consult: { zh: '咨询', en: 'Inquiry' },
+  help: { zh: '求助', en: 'Help request' },
+  complaint: { zh: '投诉', en: 'Complaint' },
+  report: { zh: '举报', en: 'Report' },
+  suggestion: { zh: '建议', en: 'Suggestion' },
+};
+
+export function localName(row: { nameZh: string; nameEn: string }, lang: Lang): string {
+  return lang === 'en' ? row.nameEn : row.nameZh;
+}
+
+export function kindName(kind: (typeof CASE_KINDS)[number], lang: Lang): string {
+  const names = KIND_NAMES[kind];
+  return lang === 'en' ? names.en : names.zh;
+}
+
+/** What a form or a client needs to file a case, in the caller's language. */
+export async function getMeta({ ctx }: { ctx: Ctx }) {
+  const ref = await ctx.reference.get(ctx.db);
+  return {
+    stations: ref.stations.map((s) => ({ code: s.code, name: localName(s, ctx.lang) })),
+    kinds: CASE_KINDS.map((k) => ({ code: k, name: kindName(k, ctx.lang) })),
+    categories: ref.categories.map((c) => ({
+      code: c.code,
+      name: localName(c, ctx.lang),
+      defaultPriority: c.defaultPriority,
+    })),
+    locations: ref.locations.flatMap((l) => {
+      const station = ref.stationsById.get(l.stationId);
+      return station ? [{ code: l.code, name: localName(l, ctx.lang), station: station.code }] : [];
+    }),
+  };
+}

@@ -1,0 +1,101 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { z } from 'zod';
+import type { AppEnv } from '../context.ts';
+import { DomainError, type ErrorCode, type FieldIssue, statusFor } from '../errors.ts';
+import { hasMessage, type Lang, t } from '../i18n.ts';
+
+/** The wire shape of every error, declared once for the OpenAPI document. */
+export const ErrorEnvelope = z
+  .object({
+    error: z.object({
+      code: z.enum([
+        'invalid_input',
+        'unauthorized',
+        'invalid_signature',
+        'forbidden',
+        'not_found',
+        'conflict',
+        'rate_limited',
+        'unavailable',
+        'internal',
+      ]),
+      message: z.string(),
+      requestId: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+
+export function errorResponse(
+  c: Context<AppEnv>,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+  status: number = statusFor(code),
+) {
+  const body: ErrorEnvelope = { error: { code, message, requestId: c.var.requestId ?? 'unknown', ...(details === undefined ? {} : { details }) } };
+  return c.json(body, status as 400);
+}
+
+/** Field-level issues from a zod failure, each message in the caller's language. */
+export function fieldIssues(error: ZodError, lang: Lang): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || '(body)';
+    let key = 'field.invalid';
+    const params: Record<string, string | number> = {};
+    if (hasMessage(issue.message)) key = issue.message;
+    else if (issue.code === 'invalid_type') key = (issue as { input?: unknown }).input === undefined && issue.message.includes('undefined') ? 'field.required' : 'field.invalid_type';
+    else if (issue.code === 'too_big') {
+      key = 'field.too_long';
+      params.max = Number((issue as { maximum?: number | bigint }).maximum ?? 0);
+    } else if (issue.code === 'too_small') {
+      key = Number((issue as { minimum?: number | bigint }).minimum) <= 1 ? 'field.required' : 'field.too_short';
+      params.min = Number((issue as { minimum?: number | bigint }).minimum ?? 0);
+    } else if (issue.code === 'invalid_value') key = 'field.invalid_value';
+    else if (issue.code === 'unrecognized_keys') key = 'field.unknown_key';
+    return { field, code: issue.code, message: t(lang, key, params) };
+  });
+}
+
+export function validationError(c: Context<AppEnv>, error: ZodError) {
+  const lang = c.var.lang ?? 'zh-CN';
+  const fields = fieldIssues(error, lang);
+  const names = [...new Set(fields.map((f) => f.field))].join(', ');
+  return errorResponse(c, 'invalid_input', t(lang, 'invalid_input', { fields: names }), { fields });
+}
+
+/** The app's onError: typed domain errors keep their code; anything else is a logged 500. */
+export function handleError(err: unknown, c: Context<AppEnv>) {
+  const lang = c.var.lang ?? 'zh-CN';
+  if (err instanceof DomainError) {
+    if (err.code === 'rate_limited') c.header('Retry-After', String(err.params.seconds ?? 60));
+    return errorResponse(c, err.code, t(lang, err.messageKey, err.params), err.details, err.statusOverride);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return errorResponse(c, 'invalid_input', t(lang, 'payload_too_large', { limit: '?' }), undefined, 413);
+    if (status === 415) return errorResponse(c, 'invalid_input', t(lang, 'unsupported_content_type'));
+    if (status === 400) {
+      const malformed = /json/i.test(err.message);
+      return errorResponse(c, 'invalid_input', t(lang, malformed ? 'invalid_json' : 'invalid_body'));
+    }
+    if (status === 401) return errorResponse(c, 'unauthorized', t(lang, 'unauthorized'));
+    if (status === 403) return errorResponse(c, 'forbidden', t(lang, 'forbidden'));
+    if (status === 404) return errorResponse(c, 'not_found', t(lang, 'not_found'));
+  }
+  if (isDatabaseDown(err)) {
+    c.var.ctx?.logger.error('database unavailable', { requestId: c.var.requestId, error: String((err as Error).message) });
+    return errorResponse(c, 'unavailable', t(lang, 'unavailable'));
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  c.var.ctx?.logger.error('unhandled error', { requestId: c.var.requestId, error: e.message, stack: e.stack });
+  return errorResponse(c, 'internal', t(lang, 'internal'));
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === '57P01' || code === '57P03';
+}

@@ -1,0 +1,90 @@
+/**
+ * Messages a caller reads, in zh-CN (first) and en. The language comes from
+ * `lang` (query or body), then Accept-Language, then zh-CN.
+ */
+export const LANGS = ['zh-CN', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+type Catalogue = Record<string, { 'zh-CN': string; en: string }>;
+
+const MESSAGES: Catalogue = {
+  invalid_input: { 'zh-CN': '提交的内容有误，请检查：{fields}', en: 'Some fields are not valid: {fields}' },
+  invalid_body: { 'zh-CN': '请求内容无法解析', en: 'The request body could not be read' },
+  invalid_json: { 'zh-CN': '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
+  empty_body: { 'zh-CN': '请求内容为空', en: 'The request body is empty' },
+  unsupported_content_type: {
+    'zh-CN': '不支持的内容类型，请使用 application/json 或表单提交',
+    en: 'Unsupported content type: send application/json or a form',
+  },
+  payload_too_large: {
+    'zh-CN': '提交的内容过大（上限 {limit} 字节）',
+    en: 'The request is too large (limit {limit} bytes)',
+  },
+  not_found: { 'zh-CN': '未找到', en: 'Not found' },
+  route_not_found: { 'zh-CN': '没有这个地址', en: 'No such endpoint' },
+  case_not_found: {
+    'zh-CN': '未找到该案件，请核对查询码和手机号后四位',
+    en: 'No case matches that tracking code and phone digits',
+  },
+  conflict: { 'zh-CN': '操作冲突，请刷新后重试', en: 'Conflicting change; reload and try again' },
+  forbidden: { 'zh-CN': '没有权限', en: 'Not allowed' },
+  unauthorized: { 'zh-CN': '请先登录', en: 'Sign in first' },
+  rate_limited: {
+    'zh-CN': '操作过于频繁，请 {seconds} 秒后再试',
+    en: 'Too many requests; try again in {seconds} seconds',
+  },
+  unavailable: { 'zh-CN': '服务暂时不可用，请稍后再试', en: 'The service is unavailable; try again shortly' },
+  internal: { 'zh-CN': '服务器内部错误，请稍后再试', en: 'Internal error; try again shortly' },
+  // Field messages.
+  'field.required': { 'zh-CN': '必填', en: 'Required' },
+  'field.invalid_type': { 'zh-CN': '格式不正确', en: 'Wrong type' },
+  'field.too_long': { 'zh-CN': '不能超过 {max} 个字', en: 'At most {max} characters' },
+  'field.too_short': { 'zh-CN': '至少 {min} 个字', en: 'At least {min} characters' },
+  'field.invalid_value': { 'zh-CN': '取值无效', en: 'Not an allowed value' },
+  'field.unknown_key': { 'zh-CN': '不认识的字段', en: 'Unknown field' },
+  'field.invalid': { 'zh-CN': '格式不正确', en: 'Not valid' },
+  'phone.invalid': { 'zh-CN': '请输入有效的手机号码', en: 'Enter a valid phone number' },
+  'email.invalid': { 'zh-CN': '请输入有效的电子邮箱', en: 'Enter a valid email address' },
+  'station.unknown': { 'zh-CN': '没有这个车站', en: 'Unknown station' },
+  'category.unknown': { 'zh-CN': '没有这个问题类别', en: 'Unknown category' },
+  'location.unknown': { 'zh-CN': '该车站没有这个地点', en: 'Unknown location for this station' },
+  'phone4.invalid': { 'zh-CN': '请输入手机号后四位数字', en: 'Enter the last four digits of the phone' },
+  'tracking_code.invalid': { 'zh-CN': '查询码格式不正确', en: 'Not a valid tracking code' },
+  'description.blank': { 'zh-CN': '请描述您遇到的问题', en: 'Describe the problem' },
+};
+
+export function t(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
+  const entry = MESSAGES[key];
+  const template = entry ? entry[lang] : key;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+export function hasMessage(key: string): boolean {
+  return key in MESSAGES;
+}
+
+export function parseLang(value: string | undefined | null): Lang | undefined {
+  if (!value) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'en' || v.startsWith('en-') || v.startsWith('en_')) return 'en';
+  if (v === 'zh' || v.startsWith('zh')) return 'zh-CN';
+  return undefined;
+}
+
+/** Picks zh-CN or en from an Accept-Language header, honouring q-values. */
+export function langFromAcceptLanguage(header: string | undefined | null): Lang | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(';');
+      const q = rest.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag ?? '', q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    const lang = parseLang(tag);
+    if (lang) return lang;
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../context.ts';
+import { createCase } from '../../domain/cases/create.ts';
+import { lookupCase } from '../../domain/cases/lookup.ts';
+import { toShanghaiIso } from '../../domain/deadlines/shanghai-time.ts';
+import { DomainError } from '../../errors.ts';
+import { ErrorEnvelope } from '../../http/envelope.ts';
+import type { RouteGuards } from '../guards.ts';
+import { CreateCaseBody, CreatedCase, LookupParams, LookupQuery, PublicCase } from './schemas.ts';
+
+/** The largest intake body accepted; a full description in Chinese is ~6 kB. */
+export const INTAKE_BODY_LIMIT = 32 * 1024;
+
+const errors = (...statuses: Array<400 | 404 | 413 | 429 | 503>) =>
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorEnvelope } } }]),
+  );
+
+/** JSON or a form, non-empty, within the size limit; anything else is refused before parsing. */
+const intakeBody: MiddlewareHandler<AppEnv>[] = [
+  bodyLimit({
+    maxSize: INTAKE_BODY_LIMIT,
+    onError: () => {
+      throw new DomainError('invalid_input', 'payload_too_large', { limit: INTAKE_BODY_LIMIT }, undefined, 413);
+    },
+  }),
+  async (c, next) => {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    const known = type.startsWith('application/json') || type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+    if (!known) throw new DomainError('invalid_input', 'unsupported_content_type');
+    if (c.req.header('content-length') === '0') throw new DomainError('invalid_input', 'empty_body');
+    await next();
+  },
+];
+
+export const createCaseRoute = createRoute({
+  method: 'post',
+  path: '/api/cases',
+  tags: ['public'],
+  summary: 'File a case',
+  description:
+    'JSON answers 201 with the tracking code. The site’s no-JavaScript form posts the same fields form-encoded and is redirected (303) to its receipt page.',
+  request: {
+    body: {
+      content: {
+        'application/json': { schema: CreateCaseBody },
+        'application/x-www-form-urlencoded': { schema: CreateCaseBody },
+      },
+    },
+  },
+  responses: {
+    201: { description: 'Filed', content: { 'application/json': { schema: CreatedCase } } },
+    303: { description: 'Filed from the site form; see Location' },
+    ...errors(400, 413, 429),
+  },
+});
+
+export const lookupCaseRoute = createRoute({
+  method: 'get',
+  path: '/api/cases/{trackingCode}',
+  tags: ['public'],
+  summary: 'Check a case',
+  description: 'Needs the last four digits of the reporter’s phone. An unknown code and wrong digits answer the same 404.',
+  request: { params: LookupParams, query: LookupQuery },
+  responses: {
+    200: { description: 'The public view', content: { 'application/json': { schema: PublicCase } } },
+    ...errors(400, 404, 429),
+  },
+});
+
+export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
+  app.openapi({ ...createCaseRoute, middleware: [guards.intakeRateLimit, ...intakeBody] }, async (c) => {
+    const isForm = !(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
+    const body = isForm ? c.req.valid('form') : c.req.valid('json');
+    const lang = body.lang ?? c.var.lang;
+    const created = await createCase({
+      ctx: { ...c.var.ctx, lang },
+      input: { ...body, lang, channel: 'web', actor: { type: 'citizen' } },
+    });
+    if (isForm) {
+      const prefix = lang === 'en' ? '/en' : '';
+      return c.redirect(`${prefix}/report/done?code=${created.trackingCode}`, 303);
+    }
+    return c.json(
+      { trackingCode: created.trackingCode, status: created.status, replyDueAt: toShanghaiIso(created.replyDueAt) },
+      201,
+    );
+  });
+
+  app.openapi({ ...lookupCaseRoute, middleware: [guards.lookupRateLimit] }, async (c) => {
+    const { trackingCode } = c.req.valid('param');
+    const { phone4 } = c.req.valid('query');
+    const found = await lookupCase({ ctx: c.var.ctx, input: { trackingCode, phone4 } });
+    return c.json(
+      {
+        ...found,
+        createdAt: toShanghaiIso(found.createdAt),
+        replyDueAt: toShanghaiIso(found.replyDueAt),
+        closedAt: found.closedAt ? toShanghaiIso(found.closedAt) : null,
+        reply: found.reply ? { text: found.reply.text, at: toShanghaiIso(found.reply.at) } : null,
+        timeline: found.timeline.map((e) => ({ ...e, at: toShanghaiIso(e.at) })),
+      },
+      200,
+    );
+  });
+}

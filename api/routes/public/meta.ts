@@ -1,0 +1,38 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+import { databaseReachable } from '../../domain/health.ts';
+import { getMeta } from '../../domain/meta.ts';
+import { Health, LangQuery, Meta } from './schemas.ts';
+
+export const healthRoute = createRoute({
+  method: 'get',
+  path: '/api/health',
+  tags: ['public'],
+  summary: 'Service and database health',
+  responses: {
+    200: { description: 'Healthy', content: { 'application/json': { schema: Health } } },
+    503: { description: 'The database is unreachable', content: { 'application/json': { schema: Health } } },
+  },
+});
+
+export const metaRoute = createRoute({
+  method: 'get',
+  path: '/api/meta',
+  tags: ['public'],
+  summary: 'Stations, kinds, categories and locations for forms and clients',
+  request: { query: LangQuery },
+  responses: { 200: { description: 'Reference data', content: { 'application/json': { schema: Meta } } } },
+});
+
+export function registerMetaRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(healthRoute, async (c) => {
+    c.header('Cache-Control', 'no-store');
+    if (await databaseReachable({ ctx: c.var.ctx })) return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
+    return c.json({ status: 'unavailable' as const, db: 'unreachable' as const }, 503);
+  });
+
+  app.openapi(metaRoute, async (c) => {
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json(await getMeta({ ctx: c.var.ctx }), 200);
+  });
+}

@@ -1,0 +1,262 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/*
+ * The office's data. Columns are snake_case in SQL (drizzle's casing option),
+ * camelCase here. Timestamps are timestamptz; the office's own day is Asia/Shanghai.
+ */
+
+export const CASE_KINDS = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
+export const PRIORITIES = ['normal', 'blue', 'yellow', 'red'] as const;
+export const CHANNELS = ['web', 'sms', '12345', 'phone', 'walk_in', 'box', 'petition', 'open311'] as const;
+export const CASE_STATUSES = ['new', 'assigned', 'in_progress', 'replied', 'closed', 'merged', 'returned'] as const;
+export const STAFF_ROLES = ['dispatcher', 'handler', 'supervisor', 'admin'] as const;
+export const OUTBOX_CHANNELS = ['sms', 'email', 'callback_12345'] as const;
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead'] as const;
+export const DURATION_UNITS = ['hours', 'working_days', 'calendar_days', 'same_day'] as const;
+export const DAY_KINDS = ['workday', 'weekend', 'holiday', 'makeup_workday'] as const;
+export const ACTOR_TYPES = ['citizen', 'staff', 'system', 'feed'] as const;
+
+export const caseKind = pgEnum('case_kind', CASE_KINDS);
+export const priority = pgEnum('priority', PRIORITIES);
+export const channel = pgEnum('channel', CHANNELS);
+export const caseStatus = pgEnum('case_status', CASE_STATUSES);
+export const staffRole = pgEnum('staff_role', STAFF_ROLES);
+export const outboxChannel = pgEnum('outbox_channel', OUTBOX_CHANNELS);
+export const outboxStatus = pgEnum('outbox_status', OUTBOX_STATUSES);
+export const durationUnit = pgEnum('duration_unit', DURATION_UNITS);
+export const dayKind = pgEnum('day_kind', DAY_KINDS);
+export const actorType = pgEnum('actor_type', ACTOR_TYPES);
+
+const timestamps = {
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+};
+
+export const stations = pgTable('stations', {
+  id: serial().primaryKey(),
+  code: text().notNull().unique(),
+  nameZh: text().notNull(),
+  nameEn: text().notNull(),
+  city: text().notNull(),
+  active: boolean().notNull().default(true),
+  sortOrder: integer().notNull().default(0),
+  ...timestamps,
+});
+
+/** The office's own sections (科室) and the partner units it works with. */
+export const departments = pgTable('departments', {
+  id: serial().primaryKey(),
+  code: text().notNull().unique(),
+  nameZh: text().notNull(),
+  nameEn: text().notNull(),
+  isPartner: boolean().notNull().default(false),
+  email: text(),
+  active: boolean().notNull().default(true),
+  ...timestamps,
+});
+
+export const categories = pgTable('categories', {
+  id: serial().primaryKey(),
+  code: text().notNull().unique(),
+  nameZh: text().notNull(),
+  nameEn: text().notNull(),
+  defaultDepartmentId: integer().references(() => departments.id),
+  defaultPriority: priority().notNull().default('normal'),
+  active: boolean().notNull().default(true),
+  sortOrder: integer().notNull().default(0),
+  ...timestamps,
+});
+
+export const locations = pgTable(
+  'locations',
+  {
+    id: serial().primaryKey(),
+    stationId: integer()
+      .notNull()
+      .references(() => stations.id),
+    code: text().notNull(),
+    nameZh: text().notNull(),
+    nameEn: text().notNull(),
+    active: boolean().notNull().default(true),
+    sortOrder: integer().notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('locations_station_code_uq').on(t.stationId, t.code)],
+);
+
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    name: text().notNull(),
+    passwordHash: text().notNull(),
+    role: staffRole().notNull(),
+    departmentId: integer().references(() => departments.id),
+    active: boolean().notNull().default(true),
+    failedSignIns: integer().notNull().default(0),
+    lockedUntil: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('staff_users_email_uq').on(sql`lower(${t.email})`)],
+);
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    trackingCode: text().notNull(),
+    stationId: integer()
+      .notNull()
+      .references(() => stations.id),
+    channel: channel().notNull(),
+    /** The other system's reference, e.g. the 12345 order number (工单编号). */
+    externalRef: text(),
+    kind: caseKind().notNull(),
+    categoryId: integer()
+      .notNull()
+      .references(() => categories.id),
+    locationId: integer().references(() => locations.id),
+    description: text().notNull(),
+    reporterPhone: text(),
+    reporterEmail: text(),
+    reporterName: text(),
+    /** Last four digits of the reporter's phone, for the public status lookup. */
+    reporterPhone4: text(),
+    lang: text().notNull().default('zh-CN'),
+    priority: priority().notNull().default('normal'),
+    status: caseStatus().notNull().default('new'),
+    leadDepartmentId: integer().references(() => departments.id),
+    masterCaseId: uuid(),
+    receivedAt: timestamp({ withTimezone: true }).notNull(),
+    ackDueAt: timestamp({ withTimezone: true }).notNull(),
+    contactDueAt: timestamp({ withTimezone: true }).notNull(),
+    replyDueAt: timestamp({ withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp({ withTimezone: true }),
+    contactedAt: timestamp({ withTimezone: true }),
+    repliedAt: timestamp({ withTimezone: true }),
+    closedAt: timestamp({ withTimezone: true }),
+    replyText: text(),
+    overdue: boolean().notNull().default(false),
+    /** Optimistic concurrency: every write names the version it read. */
+    version: integer().notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('cases_tracking_code_uq').on(t.trackingCode),
+    uniqueIndex('cases_channel_external_ref_uq').on(t.channel, t.externalRef),
+    index('cases_status_reply_due_idx').on(t.status, t.replyDueAt),
+    index('cases_station_received_idx').on(t.stationId, t.receivedAt),
+    index('cases_lead_department_idx').on(t.leadDepartmentId, t.status),
+    check('cases_description_len', sql`char_length(${t.description}) between 1 and 5000`),
+  ],
+);
+
+/**
+ * The append-only timeline. A trigger (migration 0001) refuses UPDATE, DELETE and
+ * TRUNCATE, so history cannot be rewritten even by code that tries.
+ */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    type: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull(),
+    actorType: actorType().notNull(),
+    actorId: text(),
+    /** Public entries are shown to the citizen; internal ones never leave the staff API. */
+    isPublic: boolean().notNull().default(false),
+    data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('case_events_case_idx').on(t.caseId, t.id)],
+);
+
+/** Deadline policies, matched most-specific-first on channel, kind, category and priority. */
+export const deadlinePolicies = pgTable('deadline_policies', {
+  id: serial().primaryKey(),
+  name: text().notNull(),
+  channel: channel(),
+  kind: caseKind(),
+  categoryId: integer().references(() => categories.id),
+  priority: priority(),
+  ackAmount: numeric({ mode: 'number' }),
+  ackUnit: durationUnit(),
+  contactAmount: numeric({ mode: 'number' }),
+  contactUnit: durationUnit(),
+  replyAmount: numeric({ mode: 'number' }),
+  replyUnit: durationUnit(),
+  source: text(),
+  active: boolean().notNull().default(true),
+  ...timestamps,
+});
+
+/** One row per day that differs from "Mon–Fri work, Sat–Sun rest", or every day of a seeded year. */
+export const calendarDays = pgTable('calendar_days', {
+  day: date({ mode: 'string' }).primaryKey(),
+  kind: dayKind().notNull(),
+  isWorkday: boolean().notNull(),
+  name: text(),
+});
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    channel: outboxChannel().notNull(),
+    /** Phone in E.164, email address, or callback URL. */
+    recipient: text().notNull(),
+    template: text().notNull(),
+    lang: text().notNull().default('zh-CN'),
+    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    caseId: uuid().references(() => cases.id),
+    status: outboxStatus().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastError: text(),
+    idempotencyKey: text().notNull().unique(),
+    providerMessageId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+);
+
+export const smsOptOuts = pgTable('sms_opt_outs', {
+  phone: text().primaryKey(),
+  optedOutAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Co-handling departments (协办) of a case, beside its lead department. */
+export const caseDepartments = pgTable(
+  'case_departments',
+  {
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    departmentId: integer()
+      .notNull()
+      .references(() => departments.id),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.departmentId] })],
+);

@@ -1,0 +1,114 @@
+/*
+ * Reference data that looks like the real office: three stations, the office's
+ * sections and its partner units, the categories travelers complain about, and
+ * the places in a station district where things happen. Names in zh-CN and en.
+ */
+import type { CASE_KINDS, DURATION_UNITS, PRIORITIES } from '../schema.ts';
+
+type Priority = (typeof PRIORITIES)[number];
+type Kind = (typeof CASE_KINDS)[number];
+type Unit = (typeof DURATION_UNITS)[number];
+
+export const STATIONS = [
+  { code: 'TJ', nameZh: '天津站', nameEn: 'Tianjin Station', city: '天津', sortOrder: 1 },
+  { code: 'TJN', nameZh: '天津南站', nameEn: 'Tianjin South Station', city: '天津', sortOrder: 2 },
+  { code: 'BJN', nameZh: '北京南站', nameEn: 'Beijing South Station', city: '北京', sortOrder: 3 },
+];
+
+export const DEPARTMENTS = [
+  { code: 'enf1', nameZh: '执法一科', nameEn: 'Enforcement Section 1', isPartner: false },
+  { code: 'enf2', nameZh: '执法二科', nameEn: 'Enforcement Section 2', isPartner: false },
+  { code: 'enf3', nameZh: '执法三科', nameEn: 'Enforcement Section 3', isPartner: false },
+  { code: 'general', nameZh: '综合管理科', nameEn: 'General Management Section', isPartner: false },
+  { code: 'environment', nameZh: '环境管理科', nameEn: 'Environment Management Section', isPartner: false },
+  { code: 'railway_police', nameZh: '铁路公安派出所', nameEn: 'Railway Police Station', isPartner: true },
+  { code: 'traffic_police', nameZh: '交警大队', nameEn: 'Traffic Police Brigade', isPartner: true },
+  { code: 'railway_passenger', nameZh: '车站客运部门', nameEn: 'Railway Passenger Department', isPartner: true },
+  { code: 'transport_enforcement', nameZh: '交通运输综合执法', nameEn: 'Transport Enforcement', isPartner: true },
+];
+
+export const CATEGORIES: Array<{
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  department: string;
+  priority: Priority;
+}> = [
+  { code: 'touting', nameZh: '拉客揽客', nameEn: 'Touting', department: 'enf1', priority: 'normal' },
+  { code: 'illegal_taxi', nameZh: '非法营运（黑出租）', nameEn: 'Illegal taxis', department: 'enf2', priority: 'normal' },
+  { code: 'peddling', nameZh: '兜售物品', nameEn: 'Peddling', department: 'enf1', priority: 'normal' },
+  { code: 'street_stall', nameZh: '占道经营', nameEn: 'Stalls on walkways', department: 'enf3', priority: 'normal' },
+  { code: 'parking', nameZh: '停车秩序', nameEn: 'Parking disorder', department: 'enf3', priority: 'normal' },
+  { code: 'sanitation', nameZh: '环境卫生', nameEn: 'Sanitation', department: 'environment', priority: 'normal' },
+  { code: 'facilities', nameZh: '设施损坏', nameEn: 'Broken facilities', department: 'general', priority: 'normal' },
+  { code: 'signage', nameZh: '标识指引', nameEn: 'Signage', department: 'general', priority: 'normal' },
+  { code: 'accessibility', nameZh: '无障碍设施', nameEn: 'Accessibility', department: 'general', priority: 'normal' },
+  { code: 'taxi_dispatch', nameZh: '出租车调度', nameEn: 'Taxi dispatch station', department: 'enf2', priority: 'normal' },
+  { code: 'staff_attitude', nameZh: '工作人员态度', nameEn: 'Staff attitude', department: 'general', priority: 'normal' },
+  { code: 'other', nameZh: '其他', nameEn: 'Other', department: 'general', priority: 'normal' },
+];
+
+const COMMON_LOCATIONS = [
+  { code: 'front_square', nameZh: '前广场', nameEn: 'Front square' },
+  { code: 'rear_square', nameZh: '后广场', nameEn: 'Rear square' },
+  { code: 'taxi_dispatch', nameZh: '出租车调度站', nameEn: 'Taxi dispatch station' },
+  { code: 'parking', nameZh: '停车场', nameEn: 'Parking' },
+  { code: 'metro_transfer', nameZh: '地铁换乘通道', nameEn: 'Metro transfer' },
+  { code: 'bus_stops', nameZh: '公交站', nameEn: 'Bus stops' },
+  { code: 'entrance', nameZh: '进站口', nameEn: 'Entrances' },
+  { code: 'exit', nameZh: '出站口', nameEn: 'Exits' },
+];
+
+export const LOCATIONS: Record<string, Array<{ code: string; nameZh: string; nameEn: string }>> = {
+  TJ: [
+    ...COMMON_LOCATIONS.slice(0, 2),
+    { code: 'intercity_square', nameZh: '城际广场', nameEn: 'Intercity square' },
+    ...COMMON_LOCATIONS.slice(2),
+  ],
+  TJN: COMMON_LOCATIONS,
+  BJN: [
+    { code: 'north_square', nameZh: '北广场', nameEn: 'North square' },
+    { code: 'south_square', nameZh: '南广场', nameEn: 'South square' },
+    ...COMMON_LOCATIONS.slice(2),
+  ],
+};
+
+export interface PolicySeed {
+  name: string;
+  kind?: Kind;
+  priority?: Priority;
+  ack?: [number, Unit];
+  contact?: [number, Unit];
+  reply?: [number, Unit];
+  source: string;
+}
+
+/*
+ * The default deadline policies. Each clock is taken from the most specific policy
+ * that sets it, so the base row gives acknowledge/contact to every case and the
+ * kind rows only the reply clock.
+ */
+export const POLICIES: PolicySeed[] = [
+  {
+    name: 'Base: acknowledge and first contact',
+    ack: [2, 'hours'],
+    contact: [24, 'hours'],
+    reply: [10, 'working_days'],
+    source: 'Office practice: the districts run day and night, so acknowledgement and first contact run on the wall clock.',
+  },
+  { name: 'Consult', kind: 'consult', reply: [1, 'working_days'], source: '12345 hotline practice: consultations answered within 1 working day.' },
+  { name: 'Help request', kind: 'help', reply: [5, 'working_days'], source: '12345 hotline practice: help requests within 5 working days.' },
+  { name: 'Complaint', kind: 'complaint', reply: [10, 'working_days'], source: '信访工作条例 / 12345 practice: complaints within 10 working days.' },
+  { name: 'Report', kind: 'report', reply: [10, 'working_days'], source: '12345 hotline practice: reports within 10 working days.' },
+  { name: 'Suggestion', kind: 'suggestion', reply: [15, 'working_days'], source: '12345 hotline practice: suggestions within 15 working days.' },
+  {
+    name: 'Red (领导包案)',
+    priority: 'red',
+    ack: [0.25, 'hours'],
+    contact: [1, 'hours'],
+    reply: [24, 'hours'],
+    source: 'Three-colour hazard scheme: red is owned by a named leader, shortest clocks.',
+  },
+  { name: 'Yellow', priority: 'yellow', reply: [7, 'calendar_days'], source: 'Three-colour hazard scheme: yellow is supervised for up to a week.' },
+  { name: 'Blue', priority: 'blue', reply: [0, 'same_day'], source: 'Three-colour hazard scheme: blue is handled the same day.' },
+];
