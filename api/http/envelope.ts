@@ -72,7 +72,7 @@ export function handleError(err: unknown, c: Context<AppEnv>) {
   const lang = c.var.lang ?? 'zh-CN';
   if (err instanceof DomainError) {
     if (err.code === 'rate_limited') c.header('Retry-After', String(err.params.seconds ?? 60));
-    return errorResponse(c, err.code, t(lang, err.messageKey, err.params), err.details, err.statusOverride);
+    return errorResponse(c, err.code, t(lang, err.messageKey, err.params), localizeDetails(err.details, lang), err.statusOverride);
   }
   if (err instanceof HTTPException) {
     const status = err.status;
@@ -93,6 +93,13 @@ export function handleError(err: unknown, c: Context<AppEnv>) {
   const e = err instanceof Error ? err : new Error(String(err));
   c.var.ctx?.logger.error('unhandled error', { requestId: c.var.requestId, error: e.message, stack: e.stack });
   return errorResponse(c, 'internal', t(lang, 'internal'));
+}
+
+/** Domain field issues carry catalogue keys; the caller reads them in their language. */
+function localizeDetails(details: unknown, lang: Lang): unknown {
+  const fields = (details as { fields?: FieldIssue[] } | undefined)?.fields;
+  if (!Array.isArray(fields)) return details;
+  return { ...(details as object), fields: fields.map((f) => ({ ...f, message: hasMessage(f.message) ? t(lang, f.message) : f.message })) };
 }
 
 function isDatabaseDown(err: unknown): boolean {

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import { type Config, loadConfig } from '../../api/config.ts';
+import type { Clock } from '../../api/context.ts';
+import { silentLogger } from '../../api/logger.ts';
+import type { DbHandle } from '../../db/client.ts';
+import { openTestDatabase } from './db.ts';
+
+/** A clock tests move by hand. */
+export function fixedClock(start: string | Date): Clock & { set(at: string | Date): void; advance(ms: number): void } {
+  let now = new Date(start);
+  return {
+    now: () => new Date(now),
+    set: (at) => {
+      now = new Date(at);
+    },
+    advance: (ms) => {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+}
+
+export interface TestAppOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+  clientIp?: string;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ INTAKE_RATE_LIMIT: '100000', LOOKUP_RATE_LIMIT: '100000', ...env });
+}
+
+/**
+ * Opens the test database once for the file and builds an app on it. Call at
+ * the top of a test file; read `.app` and `.db` inside tests.
+ */
+export function useTestApp(options: TestAppOptions = {}) {
+  const state = {} as { app: ReturnType<typeof createApp>; handle: DbHandle; db: DbHandle['db'] };
+  beforeAll(async () => {
+    state.handle = await openTestDatabase();
+    state.db = state.handle.db;
+    state.app = createApp({
+      config: testConfig(options.env),
+      logger: silentLogger,
+      database: () => state.handle.db,
+      ...(options.clock ? { clock: options.clock } : {}),
+      clientIp: (c) => c.req.header('x-test-client') ?? options.clientIp ?? '203.0.113.1',
+    });
+  });
+  afterAll(async () => {
+    await state.handle?.close();
+  });
+  return state;
+}
+
+/** A mainland mobile number unique to this test run, for isolation by rows. */
+let phoneSeq = 0;
+export function uniquePhone(): string {
+  phoneSeq++;
+  const n = (Date.now() % 1e6) * 100 + (process.pid % 100) + phoneSeq * 7;
+  return `139${String(n % 1e8).padStart(8, '0')}`;
+}
