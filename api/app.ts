@@ -12,6 +12,9 @@ import { createLogger } from './logger.ts';
 import type { RouteGuards } from './routes/guards.ts';
 import { registerCaseRoutes } from './routes/public/cases.ts';
 import { registerMetaRoutes } from './routes/public/meta.ts';
+import { registerStaffCaseRoutes } from './routes/staff/cases.ts';
+import { registerSessionRoutes } from './routes/staff/session.ts';
+import { registerVerbRoutes } from './routes/staff/verbs.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -57,6 +60,10 @@ export function createApp(deps: AppDeps) {
     });
   });
   app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-site' }));
+  app.use('/api/staff/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
 
   app.onError(handleError);
   app.notFound((c) => errorResponse(c, 'not_found', t(c.var.lang ?? 'zh-CN', 'route_not_found')));
@@ -64,9 +71,13 @@ export function createApp(deps: AppDeps) {
   const guards: RouteGuards = {
     intakeRateLimit: rateLimit('intake', limiter, () => deps.config.intakeRateLimit, 3600_000, clientIp),
     lookupRateLimit: rateLimit('lookup', limiter, () => deps.config.lookupRateLimit, 600_000, clientIp),
+    signInRateLimit: rateLimit('sign-in', limiter, () => deps.config.signInRateLimit, 600_000, clientIp),
   };
   registerMetaRoutes(app);
   registerCaseRoutes(app, guards);
+  registerSessionRoutes(app, guards);
+  registerStaffCaseRoutes(app);
+  registerVerbRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -35,6 +35,8 @@ export const EnvSchema = z.object({
   INTAKE_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   /** Status lookups a single client may make per 10 minutes (guards the 4-digit check). */
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Sign-in attempts a single client may make per 10 minutes (on top of the per-account lock). */
+  SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** Trust X-Forwarded-For from a reverse proxy in front of the Node server. */
   TRUST_PROXY: flag.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -52,6 +54,7 @@ export interface Config {
   demoPassword: string;
   intakeRateLimit: number;
   lookupRateLimit: number;
+  signInRateLimit: number;
   trustProxy: boolean;
   logLevel: Env['LOG_LEVEL'];
   twilio: { accountSid: string; authToken: string; from: string } | undefined;
@@ -96,6 +99,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     demoPassword: env.DEMO_PASSWORD,
     intakeRateLimit: env.INTAKE_RATE_LIMIT,
     lookupRateLimit: env.LOOKUP_RATE_LIMIT,
+    signInRateLimit: env.SIGN_IN_RATE_LIMIT,
     trustProxy: env.TRUST_PROXY ?? false,
     logLevel: env.LOG_LEVEL,
     twilio,

@@ -155,6 +155,13 @@ export const cases = pgTable(
     repliedAt: timestamp({ withTimezone: true }),
     closedAt: timestamp({ withTimezone: true }),
     replyText: text(),
+    /** The soonest clock not yet met (acknowledge, contact or reply); drives queues and sweeps. */
+    nextDueAt: timestamp({ withTimezone: true }),
+    /** Red cases are owned by a named leader (领导包案). */
+    priorityOwner: text(),
+    extensionCount: integer().notNull().default(0),
+    reopenCount: integer().notNull().default(0),
+    returnReason: text(),
     overdue: boolean().notNull().default(false),
     /** Optimistic concurrency: every write names the version it read. */
     version: integer().notNull().default(1),
@@ -166,6 +173,7 @@ export const cases = pgTable(
     index('cases_status_reply_due_idx').on(t.status, t.replyDueAt),
     index('cases_station_received_idx').on(t.stationId, t.receivedAt),
     index('cases_lead_department_idx').on(t.leadDepartmentId, t.status),
+    index('cases_queue_idx').on(t.status, t.nextDueAt),
     check('cases_description_len', sql`char_length(${t.description}) between 1 and 5000`),
   ],
 );
@@ -259,4 +267,51 @@ export const caseDepartments = pgTable(
       .references(() => departments.id),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.departmentId] })],
+);
+
+/** Server-side staff sessions: revocable, the cookie holds only a random token whose hash is stored. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    tokenHash: text().primaryKey(),
+    userId: uuid()
+      .notNull()
+      .references(() => staffUsers.id),
+    csrfToken: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('staff_sessions_user_idx').on(t.userId)],
+);
+
+export const EXTENSION_STATUSES = ['pending', 'approved', 'refused'] as const;
+export const extensionStatus = pgEnum('extension_status', EXTENSION_STATUSES);
+
+/** Extension requests (延期): asked by a handler, decided by a dispatcher or supervisor. */
+export const extensionRequests = pgTable(
+  'extension_requests',
+  {
+    id: serial().primaryKey(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    requestedBy: uuid()
+      .notNull()
+      .references(() => staffUsers.id),
+    reason: text().notNull(),
+    requestedDueAt: timestamp({ withTimezone: true }).notNull(),
+    previousDueAt: timestamp({ withTimezone: true }).notNull(),
+    status: extensionStatus().notNull().default('pending'),
+    decidedBy: uuid().references(() => staffUsers.id),
+    decidedAt: timestamp({ withTimezone: true }),
+    decisionNote: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('extension_requests_case_idx').on(t.caseId),
+    // At most one open request per case.
+    uniqueIndex('extension_requests_one_pending_uq').on(t.caseId).where(sql`status = 'pending'`),
+  ],
 );

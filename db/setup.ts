@@ -2,6 +2,7 @@ import type { Config } from '../api/config.ts';
 import { connectPostgres, type DbHandle } from './client.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
+import { seedDemoStaff } from './seed/demo.ts';
 import { seedReference, type SeedReport } from './seed/index.ts';
 
 /**
@@ -9,9 +10,12 @@ import { seedReference, type SeedReport } from './seed/index.ts';
  * embedded PGlite in DATA_DIR otherwise), applies migrations and seeds the
  * reference data. Node only.
  */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<DbHandle & { seed: SeedReport }> {
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'seedDemo' | 'demoPassword'>,
+): Promise<DbHandle & { seed: SeedReport & { demoStaff: boolean } }> {
   const handle = config.databaseUrl ? connectPostgres(config.databaseUrl) : await openPglite({ dataDir: config.dataDir });
   await migrate(handle);
   const seed = await seedReference(handle.db);
-  return { ...handle, seed };
+  if (config.seedDemo) await seedDemoStaff(handle.db, config.demoPassword);
+  return { ...handle, seed: { ...seed, demoStaff: config.seedDemo } };
 }

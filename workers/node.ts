@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { createApp } from '../api/app.ts';
 import { ConfigError, loadConfig } from '../api/config.ts';
 import { createLogger } from '../api/logger.ts';
+import { DEMO_STAFF } from '../db/seed/demo.ts';
 import { openDatabase } from '../db/setup.ts';
 
 /**
@@ -58,6 +59,13 @@ async function main() {
       `  API docs:      ${base}/api/docs`,
       `  OpenAPI:       ${base}/api/openapi.json`,
       `  Health:        ${base}/api/health`,
+      ...(database.seed.demoStaff
+        ? [
+            '',
+            `Demo staff sign-ins (password: ${config.demoPassword === 'station-demo' ? 'station-demo' : 'from DEMO_PASSWORD'}), staff console at ${base}/staff:`,
+            ...DEMO_STAFF.map((s) => `  ${s.email.padEnd(22)} ${s.role.padEnd(11)} ${s.what}`),
+          ]
+        : []),
       '',
     ];
     console.log(lines.join('\n'));

@@ -5,4 +5,5 @@ import type { AppEnv } from '../context.ts';
 export interface RouteGuards {
   intakeRateLimit: MiddlewareHandler<AppEnv>;
   lookupRateLimit: MiddlewareHandler<AppEnv>;
+  signInRateLimit: MiddlewareHandler<AppEnv>;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { type Config, loadConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/context.ts';
-import { silentLogger } from '../../api/logger.ts';
+import { createLogger, type LogLevel } from '../../api/logger.ts';
 import type { DbHandle } from '../../db/client.ts';
 import { openTestDatabase } from './db.ts';
 
@@ -41,7 +41,8 @@ export function useTestApp(options: TestAppOptions = {}) {
     state.db = state.handle.db;
     state.app = createApp({
       config: testConfig(options.env),
-      logger: silentLogger,
+      // TEST_LOG=error shows what a 500 hid.
+      logger: createLogger((process.env.TEST_LOG as LogLevel | undefined) ?? 'silent'),
       database: () => state.handle.db,
       ...(options.clock ? { clock: options.clock } : {}),
       clientIp: (c) => c.req.header('x-test-client') ?? options.clientIp ?? '203.0.113.1',

@@ -14,7 +14,8 @@ export interface CreateCaseInput {
   category: string;
   location?: string | undefined;
   description: string;
-  phone: string;
+  /** Required on the public channels; a walk-in or the complaint box may leave none. */
+  phone?: string | undefined;
   email?: string | undefined;
   name?: string | undefined;
   lang: Lang;
@@ -47,14 +48,16 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
   const station = ref.stationsByCode.get(input.station);
   const category = ref.categoriesByCode.get(input.category);
   const location = input.location ? station && ref.locationsByStation.get(station.id)?.get(input.location) : undefined;
-  const phone = parsePhone(input.phone);
+  const phoneRequired = input.channel === 'web' || input.channel === 'sms' || input.channel === 'open311';
+  const phone = input.phone?.trim() ? parsePhone(input.phone) : undefined;
+  const phoneBad = input.phone?.trim() ? !phone : phoneRequired;
   const problems = [
     !station && { field: 'station', code: 'unknown', message: 'station.unknown' },
     !category && { field: 'category', code: 'unknown', message: 'category.unknown' },
     input.location && station && !location && { field: 'location', code: 'unknown', message: 'location.unknown' },
-    !phone && { field: 'phone', code: 'invalid', message: 'phone.invalid' },
+    phoneBad && { field: 'phone', code: 'invalid', message: 'phone.invalid' },
   ].filter((p): p is { field: string; code: string; message: string } => Boolean(p));
-  if (problems.length > 0 || !station || !category || !phone) {
+  if (problems.length > 0 || !station || !category) {
     throw invalidInput('invalid_input', problems, { fields: problems.map((p) => p.field).join(', ') });
   }
 
@@ -67,12 +70,14 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
     workdayLookup(ref.workdays),
   );
 
+  const nextDueAt = new Date(Math.min(deadlines.ackDueAt.getTime(), deadlines.contactDueAt.getTime(), deadlines.replyDueAt.getTime()));
+
   for (let attempt = 1; ; attempt++) {
     const id = crypto.randomUUID();
     const trackingCode = newTrackingCode();
     const receipt = { trackingCode, replyDueAt: deadlines.replyDueAt.toISOString(), station: station.code };
     const messages = [
-      { channel: 'sms', recipient: phone.e164, key: `receipt:sms:${id}` },
+      ...(phone ? [{ channel: 'sms', recipient: phone.e164, key: `receipt:sms:${id}` }] : []),
       ...(input.email ? [{ channel: 'email', recipient: input.email, key: `receipt:email:${id}` }] : []),
     ];
     const outboxValues = sql.join(
@@ -88,14 +93,15 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
           INSERT INTO cases (
             id, tracking_code, station_id, channel, external_ref, kind, category_id, location_id,
             description, reporter_phone, reporter_email, reporter_name, reporter_phone4, lang,
-            priority, status, received_at, ack_due_at, contact_due_at, reply_due_at, created_at, updated_at
+            priority, status, received_at, ack_due_at, contact_due_at, reply_due_at, next_due_at, created_at, updated_at
           ) VALUES (
             ${id}::uuid, ${trackingCode}, ${station.id}, ${input.channel}::channel, ${input.externalRef ?? null},
             ${input.kind}::case_kind, ${category.id}, ${location?.id ?? null},
-            ${input.description}, ${phone.e164}, ${input.email ?? null}, ${input.name ?? null}, ${phone.last4}, ${input.lang},
+            ${input.description}, ${phone?.e164 ?? null}, ${input.email ?? null}, ${input.name ?? null}, ${phone?.last4 ?? null}, ${input.lang},
             ${priority}::priority, 'new', ${receivedAt.toISOString()}::timestamptz,
             ${deadlines.ackDueAt.toISOString()}::timestamptz, ${deadlines.contactDueAt.toISOString()}::timestamptz,
-            ${deadlines.replyDueAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+            ${deadlines.replyDueAt.toISOString()}::timestamptz, ${nextDueAt.toISOString()}::timestamptz,
+            ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
           )
           RETURNING id
         ), created_event AS (
@@ -103,11 +109,15 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
           SELECT id, 'created', ${now.toISOString()}::timestamptz, ${input.actor?.type ?? 'citizen'}::actor_type,
                  ${input.actor?.id ?? null}, true, ${JSON.stringify({ channel: input.channel, receivedAt: receivedAt.toISOString() })}::jsonb
           FROM new_case
-        ), receipts AS (
+        )${
+          messages.length
+            ? sql`, receipts AS (
           INSERT INTO outbox (channel, recipient, template, lang, payload, idempotency_key, next_attempt_at, case_id)
           SELECT v.*, new_case.id FROM new_case,
             (VALUES ${outboxValues}) AS v(channel, recipient, template, lang, payload, idempotency_key, next_attempt_at)
-        )
+        )`
+            : sql``
+        }
         SELECT id FROM new_case`);
       return { id, trackingCode, status: 'new', receivedAt, ...deadlines };
     } catch (err) {

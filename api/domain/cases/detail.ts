@@ -1,0 +1,94 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { caseDepartments, caseEvents, cases, extensionRequests, staffUsers } from '../../../db/schema.ts';
+import type { Ctx } from '../../context.ts';
+import { notFound } from '../../errors.ts';
+import { localName } from '../meta.ts';
+import type { Staff } from '../staff/session.ts';
+import { authorize } from './access.ts';
+import { maskPhone } from './phone.ts';
+
+function maskEmail(email: string): string {
+  const [user = '', domain = ''] = email.split('@');
+  return `${user.slice(0, 1)}***@${domain}`;
+}
+function maskName(name: string): string {
+  return `${Array.from(name)[0] ?? ''}**`;
+}
+
+/** A case as staff see it: everything but the reporter's contact, which is masked until revealed. */
+export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string } }) {
+  const [row] = await ctx.db.select().from(cases).where(eq(cases.id, input.caseId));
+  if (!row) throw notFound('case_not_found_staff');
+  const [co, events, extensions, ref] = await Promise.all([
+    ctx.db.select({ id: caseDepartments.departmentId }).from(caseDepartments).where(eq(caseDepartments.caseId, row.id)),
+    ctx.db
+      .select({ id: caseEvents.id, type: caseEvents.type, at: caseEvents.at, actorType: caseEvents.actorType, actorId: caseEvents.actorId, actorName: staffUsers.name, isPublic: caseEvents.isPublic, data: caseEvents.data })
+      .from(caseEvents)
+      .leftJoin(staffUsers, sql`${staffUsers.id}::text = ${caseEvents.actorId}`)
+      .where(eq(caseEvents.caseId, row.id))
+      .orderBy(asc(caseEvents.id)),
+    ctx.db.select().from(extensionRequests).where(eq(extensionRequests.caseId, row.id)).orderBy(asc(extensionRequests.id)),
+    ctx.reference.get(ctx.db),
+  ]);
+  authorize(staff, 'read', { leadDepartmentId: row.leadDepartmentId, coDepartmentIds: co.map((c) => c.id) });
+  const dept = (id: number | null) => {
+    const d = id !== null ? ref.departmentsById.get(id) : undefined;
+    return d ? { code: d.code, name: localName(d, ctx.lang) } : null;
+  };
+  const station = ref.stationsById.get(row.stationId);
+  const category = ref.categoriesById.get(row.categoryId);
+  const location = row.locationId !== null ? ref.locationsById.get(row.locationId) : undefined;
+  const master = row.masterCaseId ? (await ctx.db.select({ trackingCode: cases.trackingCode }).from(cases).where(eq(cases.id, row.masterCaseId)))[0] : undefined;
+  return {
+    id: row.id,
+    trackingCode: row.trackingCode,
+    version: row.version,
+    status: row.status,
+    channel: row.channel,
+    externalRef: row.externalRef,
+    kind: row.kind,
+    priority: row.priority,
+    priorityOwner: row.priorityOwner,
+    station: station ? { code: station.code, name: localName(station, ctx.lang) } : null,
+    category: category ? { code: category.code, name: localName(category, ctx.lang) } : null,
+    suggestedDepartment: dept(category?.defaultDepartmentId ?? null),
+    location: location ? { code: location.code, name: localName(location, ctx.lang) } : null,
+    description: row.description,
+    reporter: {
+      phone: row.reporterPhone ? maskPhone(row.reporterPhone) : null,
+      email: row.reporterEmail ? maskEmail(row.reporterEmail) : null,
+      name: row.reporterName ? maskName(row.reporterName) : null,
+      masked: true as const,
+    },
+    lang: row.lang,
+    leadDepartment: dept(row.leadDepartmentId),
+    coDepartments: co.map((c) => dept(c.id)).filter((d) => d !== null),
+    mergedInto: master?.trackingCode ?? null,
+    returnReason: row.returnReason,
+    receivedAt: row.receivedAt,
+    ackDueAt: row.ackDueAt,
+    contactDueAt: row.contactDueAt,
+    replyDueAt: row.replyDueAt,
+    nextDueAt: row.nextDueAt,
+    acknowledgedAt: row.acknowledgedAt,
+    contactedAt: row.contactedAt,
+    repliedAt: row.repliedAt,
+    closedAt: row.closedAt,
+    replyText: row.replyText,
+    extensionCount: row.extensionCount,
+    reopenCount: row.reopenCount,
+    overdue: row.nextDueAt !== null && row.nextDueAt < ctx.clock.now(),
+    extensions: extensions.map((e) => ({
+      id: e.id,
+      status: e.status,
+      reason: e.reason,
+      requestedDueAt: e.requestedDueAt,
+      previousDueAt: e.previousDueAt,
+      createdAt: e.createdAt,
+      decidedAt: e.decidedAt,
+      decisionNote: e.decisionNote,
+    })),
+    timeline: events.map((e) => ({ id: e.id, type: e.type, at: e.at, actor: { type: e.actorType, id: e.actorId, name: e.actorName }, isPublic: e.isPublic, data: e.data })),
+  };
+}
+

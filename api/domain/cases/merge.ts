@@ -1,0 +1,38 @@
+import { eq } from 'drizzle-orm';
+import { caseEvents, cases } from '../../../db/schema.ts';
+import { type Ctx, withTransaction } from '../../context.ts';
+import { DomainError, notFound } from '../../errors.ts';
+import type { Staff } from '../staff/session.ts';
+import { normalizeTrackingCode } from './tracking-code.ts';
+import { citizenMessages, commitTransition, openForVerb } from './transition.ts';
+
+/**
+ * Merges a duplicate into a master case. The duplicate's reporter is told the
+ * master's tracking code; the master's timeline records the merge.
+ */
+export async function merge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; into: string } }) {
+  return withTransaction(ctx, async (tx) => {
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'merge', version: input.version, from: ['new', 'assigned', 'in_progress'] });
+    const code = normalizeTrackingCode(input.into);
+    const [master] = code ? await tx.db.select().from(cases).where(eq(cases.trackingCode, code)).for('update') : [];
+    if (!master) throw notFound('merge.master_not_found');
+    if (master.id === row.id) throw new DomainError('conflict', 'merge.self');
+    if (master.status === 'merged' || master.status === 'returned') throw new DomainError('conflict', 'merge.master_not_open');
+    await tx.db.insert(caseEvents).values({
+      caseId: master.id,
+      type: 'duplicate_merged',
+      at: tx.clock.now(),
+      actorType: 'staff',
+      actorId: staff.id,
+      isPublic: false,
+      data: { duplicate: row.trackingCode },
+    });
+    return commitTransition(tx, {
+      row,
+      staff,
+      set: { status: 'merged', masterCaseId: master.id, closedAt: tx.clock.now() },
+      event: { type: 'merged', isPublic: true, data: { mergedInto: master.trackingCode } },
+      messages: citizenMessages(row, 'merged', row.id, { masterTrackingCode: master.trackingCode }),
+    });
+  });
+}

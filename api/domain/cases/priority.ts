@@ -1,0 +1,49 @@
+import { type Ctx, withTransaction } from '../../context.ts';
+import { invalidInput } from '../../errors.ts';
+import type { PRIORITIES } from '../../../db/schema.ts';
+import { workdayLookup } from '../deadlines/calendar.ts';
+import { computeDeadlines } from '../deadlines/policy.ts';
+import type { Staff } from '../staff/session.ts';
+import { commitTransition, openForVerb } from './transition.ts';
+
+/**
+ * Sets the hazard colour (红黄蓝). Red must name the leader who owns the case
+ * (领导包案). The clocks not yet met are recomputed from receipt on the new
+ * priority's policy.
+ */
+export async function setPriority({
+  ctx,
+  staff,
+  input,
+}: {
+  ctx: Ctx;
+  staff: Staff;
+  input: { caseId: string; version: number; priority: (typeof PRIORITIES)[number]; owner?: string | undefined };
+}) {
+  if (input.priority === 'red' && !input.owner?.trim()) {
+    throw invalidInput('priority.owner_required', [{ field: 'owner', code: 'required', message: 'priority.owner_required' }]);
+  }
+  return withTransaction(ctx, async (tx) => {
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'priority', version: input.version, from: ['new', 'assigned', 'in_progress'] });
+    const ref = await tx.reference.get(tx.db);
+    const clocks = computeDeadlines(
+      ref.policies,
+      { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: input.priority, receivedAt: row.receivedAt },
+      workdayLookup(ref.workdays),
+    );
+    // An approved extension or a 12345 deadline is not undone by a colour change.
+    const replyDueAt = row.extensionCount > 0 || row.channel === '12345' ? row.replyDueAt : clocks.replyDueAt;
+    return commitTransition(tx, {
+      row,
+      staff,
+      set: {
+        priority: input.priority,
+        priorityOwner: input.priority === 'red' ? input.owner!.trim() : null,
+        ...(row.acknowledgedAt ? {} : { ackDueAt: clocks.ackDueAt }),
+        ...(row.contactedAt ? {} : { contactDueAt: clocks.contactDueAt }),
+        replyDueAt,
+      },
+      event: { type: 'priority_changed', isPublic: false, data: { from: row.priority, to: input.priority, ...(input.owner ? { owner: input.owner } : {}) } },
+    });
+  });
+}

@@ -1,0 +1,25 @@
+import { type Ctx, withTransaction } from '../../context.ts';
+import type { Staff } from '../staff/session.ts';
+import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
+
+/**
+ * The reply (答复): the text the citizen receives, by SMS and email, and on the
+ * public status page. A reply without recorded contact records contact too.
+ */
+export async function reply({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; text: string } }) {
+  return withTransaction(ctx, async (tx) => {
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reply', version: input.version, from: ['in_progress'] });
+    const now = tx.clock.now();
+    const key = `${row.id}:${row.version}`;
+    return commitTransition(tx, {
+      row,
+      staff,
+      set: { status: 'replied', repliedAt: now, replyText: input.text, contactedAt: row.contactedAt ?? now },
+      event: { type: 'replied', isPublic: true, data: { text: input.text } },
+      messages: [
+        ...citizenMessages(row, 'reply', key, { text: input.text }),
+        ...callback12345(tx, row, 'replied', key, { text: input.text }),
+      ],
+    });
+  });
+}

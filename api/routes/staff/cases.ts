@@ -1,0 +1,94 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+import { getCaseDetail } from '../../domain/cases/detail.ts';
+import { enterCase } from '../../domain/cases/enter.ts';
+import { listQueue, queueCounts } from '../../domain/cases/queue.ts';
+import { revealContact } from '../../domain/cases/reveal.ts';
+import { ErrorEnvelope } from '../../http/envelope.ts';
+import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { toWire } from '../../http/wire.ts';
+import { CaseDetail, CaseIdParams, EnterCaseBody, EnteredCase, QueueCounts, QueuePage, QueueQuery, Revealed } from './schemas.ts';
+
+const errors = Object.fromEntries(
+  ([[400, 'Bad input'], [401, 'No session'], [403, 'Not allowed'], [404, 'No such case']] as const).map(([s, d]) => [
+    s,
+    { description: d, content: { 'application/json': { schema: ErrorEnvelope } } },
+  ]),
+);
+
+export const queueRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/cases',
+  tags: ['staff'],
+  summary: 'The queue: filters, red first then nearest deadline, cursor pagination',
+  request: { query: QueueQuery },
+  responses: { 200: { description: 'A page', content: { 'application/json': { schema: QueuePage } } }, ...errors },
+});
+
+export const countsRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/dashboard',
+  tags: ['staff'],
+  summary: 'Counts per queue (within what the caller may see)',
+  responses: { 200: { description: 'Counts', content: { 'application/json': { schema: QueueCounts } } }, ...errors },
+});
+
+export const caseRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/cases/{id}',
+  tags: ['staff'],
+  summary: 'A case with its whole timeline (contact masked)',
+  request: { params: CaseIdParams },
+  responses: { 200: { description: 'The case', content: { 'application/json': { schema: CaseDetail } } }, ...errors },
+});
+
+export const enterRoute = createRoute({
+  method: 'post',
+  path: '/api/staff/cases',
+  tags: ['staff'],
+  summary: 'Enter a case from the office’s own channels (phone line, walk-in, complaint box, petition)',
+  request: { body: { required: true, content: { 'application/json': { schema: EnterCaseBody } } } },
+  responses: { 201: { description: 'Entered', content: { 'application/json': { schema: EnteredCase } } }, ...errors },
+});
+
+export const revealRoute = createRoute({
+  method: 'post',
+  path: '/api/staff/cases/{id}/reveal',
+  tags: ['staff'],
+  summary: 'Reveal the reporter’s contact (recorded in the timeline)',
+  request: { params: CaseIdParams },
+  responses: { 200: { description: 'The contact', content: { 'application/json': { schema: Revealed } } }, ...errors },
+});
+
+export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
+  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+  staffApp.openapi({ ...queueRoute, middleware: [requireStaff] }, async (c) => {
+    const page = await listQueue({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('query') });
+    return c.json(toWire(page), 200);
+  });
+
+  staffApp.openapi({ ...countsRoute, middleware: [requireStaff] }, async (c) => {
+    return c.json(await queueCounts({ ctx: c.var.ctx, staff: c.var.staff }), 200);
+  });
+
+  staffApp.openapi({ ...caseRoute, middleware: [requireStaff] }, async (c) => {
+    const detail = await getCaseDetail({ ctx: c.var.ctx, staff: c.var.staff, input: { caseId: c.req.valid('param').id } });
+    c.header('Cache-Control', 'no-store');
+    return c.json(toWire(detail), 200);
+  });
+
+  staffApp.openapi({ ...enterRoute, middleware: [requireStaff] }, async (c) => {
+    const body = c.req.valid('json');
+    const created = await enterCase({
+      ctx: c.var.ctx,
+      staff: c.var.staff,
+      input: { ...body, lang: body.lang ?? 'zh-CN', receivedAt: new Date(body.receivedAt) },
+    });
+    return c.json({ id: created.id, trackingCode: created.trackingCode, status: created.status, replyDueAt: created.replyDueAt.toISOString() }, 201);
+  });
+
+  staffApp.openapi({ ...revealRoute, middleware: [requireStaff] }, async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json(await revealContact({ ctx: c.var.ctx, staff: c.var.staff, input: { caseId: c.req.valid('param').id } }), 200);
+  });
+}

@@ -1,0 +1,57 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+import { signIn, signOut } from '../../domain/staff/session.ts';
+import { ErrorEnvelope } from '../../http/envelope.ts';
+import { clearSessionCookie, requireStaff, setSessionCookie, type StaffEnv } from '../../http/staff-auth.ts';
+import type { RouteGuards } from '../guards.ts';
+import { SessionInfo, SignInBody } from './schemas.ts';
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
+
+export const signInRoute = createRoute({
+  method: 'post',
+  path: '/api/staff/session',
+  tags: ['staff'],
+  summary: 'Sign in',
+  description: 'Sets an HttpOnly session cookie; send the returned csrfToken as X-CSRF-Token on every write.',
+  request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
+  responses: { 200: { description: 'Signed in', content: { 'application/json': { schema: SessionInfo } } }, 400: error('Bad input'), 401: error('Wrong credentials or locked'), 429: error('Too many attempts') },
+});
+
+export const signOutRoute = createRoute({
+  method: 'delete',
+  path: '/api/staff/session',
+  tags: ['staff'],
+  summary: 'Sign out (revokes the session)',
+  responses: { 204: { description: 'Signed out' }, 401: error('No session'), 403: error('CSRF') },
+});
+
+export const meRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/me',
+  tags: ['staff'],
+  summary: 'Who is signed in',
+  responses: { 200: { description: 'The session', content: { 'application/json': { schema: SessionInfo } } }, 401: error('No session') },
+});
+
+export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
+  app.openapi({ ...signInRoute, middleware: [guards.signInRateLimit] }, async (c) => {
+    const input = c.req.valid('json');
+    const session = await signIn({ ctx: c.var.ctx, input });
+    setSessionCookie(c, session.token);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ staff: session.staff, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() }, 200);
+  });
+
+  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+  staffApp.openapi({ ...signOutRoute, middleware: [requireStaff] }, async (c) => {
+    await signOut({ ctx: c.var.ctx, token: c.var.sessionToken });
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+  staffApp.openapi({ ...meRoute, middleware: [requireStaff] }, async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json({ staff: c.var.staff, csrfToken: c.var.csrfToken }, 200);
+  });
+}
