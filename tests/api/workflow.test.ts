@@ -224,7 +224,7 @@ describe('staff entry from the office’s own channels', () => {
 describe('the queue', () => {
   it('puts red first, then the nearest deadline, pages by cursor, and counts', async () => {
     const station = 'BJN';
-    const filed = [];
+    const filed: Array<Awaited<ReturnType<typeof fileCase>>> = [];
     for (let i = 0; i < 5; i++) filed.push(await fileCase(t.app, t.db, { station, location: 'north_square', category: 'sanitation' }));
     await ok(dispatcher, filed[3]!.id, 'priority', { version: 1, priority: 'red', owner: '刘主任' });
     const seen: string[] = [];

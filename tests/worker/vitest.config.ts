@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import type { WorkerDatabase } from './global-setup.ts';
+
+// Nothing leaves 127.0.0.1 during tests: no metrics, error reports or account look-ups.
+for (const [name, value] of Object.entries({
+  WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_HIDE_BANNER: 'true',
+})) {
+  process.env[name] ??= value;
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The `worker` project: workers/worker.ts inside workerd (through wrangler.toml,
+ * so the bindings are the deployed ones) against the machine's PostgreSQL via
+ * Hyperdrive's local mode. global-setup.ts migrates that database in Node first,
+ * or tells the tests to skip when no server answers.
+ */
+export default defineConfig({
+  root,
+  plugins: [
+    cloudflareTest(({ inject }) => {
+      const database = inject<WorkerDatabase>('workerDatabase');
+      return {
+        wrangler: { configPath: `${root}/wrangler.toml` },
+        // Overrides localConnectionString: the target may be another database
+        // (DATABASE_URL) and Hyperdrive wants a password in the URL.
+        miniflare: {
+          hyperdrives: { HYPERDRIVE: database.hyperdriveUrl },
+          // Keep the per-request log lines out of the test output.
+          bindings: { LOG_LEVEL: 'error' },
+        },
+      };
+    }),
+  ],
+  test: {
+    name: 'worker',
+    include: ['tests/worker/**/*.test.ts'],
+    globalSetup: ['tests/worker/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,86 @@
+import type { Ctx } from '../../api/context.ts';
+
+/**
+ * The background jobs, as plain modules over the domain context. The Node
+ * scheduler, the Worker's Cron Trigger and Queue consumer, and tests all call
+ * them through this registry, so a job never knows which runtime it is on.
+ * Nothing here may import Node-only or Workers-only modules.
+ */
+
+export interface ScheduledJob {
+  /** Cron expressions the job runs on; omitted means every tick. */
+  crons?: readonly string[];
+  run(ctx: Ctx, cron: string): Promise<void>;
+}
+
+/** The runtime-neutral shape of a queue batch (a Workers MessageBatch fits it). */
+export interface QueueBatchLike {
+  queue: string;
+  messages: readonly { id: string; body: unknown; ack(): void; retry(): void }[];
+}
+
+export type QueueConsumer = (ctx: Ctx, body: unknown) => Promise<void>;
+
+/** Filled in by later issues (deadline sweep, outbox delivery). */
+export const jobs: Readonly<Record<string, ScheduledJob>> = {};
+
+/** Queue name → consumer. The outbox consumer goes here. */
+export const queueConsumers: Readonly<Record<string, QueueConsumer>> = {};
+
+/**
+ * Runs every job due on `cron` and returns their names. One failing job does not
+ * stop the others; the failures are rethrown together at the end so the
+ * invocation is marked failed and retried on the next tick.
+ */
+export async function runScheduledJobs(
+  ctx: Ctx,
+  cron: string,
+  registry: Readonly<Record<string, ScheduledJob>> = jobs,
+): Promise<string[]> {
+  const ran: string[] = [];
+  const errors: unknown[] = [];
+  for (const [name, job] of Object.entries(registry)) {
+    if (job.crons && !job.crons.includes(cron)) continue;
+    ran.push(name);
+    try {
+      await job.run(ctx, cron);
+    } catch (err) {
+      ctx.logger.error('job failed', { job: name, requestId: ctx.requestId, error: (err as Error).message });
+      errors.push(err);
+    }
+  }
+  if (errors.length) throw new AggregateError(errors, `${errors.length} scheduled job(s) failed`);
+  return ran;
+}
+
+/**
+ * Hands each message to its queue's consumer: ack on success, retry on failure.
+ * A queue without a consumer is acked and logged: messages are only nudges, the
+ * outbox table stays the record and the cron safety net delivers what is left.
+ */
+export async function runQueueBatch(
+  ctx: Ctx,
+  batch: QueueBatchLike,
+  consumers: Readonly<Record<string, QueueConsumer>> = queueConsumers,
+): Promise<{ acked: number; retried: number }> {
+  const consume = consumers[batch.queue];
+  if (!consume) {
+    ctx.logger.warn('no consumer for queue; messages dropped', { queue: batch.queue, count: batch.messages.length });
+    for (const m of batch.messages) m.ack();
+    return { acked: batch.messages.length, retried: 0 };
+  }
+  let acked = 0;
+  let retried = 0;
+  for (const message of batch.messages) {
+    try {
+      await consume(ctx, message.body);
+      message.ack();
+      acked++;
+    } catch (err) {
+      ctx.logger.error('queue message failed', { queue: batch.queue, id: message.id, error: (err as Error).message });
+      message.retry();
+      retried++;
+    }
+  }
+  return { acked, retried };
+}

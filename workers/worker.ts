@@ -1,0 +1,103 @@
+import type {
+  ExecutionContext,
+  Fetcher,
+  Hyperdrive,
+  MessageBatch,
+  Queue,
+  ScheduledController,
+} from '@cloudflare/workers-types';
+import type { Context } from 'hono';
+import { type App, createApp } from '../api/app.ts';
+import { type Config, loadConfig } from '../api/config.ts';
+import { type Ctx, systemClock } from '../api/context.ts';
+import { createReferenceCache, type ReferenceCache } from '../api/domain/reference.ts';
+import { createLogger, type Logger } from '../api/logger.ts';
+import { connectPostgres, type Db } from '../db/client.ts';
+import { runQueueBatch, runScheduledJobs } from './jobs/index.ts';
+
+/**
+ * The Cloudflare runtime. Only modules that run in workerd may be imported
+ * from here: no db/pglite.ts, db/setup.ts, db/migrate.ts or db/seed (fs, wasm);
+ * the database is migrated from Node before a deploy.
+ */
+
+/** Bindings from wrangler.toml; plain [vars] arrive as strings and go through loadConfig. */
+export interface WorkerEnv {
+  HYPERDRIVE: Hyperdrive;
+  OUTBOX_QUEUE: Queue;
+  ASSETS: Fetcher;
+  [name: string]: unknown;
+}
+
+interface Isolate {
+  config: Config;
+  logger: Logger;
+  /** For jobs; the app keeps its own cache for requests. */
+  reference: ReferenceCache;
+  app: App;
+}
+
+// One app per isolate: it holds only config, caches and the rate limiter.
+// There is deliberately no module-level database client: a socket opened in one
+// request cannot be used from another in workerd, so each request opens its own.
+let isolate: Isolate | undefined;
+
+/** One connection per request (or job run), through Hyperdrive's pool. */
+function openDb(env: WorkerEnv): Db {
+  // prepare: false - the connection dies with the request, so named statements
+  // would never be reused; Hyperdrive pools and caches on its side.
+  // fetchTypes: false - saves a round trip on every new connection.
+  // Never close it (sql.end()): in workerd that leaves an unhandled
+  // "Stream was cancelled" rejection; the runtime drops the socket itself.
+  return connectPostgres(env.HYPERDRIVE.connectionString, { max: 1, prepare: false, fetchTypes: false }).db;
+}
+
+function getIsolate(env: WorkerEnv): Isolate {
+  if (isolate) return isolate;
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const perRequest = new WeakMap<Request, Db>();
+  const app = createApp({
+    config,
+    logger,
+    database: (c: Context) => {
+      let db = perRequest.get(c.req.raw);
+      if (!db) {
+        db = openDb(c.env as WorkerEnv);
+        perRequest.set(c.req.raw, db);
+      }
+      return db;
+    },
+    // Set by Cloudflare's edge; a client cannot forge it.
+    clientIp: (c: Context) => c.req.header('cf-connecting-ip'),
+    // No `assets`: [assets] in wrangler.toml serves the site before the Worker
+    // runs, and only paths the site lacks (or run_worker_first) reach the app.
+  });
+  isolate = { config, logger, reference: createReferenceCache(), app };
+  return isolate;
+}
+
+/** The domain context for a job run: like a request's, with an invocation id. */
+function jobCtx(env: WorkerEnv, id: string): Ctx {
+  const { config, logger, reference } = getIsolate(env);
+  return { db: openDb(env), clock: systemClock, config, logger, reference, requestId: id, lang: 'zh-CN' };
+}
+
+export default {
+  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
+    return getIsolate(env).app.fetch(request, env, ctx);
+  },
+
+  /** Cron Trigger (every minute): deadline sweep and outbox safety net. */
+  async scheduled(controller: ScheduledController, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
+    const ctx = jobCtx(env, `cron-${controller.scheduledTime}`);
+    const ran = await runScheduledJobs(ctx, controller.cron);
+    ctx.logger.debug('scheduled', { cron: controller.cron, jobs: ran });
+  },
+
+  /** Consumer of station-hotline-outbox: nudges to deliver outbox rows now. */
+  async queue(batch: MessageBatch, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
+    const ctx = jobCtx(env, `queue-${batch.queue}-${Date.now()}`);
+    await runQueueBatch(ctx, batch);
+  },
+};
