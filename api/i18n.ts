@@ -61,6 +61,8 @@ const MESSAGES: Catalogue = {
   'priority.owner_required': { 'zh-CN': '红色等级须指定包案领导', en: 'Red priority needs a named owning leader' },
   'received_at.future': { 'zh-CN': '受理时间不能晚于现在', en: 'The time received cannot be in the future' },
   'cursor.invalid': { 'zh-CN': '分页参数无效', en: 'Invalid page cursor' },
+  'evaluation.not_replied': { 'zh-CN': '案件尚未答复，暂不能评价', en: 'The case has not been replied to yet' },
+  'evaluation.already': { 'zh-CN': '您已评价过本次答复', en: 'This reply has already been rated' },
   // Field messages.
   'field.required': { 'zh-CN': '必填', en: 'Required' },
   'field.invalid_type': { 'zh-CN': '格式不正确', en: 'Wrong type' },

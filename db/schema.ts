@@ -315,3 +315,30 @@ export const extensionRequests = pgTable(
     uniqueIndex('extension_requests_one_pending_uq').on(t.caseId).where(sql`status = 'pending'`),
   ],
 );
+
+export const SATISFACTIONS = ['very_satisfied', 'satisfied', 'basic', 'dissatisfied'] as const;
+export const RESOLUTIONS = ['yes', 'partial', 'no'] as const;
+export const satisfaction = pgEnum('satisfaction', SATISFACTIONS);
+export const resolution = pgEnum('resolution', RESOLUTIONS);
+
+/**
+ * Satisfaction after a reply (回访): from the citizen (site, SMS survey) or from
+ * the 12345 platform's own follow-up. One per source per reply round, so a
+ * reopened and re-answered case can be rated again.
+ */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    id: serial().primaryKey(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    source: text().notNull(),
+    replyRound: integer().notNull(),
+    satisfaction: satisfaction().notNull(),
+    resolved: resolution().notNull(),
+    comment: text(),
+    evaluatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('evaluations_once_per_reply_uq').on(t.caseId, t.source, t.replyRound)],
+);

@@ -1,12 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { caseEvents, cases } from '../../../db/schema.ts';
+import { caseEvents, cases, evaluations } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { localName } from '../meta.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 
 /** Event data keys that may be shown to the public; everything else stays internal. */
-const PUBLIC_DATA_KEYS = ['text', 'newDueAt', 'mergedInto', 'reason'] as const;
+const PUBLIC_DATA_KEYS = ['text', 'newDueAt', 'mergedInto', 'reason', 'satisfaction', 'resolved'] as const;
 
 /**
  * The citizen's view of a case: status, what it is about, its clocks, the public
@@ -32,6 +32,7 @@ export async function lookupCase({ ctx, input }: { ctx: Ctx; input: { trackingCo
             closedAt: cases.closedAt,
             replyText: cases.replyText,
             phone4: cases.reporterPhone4,
+            reopenCount: cases.reopenCount,
           })
           .from(cases)
           .where(eq(cases.trackingCode, code))
@@ -41,13 +42,17 @@ export async function lookupCase({ ctx, input }: { ctx: Ctx; input: { trackingCo
   const matches = row !== undefined && row.phone4 !== null && constantTimeEqual(row.phone4, input.phone4);
   if (!row || !matches) throw notFound('case_not_found');
 
-  const [ref, events] = await Promise.all([
+  const [ref, events, rated] = await Promise.all([
     ctx.reference.get(ctx.db),
     ctx.db
       .select({ type: caseEvents.type, at: caseEvents.at, data: caseEvents.data })
       .from(caseEvents)
       .where(and(eq(caseEvents.caseId, row.id), eq(caseEvents.isPublic, true)))
       .orderBy(asc(caseEvents.id)),
+    ctx.db
+      .select({ id: evaluations.id })
+      .from(evaluations)
+      .where(and(eq(evaluations.caseId, row.id), eq(evaluations.source, 'citizen'), eq(evaluations.replyRound, row.reopenCount))),
   ]);
   const station = ref.stationsById.get(row.stationId);
   const category = ref.categoriesById.get(row.categoryId);
@@ -64,6 +69,7 @@ export async function lookupCase({ ctx, input }: { ctx: Ctx; input: { trackingCo
     closedAt: row.closedAt,
     reply: row.replyText !== null && row.repliedAt !== null ? { text: row.replyText, at: row.repliedAt } : null,
     timeline: events.map((e) => ({ type: e.type, at: e.at, ...publicData(e.data) })),
+    canEvaluate: (row.status === 'replied' || row.status === 'closed') && rated.length === 0,
   };
 }
 

@@ -8,7 +8,8 @@ import { toShanghaiIso } from '../../domain/deadlines/shanghai-time.ts';
 import { DomainError } from '../../errors.ts';
 import { ErrorEnvelope } from '../../http/envelope.ts';
 import type { RouteGuards } from '../guards.ts';
-import { CreateCaseBody, CreatedCase, LookupParams, LookupQuery, PublicCase } from './schemas.ts';
+import { evaluateCase } from '../../domain/cases/evaluate.ts';
+import { CreateCaseBody, CreatedCase, EvaluationBody, EvaluationRecorded, LookupParams, LookupQuery, PublicCase } from './schemas.ts';
 
 /** The largest intake body accepted; a full description in Chinese is ~6 kB. */
 export const INTAKE_BODY_LIMIT = 32 * 1024;
@@ -70,6 +71,23 @@ export const lookupCaseRoute = createRoute({
   },
 });
 
+export const evaluationRoute = createRoute({
+  method: 'post',
+  path: '/api/cases/{trackingCode}/evaluation',
+  tags: ['public'],
+  summary: 'Rate the reply',
+  description: 'Once per reply, with the last four digits of the reporter’s phone. 409 before a reply or when already rated.',
+  request: {
+    params: LookupParams,
+    body: { required: true, content: { 'application/json': { schema: EvaluationBody } } },
+  },
+  responses: {
+    201: { description: 'Recorded', content: { 'application/json': { schema: EvaluationRecorded } } },
+    409: { description: 'Not replied yet, or already rated', content: { 'application/json': { schema: ErrorEnvelope } } },
+    ...errors(400, 404, 429),
+  },
+});
+
 export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
   app.openapi({ ...createCaseRoute, middleware: [guards.intakeRateLimit, ...intakeBody] }, async (c) => {
     const isForm = !(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
@@ -103,6 +121,19 @@ export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards
         timeline: found.timeline.map((e) => ({ ...e, at: toShanghaiIso(e.at) })),
       },
       200,
+    );
+  });
+
+  app.openapi({ ...evaluationRoute, middleware: [guards.lookupRateLimit] }, async (c) => {
+    const { trackingCode } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const result = await evaluateCase({
+      ctx: c.var.ctx,
+      input: { trackingCode, phone4: body.phone4, satisfaction: body.satisfaction, resolved: body.resolved ? 'yes' : 'no', comment: body.comment },
+    });
+    return c.json(
+      { trackingCode: trackingCode.toUpperCase().replace(/[\s-]/g, ''), satisfaction: result.satisfaction, resolved: body.resolved, evaluatedAt: toShanghaiIso(result.evaluatedAt) },
+      201,
     );
   });
 }

@@ -56,10 +56,26 @@ export const PublicCase = z
         newDueAt: z.string().optional(),
         mergedInto: z.string().optional(),
         reason: z.string().optional(),
+        satisfaction: z.string().optional(),
+        resolved: z.string().optional(),
       }),
     ),
+    canEvaluate: z.boolean().openapi({ description: 'The current reply may be rated' }),
   })
   .openapi('PublicCase');
+
+export const EvaluationBody = z
+  .object({
+    phone4: z.string().regex(/^\d{4}$/, 'phone4.invalid'),
+    satisfaction: z.enum(['satisfied', 'basic', 'dissatisfied']),
+    resolved: z.boolean(),
+    comment: z.preprocess(blankToUndefined, z.string().trim().max(500).optional()),
+  })
+  .openapi('Evaluation');
+
+export const EvaluationRecorded = z
+  .object({ trackingCode: z.string(), satisfaction: z.string(), resolved: z.boolean(), evaluatedAt: z.string() })
+  .openapi('EvaluationRecorded');
 
 export const LookupParams = z.object({
   trackingCode: z
