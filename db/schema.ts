@@ -157,6 +157,14 @@ export const cases = pgTable(
     replyText: text(),
     /** The soonest clock not yet met (acknowledge, contact or reply); drives queues and sweeps. */
     nextDueAt: timestamp({ withTimezone: true }),
+    /** When the deadline sweeper next has something to do for this case (a warning or an escalation). */
+    nextAlertAt: timestamp({ withTimezone: true }),
+    /** Where the reply clock started: receipt, or the reopening (重办). */
+    replyStartedAt: timestamp({ withTimezone: true }),
+    /** Once a clock is met: seconds between deadline and the act (negative = early), for reporting. */
+    ackDeltaSeconds: integer(),
+    contactDeltaSeconds: integer(),
+    replyDeltaSeconds: integer(),
     /** Red cases are owned by a named leader (领导包案). */
     priorityOwner: text(),
     extensionCount: integer().notNull().default(0),
@@ -174,6 +182,7 @@ export const cases = pgTable(
     index('cases_station_received_idx').on(t.stationId, t.receivedAt),
     index('cases_lead_department_idx').on(t.leadDepartmentId, t.status),
     index('cases_queue_idx').on(t.status, t.nextDueAt),
+    index('cases_next_alert_idx').on(t.nextAlertAt).where(sql`next_alert_at is not null`),
     check('cases_description_len', sql`char_length(${t.description}) between 1 and 5000`),
   ],
 );
@@ -341,4 +350,24 @@ export const evaluations = pgTable(
     evaluatedAt: timestamp({ withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('evaluations_once_per_reply_uq').on(t.caseId, t.source, t.replyRound)],
+);
+
+/**
+ * What the deadline sweeper has already done: one row per case, clock, kind and
+ * deadline. Its primary key is what makes each warning and escalation happen
+ * once, however often and however concurrently the sweeper runs; a moved
+ * deadline (extension, reopening) is a new key and may warn again.
+ */
+export const caseAlerts = pgTable(
+  'case_alerts',
+  {
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    clock: text().notNull(),
+    kind: text().notNull(),
+    dueAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.clock, t.kind, t.dueAt] })],
 );

@@ -32,7 +32,8 @@ export function createMemoryRateLimiter(maxKeys = 100_000): RateLimiter {
         bucket = { tokens: limit, updated: nowMs };
         buckets.set(key, bucket);
       }
-      bucket.tokens = Math.min(limit, bucket.tokens + (nowMs - bucket.updated) * ratePerMs);
+      // A clock that steps back (NTP, a test) must not drain the bucket.
+      bucket.tokens = Math.min(limit, bucket.tokens + Math.max(0, nowMs - bucket.updated) * ratePerMs);
       bucket.updated = nowMs;
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;

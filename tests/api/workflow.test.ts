@@ -14,9 +14,9 @@ let supervisor: StaffSession;
 let handler: StaffSession;
 
 beforeAll(async () => {
-  dispatcher = await staffSession(t.app, t.db, 'dispatcher');
-  supervisor = await staffSession(t.app, t.db, 'supervisor');
-  handler = await staffSession(t.app, t.db, 'handler', 'enf2');
+  dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
+  supervisor = await staffSession(t.app, t.db, 'supervisor', undefined, clock.now());
+  handler = await staffSession(t.app, t.db, 'handler', 'enf2', clock.now());
 });
 
 async function detail(id: string, as = dispatcher) {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { type Config, loadConfig } from '../../api/config.ts';
-import type { Clock } from '../../api/context.ts';
+import type { Clock, Ctx } from '../../api/context.ts';
+import { createReferenceCache } from '../../api/domain/reference.ts';
 import { createLogger, type LogLevel } from '../../api/logger.ts';
 import type { DbHandle } from '../../db/client.ts';
-import { openTestDatabase } from './db.ts';
+import { openIsolatedDatabase, openTestDatabase } from './db.ts';
 
 /** A clock tests move by hand. */
 export function fixedClock(start: string | Date): Clock & { set(at: string | Date): void; advance(ms: number): void } {
@@ -24,10 +25,12 @@ export interface TestAppOptions {
   clock?: Clock;
   env?: Record<string, string>;
   clientIp?: string;
+  /** A database of the file's own (for tests that act on every row). */
+  isolated?: boolean;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ INTAKE_RATE_LIMIT: '100000', LOOKUP_RATE_LIMIT: '100000', ...env });
+  return loadConfig({ INTAKE_RATE_LIMIT: '100000', LOOKUP_RATE_LIMIT: '100000', SIGN_IN_RATE_LIMIT: '100000', ...env });
 }
 
 /**
@@ -35,12 +38,13 @@ export function testConfig(env: Record<string, string> = {}): Config {
  * the top of a test file; read `.app` and `.db` inside tests.
  */
 export function useTestApp(options: TestAppOptions = {}) {
-  const state = {} as { app: ReturnType<typeof createApp>; handle: DbHandle; db: DbHandle['db'] };
+  const state = {} as { app: ReturnType<typeof createApp>; handle: DbHandle; db: DbHandle['db']; config: Config };
   beforeAll(async () => {
-    state.handle = await openTestDatabase();
+    state.handle = options.isolated ? await openIsolatedDatabase() : await openTestDatabase();
     state.db = state.handle.db;
+    state.config = testConfig(options.env);
     state.app = createApp({
-      config: testConfig(options.env),
+      config: state.config,
       // TEST_LOG=error shows what a 500 hid.
       logger: createLogger((process.env.TEST_LOG as LogLevel | undefined) ?? 'silent'),
       database: () => state.handle.db,
@@ -60,4 +64,17 @@ export function uniquePhone(): string {
   phoneSeq++;
   const n = (Date.now() % 1e6) * 100 + (process.pid % 100) + phoneSeq * 7;
   return `139${String(n % 1e8).padStart(8, '0')}`;
+}
+
+/** A domain context for calling jobs directly, on the test app's database and clock. */
+export function jobContext(state: { db: DbHandle['db']; config: Config }, clock: Clock): Ctx {
+  return {
+    db: state.db,
+    clock,
+    config: state.config,
+    logger: createLogger((process.env.TEST_LOG as LogLevel | undefined) ?? 'silent'),
+    reference: createReferenceCache(),
+    requestId: 'test-job',
+    lang: 'zh-CN',
+  };
 }

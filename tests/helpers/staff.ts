@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '../../api/domain/staff/password.ts';
+import { SESSION_HOURS } from '../../api/domain/staff/session.ts';
+import { hashToken, randomToken } from '../../api/domain/staff/tokens.ts';
+import { SESSION_COOKIE } from '../../api/http/staff-auth.ts';
 import type { Db } from '../../db/client.ts';
-import { cases, departments, staffUsers, type STAFF_ROLES } from '../../db/schema.ts';
+import { cases, departments, staffSessions, staffUsers, type STAFF_ROLES } from '../../db/schema.ts';
 import { CreatedCase } from '../../api/routes/public/schemas.ts';
 import { json, makeCaseBody } from './factories.ts';
 
@@ -35,11 +38,24 @@ export async function signIn(app: Fetcher, email: string, password = PASSWORD): 
   return { id: body?.staff.id ?? '', email, cookie, csrf: body?.csrfToken ?? '', response };
 }
 
-export async function staffSession(app: Fetcher, db: Db, role: (typeof STAFF_ROLES)[number], department?: string) {
+/**
+ * A signed-in member of staff. The session row is written directly (at the app
+ * clock's time) so that tests do not pay a scrypt verification per actor; the
+ * sign-in path itself is tested through signIn() in staff-auth.test.ts.
+ */
+export async function staffSession(_app: Fetcher, db: Db, role: (typeof STAFF_ROLES)[number], department?: string, now: Date = new Date()): Promise<StaffSession> {
   const user = await makeStaff(db, role, department);
-  const session = await signIn(app, user.email);
-  if (session.response.status !== 200) throw new Error(`sign-in failed: ${session.response.status}`);
-  return session;
+  const token = randomToken();
+  const csrf = randomToken();
+  await db.insert(staffSessions).values({
+    tokenHash: await hashToken(token),
+    userId: user.id,
+    csrfToken: csrf,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000),
+  });
+  return { id: user.id, email: user.email, cookie: `${SESSION_COOKIE}=${token}`, csrf };
 }
 
 /** A staff call with the session cookie and CSRF token. */

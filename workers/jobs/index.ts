@@ -1,4 +1,5 @@
 import type { Ctx } from '../../api/context.ts';
+import { deadlineSweep } from './deadline-sweep.ts';
 
 /**
  * The background jobs, as plain modules over the domain context. The Node
@@ -21,8 +22,10 @@ export interface QueueBatchLike {
 
 export type QueueConsumer = (ctx: Ctx, body: unknown) => Promise<void>;
 
-/** Filled in by later issues (deadline sweep, outbox delivery). */
-export const jobs: Readonly<Record<string, ScheduledJob>> = {};
+/** Every minute: the deadline sweep (and, with the channels, outbox delivery as a safety net). */
+export const jobs: Readonly<Record<string, ScheduledJob>> = {
+  'deadline-sweep': deadlineSweep,
+};
 
 /** Queue name → consumer. The outbox consumer goes here. */
 export const queueConsumers: Readonly<Record<string, QueueConsumer>> = {};

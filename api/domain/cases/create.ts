@@ -4,6 +4,7 @@ import type { Ctx } from '../../context.ts';
 import { invalidInput } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
+import { firstAlertAt } from '../deadlines/clocks.ts';
 import { computeDeadlines } from '../deadlines/policy.ts';
 import { parsePhone } from './phone.ts';
 import { newTrackingCode } from './tracking-code.ts';
@@ -71,6 +72,9 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
   );
 
   const nextDueAt = new Date(Math.min(deadlines.ackDueAt.getTime(), deadlines.contactDueAt.getTime(), deadlines.replyDueAt.getTime()));
+  const clockFields = { status: 'new', priority, receivedAt, replyStartedAt: receivedAt, acknowledgedAt: null, contactedAt: null, repliedAt: null, ...deadlines };
+  // Red reaches supervisors at once; otherwise the sweeper first looks at the earliest warning.
+  const nextAlertAt = priority === 'red' ? now : (firstAlertAt(clockFields) ?? nextDueAt);
 
   for (let attempt = 1; ; attempt++) {
     const id = crypto.randomUUID();
@@ -93,7 +97,8 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
           INSERT INTO cases (
             id, tracking_code, station_id, channel, external_ref, kind, category_id, location_id,
             description, reporter_phone, reporter_email, reporter_name, reporter_phone4, lang,
-            priority, status, received_at, ack_due_at, contact_due_at, reply_due_at, next_due_at, created_at, updated_at
+            priority, status, received_at, ack_due_at, contact_due_at, reply_due_at, next_due_at,
+            reply_started_at, next_alert_at, created_at, updated_at
           ) VALUES (
             ${id}::uuid, ${trackingCode}, ${station.id}, ${input.channel}::channel, ${input.externalRef ?? null},
             ${input.kind}::case_kind, ${category.id}, ${location?.id ?? null},
@@ -101,6 +106,7 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
             ${priority}::priority, 'new', ${receivedAt.toISOString()}::timestamptz,
             ${deadlines.ackDueAt.toISOString()}::timestamptz, ${deadlines.contactDueAt.toISOString()}::timestamptz,
             ${deadlines.replyDueAt.toISOString()}::timestamptz, ${nextDueAt.toISOString()}::timestamptz,
+            ${receivedAt.toISOString()}::timestamptz, ${nextAlertAt.toISOString()}::timestamptz,
             ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
           )
           RETURNING id

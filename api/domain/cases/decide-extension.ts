@@ -39,7 +39,7 @@ export async function decideExtension({
     return commitTransition(tx, {
       row,
       staff,
-      set: input.approve ? { replyDueAt: pending.requestedDueAt, extensionCount: row.extensionCount + 1, overdue: false } : {},
+      set: input.approve ? { replyDueAt: pending.requestedDueAt, extensionCount: row.extensionCount + 1 } : {},
       event: input.approve
         ? { type: 'extension_approved', isPublic: true, data: { requestId: pending.id, newDueAt: pending.requestedDueAt.toISOString(), previousDueAt: row.replyDueAt.toISOString() } }
         : { type: 'extension_refused', isPublic: false, data: { requestId: pending.id, ...(input.note ? { note: input.note } : {}) } },

@@ -3,6 +3,7 @@ import { caseDepartments, caseEvents, cases, outbox, OUTBOX_CHANNELS } from '../
 import type { Ctx } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
+import { deltaSeconds, firstAlertAt } from '../deadlines/clocks.ts';
 import { authorize, type CaseScope, type CaseVerb } from './access.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -77,9 +78,20 @@ export async function commitTransition(
 ): Promise<CaseRow> {
   const now = ctx.clock.now();
   const merged = { ...row, ...set };
+  const due = nextDue(merged);
+  const bookkeeping: Partial<CaseRow> = {
+    nextDueAt: due,
+    overdue: due !== null && due < now,
+    // A case turning red reaches supervisors at once: the sweeper looks now.
+    nextAlertAt: merged.priority === 'red' && row.priority !== 'red' ? now : firstAlertAt(merged),
+    // Met clocks keep how early or late they were met, for reporting.
+    ...(merged.acknowledgedAt && !row.acknowledgedAt ? { ackDeltaSeconds: deltaSeconds(merged.acknowledgedAt, merged.ackDueAt) } : {}),
+    ...(merged.contactedAt && !row.contactedAt ? { contactDeltaSeconds: deltaSeconds(merged.contactedAt, merged.contactDueAt) } : {}),
+    ...(merged.repliedAt && !row.repliedAt ? { replyDeltaSeconds: deltaSeconds(merged.repliedAt, merged.replyDueAt) } : {}),
+  };
   const [updated] = await ctx.db
     .update(cases)
-    .set({ ...set, nextDueAt: nextDue(merged), version: sql`${cases.version} + 1`, updatedAt: now })
+    .set({ ...set, ...bookkeeping, version: sql`${cases.version} + 1`, updatedAt: now })
     .where(and(eq(cases.id, row.id), eq(cases.version, row.version)))
     .returning();
   if (!updated) throw new DomainError('conflict', 'stale_version', { current: row.version + 1, given: row.version });

@@ -1,0 +1,195 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sweepDeadlines } from '../../api/domain/deadlines/sweep.ts';
+import { toShanghaiIso } from '../../api/domain/deadlines/shanghai-time.ts';
+import { CaseDetail, EnteredCase, QueueCounts, QueuePage } from '../../api/routes/staff/schemas.ts';
+import { caseAlerts, caseEvents, cases, departments, outbox } from '../../db/schema.ts';
+import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
+import { call, makeStaff, type StaffSession, staffSession } from '../helpers/staff.ts';
+
+/*
+ * The sweep acts on every due case in its database, so this file has a
+ * database of its own. Time is a hand-moved clock; nothing sleeps.
+ */
+const clock = fixedClock('2026-02-13T16:00:00+08:00');
+const t = useTestApp({ clock, isolated: true });
+let dispatcher: StaffSession;
+let handler: StaffSession;
+let supervisorEmail: string;
+
+beforeAll(async () => {
+  dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
+  handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
+  supervisorEmail = (await makeStaff(t.db, 'supervisor')).email;
+  await t.db.update(departments).set({ email: 'enf1@office.test' }).where(eq(departments.code, 'enf1'));
+});
+
+const at = (iso: string) => clock.set(iso);
+const sweep = () => sweepDeadlines(jobContext(t, clock));
+
+/** Keeps the staff sessions alive across the long jumps of the clock (sessions idle out after 2 hours). */
+let signedInAt = Number.NaN;
+async function freshSessions() {
+  if (Math.abs(clock.now().getTime() - signedInAt) < 3600_000) return;
+  dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
+  handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
+  signedInAt = clock.now().getTime();
+}
+
+async function enter(receivedAt: string, kind = 'complaint', station = 'TJ') {
+  at(receivedAt);
+  await freshSessions();
+  const res = await call(t.app, dispatcher, 'POST', '/api/staff/cases', {
+    channel: 'phone',
+    receivedAt,
+    station,
+    kind,
+    category: 'touting',
+    description: `出站口拉客 ${receivedAt}`,
+  });
+  if (res.status !== 201) throw new Error(await res.text());
+  return EnteredCase.parse(await res.json());
+}
+
+async function eventsOf(id: string) {
+  return t.db.select().from(caseEvents).where(eq(caseEvents.caseId, id));
+}
+async function alertsOf(id: string) {
+  return t.db.select().from(caseAlerts).where(eq(caseAlerts.caseId, id));
+}
+
+describe('deadlines on the working calendar', () => {
+  it('Spring Festival 2026: due 2026-03-06 00:00, warned at 80 %, escalated once when passed', async () => {
+    const c = await enter('2026-02-13T17:00:00+08:00');
+    expect(toShanghaiIso(new Date(c.replyDueAt))).toBe('2026-03-06T00:00:00+08:00');
+
+    // The 2-hour acknowledge clock warns at 18:36 and escalates at 19:00.
+    at('2026-02-13T18:35:00+08:00');
+    await sweep();
+    expect((await alertsOf(c.id)).length).toBe(0);
+    at('2026-02-13T18:37:00+08:00');
+    await sweep();
+    expect((await alertsOf(c.id)).map((a) => `${a.clock}:${a.kind}`)).toEqual(['ack:warning']);
+    const [warnMail] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'deadline_warning')));
+    expect(warnMail).toBeUndefined(); // not assigned yet: no department to warn, the event is the record
+
+    at('2026-02-13T19:01:00+08:00');
+    await sweep();
+    await sweep();
+    const escalations = (await alertsOf(c.id)).filter((a) => a.kind === 'escalation');
+    expect(escalations.map((a) => a.clock)).toEqual(['ack']);
+    const mails = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'escalation')));
+    expect(mails.map((m) => m.recipient)).toContain(supervisorEmail);
+    expect(new Set(mails.map((m) => m.recipient)).size).toBe(mails.length);
+    const [row] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    expect(row!.overdue).toBe(true);
+    expect((await eventsOf(c.id)).filter((e) => e.type === 'escalated')).toHaveLength(1);
+
+    // The reply clock: 487 hours from receipt to due, so 80 % is 2026-03-01 22:36.
+    await freshSessions();
+    at('2026-03-01T22:35:00+08:00');
+    await sweep();
+    expect((await alertsOf(c.id)).some((a) => a.clock === 'reply')).toBe(false);
+    at('2026-03-01T22:37:00+08:00');
+    await sweep();
+    expect((await alertsOf(c.id)).some((a) => a.clock === 'reply' && a.kind === 'warning')).toBe(true);
+    at('2026-03-06T00:00:30+08:00');
+    await sweep();
+    expect((await alertsOf(c.id)).some((a) => a.clock === 'reply' && a.kind === 'escalation')).toBe(true);
+  });
+
+  it('National Day 2025 and 2026 and the Mid-Autumn days before it', async () => {
+    expect(toShanghaiIso(new Date((await enter('2025-09-30T10:00:00+08:00')).replyDueAt))).toBe('2025-10-22T00:00:00+08:00');
+    expect(toShanghaiIso(new Date((await enter('2026-09-30T15:00:00+08:00')).replyDueAt))).toBe('2026-10-21T00:00:00+08:00');
+    // Sep 25–27 off, Sep 28–30 worked, Oct 1–7 off, Oct 8–9 worked.
+    expect(toShanghaiIso(new Date((await enter('2026-09-24T11:00:00+08:00', 'help')).replyDueAt))).toBe('2026-10-10T00:00:00+08:00');
+    // Across the year end: Jan 1–3 2026 off, Jan 4 (Sunday) worked.
+    expect(toShanghaiIso(new Date((await enter('2025-12-31T20:00:00+08:00', 'consult')).replyDueAt))).toBe('2026-01-05T00:00:00+08:00');
+  });
+});
+
+describe('the sweep', () => {
+  it('an extension granted after a breach moves the deadline, clears overdue, and warns afresh for the new one', async () => {
+    at('2026-05-06T09:00:00+08:00');
+    await freshSessions();
+    const c = await enter('2026-05-06T09:00:00+08:00', 'consult');
+    let res = await call(t.app, dispatcher, 'POST', `/api/staff/cases/${c.id}/assign`, { version: 1, leadDepartment: 'enf1' });
+    let d = CaseDetail.parse(await res.json());
+    res = await call(t.app, handler, 'POST', `/api/staff/cases/${c.id}/acknowledge`, { version: d.version });
+    d = CaseDetail.parse(await res.json());
+    res = await call(t.app, handler, 'POST', `/api/staff/cases/${c.id}/contact`, { version: d.version, method: 'phone' });
+    d = CaseDetail.parse(await res.json());
+    expect(toShanghaiIso(new Date(d.replyDueAt))).toBe('2026-05-08T00:00:00+08:00'); // 1 working day: May 7
+
+    at('2026-05-08T01:00:00+08:00');
+    await freshSessions();
+    await sweep();
+    const breach = (await alertsOf(c.id)).filter((a) => a.clock === 'reply').map((a) => a.kind).sort();
+    expect(breach).toEqual(['escalation']);
+    d = CaseDetail.parse(await (await call(t.app, dispatcher, 'GET', `/api/staff/cases/${c.id}`)).json());
+    expect(d.overdue).toBe(true);
+
+    res = await call(t.app, handler, 'POST', `/api/staff/cases/${c.id}/extend`, { version: d.version, reason: '需协调交警', newDueAt: '2026-05-15T00:00:00+08:00' });
+    d = CaseDetail.parse(await res.json());
+    res = await call(t.app, dispatcher, 'POST', `/api/staff/cases/${c.id}/decide-extension`, { version: d.version, approve: true });
+    d = CaseDetail.parse(await res.json());
+    expect(d).toMatchObject({ overdue: false, extensionCount: 1 });
+    expect(toShanghaiIso(new Date(d.replyDueAt))).toBe('2026-05-15T00:00:00+08:00');
+    const overdueQueue = QueuePage.parse(await (await call(t.app, dispatcher, 'GET', '/api/staff/cases?overdue=true&limit=200')).json());
+    expect(overdueQueue.items.map((i) => i.id)).not.toContain(c.id);
+
+    await sweep();
+    expect((await alertsOf(c.id)).filter((a) => a.clock === 'reply')).toHaveLength(1);
+    // 80 % of May 6 09:00 → May 15 00:00 (207 h) is May 13 06:36; the department is warned by email.
+    at('2026-05-13T06:40:00+08:00');
+    await freshSessions();
+    await sweep();
+    const reply = (await alertsOf(c.id)).filter((a) => a.clock === 'reply');
+    expect(reply.map((a) => `${a.kind}@${toShanghaiIso(a.dueAt)}`).sort()).toEqual([
+      'escalation@2026-05-08T00:00:00+08:00',
+      'warning@2026-05-15T00:00:00+08:00',
+    ]);
+    const warnings = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'deadline_warning')));
+    expect(warnings.map((w) => w.recipient)).toEqual(['enf1@office.test']);
+  });
+
+  it('red cases reach supervisors at once, and only once', async () => {
+    at('2026-07-01T10:00:00+08:00');
+    await freshSessions();
+    const c = await enter('2026-07-01T10:00:00+08:00');
+    const res = await call(t.app, dispatcher, 'POST', `/api/staff/cases/${c.id}/priority`, { version: 1, priority: 'red', owner: '刘主任' });
+    expect(res.status).toBe(200);
+    await sweep();
+    await sweep();
+    const red = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'red_case')));
+    expect(red.map((m) => m.recipient)).toContain(supervisorEmail);
+    expect(red.filter((m) => m.recipient === supervisorEmail)).toHaveLength(1);
+    expect(red[0]!.payload).toMatchObject({ owner: '刘主任', priority: 'red' });
+    expect((await eventsOf(c.id)).filter((e) => e.type === 'red_escalated')).toHaveLength(1);
+  });
+
+  it('overlapping sweeps warn and escalate each clock exactly once', async () => {
+    at('2026-08-03T09:00:00+08:00');
+    await freshSessions();
+    const entered = [];
+    for (let i = 0; i < 30; i++) entered.push(await enter(`2026-08-03T09:${String(i).padStart(2, '0')}:00+08:00`));
+    const ids = entered.map((e) => e.id);
+    at('2026-08-03T11:45:00+08:00'); // every acknowledge clock has passed
+    const results = await Promise.all([sweep(), sweep(), sweep(), sweep()]);
+    const escalations = results.reduce((n, r) => n + r.escalations, 0);
+    // The four sweeps together report exactly the escalations that exist (earlier tests' cases included).
+    const created = await t.db.select().from(caseAlerts).where(and(eq(caseAlerts.kind, 'escalation'), eq(caseAlerts.createdAt, clock.now())));
+    expect(escalations).toBe(created.length);
+    expect(escalations).toBeGreaterThanOrEqual(30);
+    const alerts = await t.db.select().from(caseAlerts).where(inArray(caseAlerts.caseId, ids));
+    expect(alerts.filter((a) => a.clock === 'ack' && a.kind === 'escalation')).toHaveLength(30);
+    const events = await t.db.select().from(caseEvents).where(and(inArray(caseEvents.caseId, ids), eq(caseEvents.type, 'escalated')));
+    expect(events).toHaveLength(30);
+    const again = await sweep();
+    expect(again.escalations).toBe(0);
+
+    await freshSessions();
+    const counts = QueueCounts.parse(await (await call(t.app, dispatcher, 'GET', '/api/staff/dashboard')).json());
+    expect(counts.overdue).toBeGreaterThanOrEqual(30);
+  });
+});
