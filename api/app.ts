@@ -12,6 +12,8 @@ import { createLogger } from './logger.ts';
 import type { RouteGuards } from './routes/guards.ts';
 import { registerCaseRoutes } from './routes/public/cases.ts';
 import { registerMetaRoutes } from './routes/public/meta.ts';
+import { registerAdminRoutes } from './routes/staff/admin.ts';
+import { registerAdminDeadlineRoutes } from './routes/staff/admin-deadlines.ts';
 import { registerStaffCaseRoutes } from './routes/staff/cases.ts';
 import { registerSessionRoutes } from './routes/staff/session.ts';
 import { registerVerbRoutes } from './routes/staff/verbs.ts';
@@ -78,6 +80,8 @@ export function createApp(deps: AppDeps) {
   registerSessionRoutes(app, guards);
   registerStaffCaseRoutes(app);
   registerVerbRoutes(app);
+  registerAdminRoutes(app);
+  registerAdminDeadlineRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

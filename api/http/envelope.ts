@@ -3,24 +3,14 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
-import { DomainError, type ErrorCode, type FieldIssue, statusFor } from '../errors.ts';
+import { DomainError, ERROR_CODES, type ErrorCode, type FieldIssue, statusFor } from '../errors.ts';
 import { hasMessage, type Lang, t } from '../i18n.ts';
 
 /** The wire shape of every error, declared once for the OpenAPI document. */
 export const ErrorEnvelope = z
   .object({
     error: z.object({
-      code: z.enum([
-        'invalid_input',
-        'unauthorized',
-        'invalid_signature',
-        'forbidden',
-        'not_found',
-        'conflict',
-        'rate_limited',
-        'unavailable',
-        'internal',
-      ]),
+      code: z.enum(ERROR_CODES),
       message: z.string(),
       requestId: z.string(),
       details: z.unknown().optional(),
@@ -42,7 +32,12 @@ export function errorResponse(
 
 /** Field-level issues from a zod failure, each message in the caller's language. */
 export function fieldIssues(error: ZodError, lang: Lang): FieldIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue): FieldIssue[] => {
+    // Unknown keys are named one by one, so the caller sees which field was refused.
+    if (issue.code === 'unrecognized_keys') {
+      const base = issue.path.map(String).join('.');
+      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, code: issue.code, message: t(lang, 'field.unknown_key') }));
+    }
     const field = issue.path.map(String).join('.') || '(body)';
     let key = 'field.invalid';
     const params: Record<string, string | number> = {};
@@ -55,8 +50,7 @@ export function fieldIssues(error: ZodError, lang: Lang): FieldIssue[] {
       key = Number((issue as { minimum?: number | bigint }).minimum) <= 1 ? 'field.required' : 'field.too_short';
       params.min = Number((issue as { minimum?: number | bigint }).minimum ?? 0);
     } else if (issue.code === 'invalid_value') key = 'field.invalid_value';
-    else if (issue.code === 'unrecognized_keys') key = 'field.unknown_key';
-    return { field, code: issue.code, message: t(lang, key, params) };
+    return [{ field, code: issue.code, message: t(lang, key, params) }];
   });
 }
 

@@ -54,3 +54,9 @@ function timingSafeEqual(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
 }
+
+/** After requireStaff: admins only, checked before the body is read. */
+export const requireAdmin: MiddlewareHandler<StaffEnv> = async (c, next) => {
+  if (c.var.staff.role !== 'admin') throw new DomainError('forbidden', 'admin.only');
+  await next();
+};

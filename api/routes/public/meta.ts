@@ -32,7 +32,8 @@ export function registerMetaRoutes(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(metaRoute, async (c) => {
-    c.header('Cache-Control', 'public, max-age=60');
+    // Short: admins expect a new category or location on the form within moments.
+    c.header('Cache-Control', 'public, max-age=15');
     return c.json(await getMeta({ ctx: c.var.ctx }), 200);
   });
 }
