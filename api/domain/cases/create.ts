@@ -25,6 +25,8 @@ export interface CreateCaseInput {
   receivedAt?: Date | undefined;
   priority?: (typeof PRIORITIES)[number] | undefined;
   externalRef?: string | undefined;
+  /** A 12345 order's own deadlines win over local policy (DESIGN: "the order's own deadline wins"). */
+  deadlines?: { ackDueAt?: Date | undefined; replyDueAt?: Date | undefined } | undefined;
   actor?: { type: 'citizen' | 'staff' | 'system' | 'feed'; id?: string | undefined };
 }
 
@@ -65,11 +67,15 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
   const now = ctx.clock.now();
   const receivedAt = input.receivedAt ?? now;
   const priority = input.priority ?? category.defaultPriority;
-  const deadlines = computeDeadlines(
-    ref.policies,
-    { channel: input.channel, kind: input.kind, categoryId: category.id, priority, receivedAt },
-    workdayLookup(ref.workdays),
-  );
+  const deadlines = {
+    ...computeDeadlines(
+      ref.policies,
+      { channel: input.channel, kind: input.kind, categoryId: category.id, priority, receivedAt },
+      workdayLookup(ref.workdays),
+    ),
+    ...(input.deadlines?.ackDueAt ? { ackDueAt: input.deadlines.ackDueAt } : {}),
+    ...(input.deadlines?.replyDueAt ? { replyDueAt: input.deadlines.replyDueAt } : {}),
+  };
 
   const nextDueAt = new Date(Math.min(deadlines.ackDueAt.getTime(), deadlines.contactDueAt.getTime(), deadlines.replyDueAt.getTime()));
   const clockFields = { status: 'new', priority, receivedAt, replyStartedAt: receivedAt, acknowledgedAt: null, contactedAt: null, repliedAt: null, ...deadlines };
