@@ -13,6 +13,8 @@ import { type Ctx, systemClock } from '../api/context.ts';
 import { createReferenceCache, type ReferenceCache } from '../api/domain/reference.ts';
 import { createLogger, type Logger } from '../api/logger.ts';
 import { connectPostgres, type Db } from '../db/client.ts';
+import { loadSiteHandler } from '../site/adapter/bundle.ts';
+import { isApiPath, type SiteHandler } from '../site/adapter/types.ts';
 import { runQueueBatch, runScheduledJobs } from './jobs/index.ts';
 
 /**
@@ -70,8 +72,14 @@ function getIsolate(env: WorkerEnv): Isolate {
     },
     // Set by Cloudflare's edge; a client cannot forge it.
     clientIp: (c: Context) => c.req.header('cf-connecting-ip'),
-    // No `assets`: [assets] in wrangler.toml serves the site before the Worker
-    // runs, and only paths the site lacks (or run_worker_first) reach the app.
+    // After a write, a nudge on the outbox queue: its consumer delivers at once
+    // (the cron delivers anything a lost message left behind).
+    kickOutbox: (c: Context) => {
+      const env = c.env as WorkerEnv;
+      c.executionCtx.waitUntil(env.OUTBOX_QUEUE.send({ kick: Date.now() }).catch(() => undefined));
+    },
+    // No `assets`: [assets] in wrangler.toml serves the site's static files
+    // before the Worker runs; pages reach the Worker and go to the SSR bundle.
   });
   isolate = { config, logger, reference: createReferenceCache(), app };
   return isolate;
@@ -83,9 +91,25 @@ function jobCtx(env: WorkerEnv, id: string): Ctx {
   return { db: openDb(env), clock: systemClock, config, logger, reference, requestId: id, lang: 'zh-CN' };
 }
 
+// The site's SSR bundle, loaded on the first page request (undefined: not built).
+let site: Promise<SiteHandler | undefined> | undefined;
+
+/** A page: rendered by the site's SSR bundle, which calls the app in process as `locals.api`. */
+async function renderPage(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+  const { app } = getIsolate(env);
+  const handle = await (site ??= loadSiteHandler());
+  if (!handle) return new Response('The site is not built: run `npm run build:site` before deploying.\n', { status: 503 });
+  return handle(request, {
+    api: { fetch: (apiRequest) => app.fetch(apiRequest, env, ctx) },
+    env,
+    clientIp: request.headers.get('cf-connecting-ip') ?? undefined,
+  });
+}
+
 export default {
   fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
-    return getIsolate(env).app.fetch(request, env, ctx);
+    if (isApiPath(new URL(request.url).pathname)) return getIsolate(env).app.fetch(request, env, ctx);
+    return renderPage(request, env, ctx);
   },
 
   /** Cron Trigger (every minute): deadline sweep and outbox safety net. */

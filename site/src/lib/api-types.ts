@@ -1,0 +1,146 @@
+/**
+ * The wire shapes the site reads, written from the API's OpenAPI document
+ * (GET /api/openapi.json). The site never imports api/ or db/: it is a client
+ * of the contract, and these types are its reading of it.
+ */
+export interface Named {
+  code: string;
+  name: string;
+}
+
+export interface Meta {
+  stations: Named[];
+  kinds: Named[];
+  categories: Array<Named & { defaultPriority: string }>;
+  locations: Array<Named & { station: string }>;
+}
+
+export interface CreatedCase {
+  trackingCode: string;
+  status: string;
+  replyDueAt: string;
+}
+
+export interface PublicCase {
+  trackingCode: string;
+  status: string;
+  kind: string;
+  station: Named | null;
+  category: Named | null;
+  location: Named | null;
+  createdAt: string;
+  replyDueAt: string;
+  closedAt: string | null;
+  reply: { text: string; at: string } | null;
+  timeline: Array<{ type: string; at: string; text?: string; newDueAt?: string; mergedInto?: string; reason?: string }>;
+  /** Present once the evaluation endpoint exists: may the citizen rate the current reply? */
+  canEvaluate?: boolean;
+}
+
+export interface StaffIdentity {
+  id: string;
+  email: string;
+  name: string;
+  role: 'dispatcher' | 'handler' | 'supervisor' | 'admin';
+  departmentId: number | null;
+}
+
+export interface StaffSession {
+  staff: StaffIdentity;
+  csrfToken: string;
+  expiresAt?: string;
+}
+
+export interface QueueItem {
+  id: string;
+  trackingCode: string;
+  status: string;
+  priority: 'normal' | 'blue' | 'yellow' | 'red';
+  kind: string;
+  channel: string;
+  station: string | null;
+  category: Named | null;
+  leadDepartment: Named | null;
+  receivedAt: string;
+  nextDueAt: string | null;
+  replyDueAt: string;
+  overdue: boolean;
+  version: number;
+  summary: string;
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  nextCursor: string | null;
+}
+
+export interface QueueCounts {
+  new: number;
+  assigned: number;
+  inProgress: number;
+  replied: number;
+  overdue: number;
+  dueSoon: number;
+  red: number;
+  pendingExtensions: number;
+}
+
+export interface CaseDetail {
+  id: string;
+  trackingCode: string;
+  version: number;
+  status: string;
+  channel: string;
+  externalRef: string | null;
+  kind: string;
+  priority: 'normal' | 'blue' | 'yellow' | 'red';
+  priorityOwner: string | null;
+  station: Named | null;
+  category: Named | null;
+  suggestedDepartment: Named | null;
+  location: Named | null;
+  description: string;
+  reporter: { phone: string | null; email: string | null; name: string | null; masked: true };
+  lang: string;
+  leadDepartment: Named | null;
+  coDepartments: Named[];
+  mergedInto: string | null;
+  returnReason: string | null;
+  receivedAt: string;
+  ackDueAt: string;
+  contactDueAt: string;
+  replyDueAt: string;
+  nextDueAt: string | null;
+  acknowledgedAt: string | null;
+  contactedAt: string | null;
+  repliedAt: string | null;
+  closedAt: string | null;
+  replyText: string | null;
+  extensionCount: number;
+  reopenCount: number;
+  overdue: boolean;
+  extensions: Array<{
+    id: number;
+    status: 'pending' | 'approved' | 'refused';
+    reason: string;
+    requestedDueAt: string;
+    previousDueAt: string;
+    createdAt: string;
+    decidedAt: string | null;
+    decisionNote: string | null;
+  }>;
+  timeline: Array<{
+    id: number;
+    type: string;
+    at: string;
+    actor: { type: string; id: string | null; name: string | null };
+    isPublic: boolean;
+    data: Record<string, unknown>;
+  }>;
+}
+
+export interface RevealedContact {
+  phone: string | null;
+  email: string | null;
+  name: string | null;
+}

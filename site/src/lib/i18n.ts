@@ -1,0 +1,264 @@
+/**
+ * The public site's words, zh-CN first and English second. Pages under / are
+ * Chinese, the same pages under /en/ English. Messages that come from the API
+ * (field errors, not-found) already arrive in the page's language, because
+ * every in-process call sends the page's language.
+ */
+export const LANGS = ['zh-CN', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** The language of a page from its `[...lang]` route parameter; undefined means no such page. */
+export function langFromParam(param: string | undefined): Lang | undefined {
+  if (param === undefined || param === '') return 'zh-CN';
+  if (param === 'en') return 'en';
+  return undefined;
+}
+
+/** The path of a page in a language: `/report` → `/en/report`. */
+export function localePath(lang: Lang, path: string): string {
+  if (lang === 'zh-CN') return path;
+  return path === '/' ? '/en/' : `/en${path}`;
+}
+
+type Entry = { 'zh-CN': string; en: string };
+
+const WORDS = {
+  'site.name': { 'zh-CN': '站区投诉热线', en: 'Station District Hotline' },
+  'site.office': { 'zh-CN': '站区综合管理办公室', en: 'Station District Management Office' },
+  'site.skip': { 'zh-CN': '跳到正文', en: 'Skip to content' },
+  'site.langSwitch': { 'zh-CN': 'English', en: '中文' },
+  'site.langSwitchLabel': { 'zh-CN': 'Read this page in English', en: '切换到中文页面' },
+  'nav.label': { 'zh-CN': '主导航', en: 'Main' },
+  'nav.home': { 'zh-CN': '首页', en: 'Home' },
+  'nav.report': { 'zh-CN': '我要投诉', en: 'File a complaint' },
+  'nav.status': { 'zh-CN': '查询进度', en: 'Check status' },
+  'nav.stats': { 'zh-CN': '办理统计', en: 'Statistics' },
+  'footer.hotline': { 'zh-CN': '24 小时热线', en: '24-hour line' },
+  'footer.12345': { 'zh-CN': '也可拨打 12345 政务服务便民热线', en: 'You can also call the 12345 citizen service hotline' },
+  'footer.api': { 'zh-CN': '开放接口', en: 'Open API' },
+  'footer.staff': { 'zh-CN': '工作人员登录', en: 'Staff sign-in' },
+  'phone.sample': {
+    'zh-CN': '（示例号码：部署时以 HOTLINE_PHONE 设置本办公室的电话）',
+    en: '(sample number: set the office’s own with HOTLINE_PHONE)',
+  },
+
+  // Home
+  'home.title': { 'zh-CN': '车站地区投诉与求助', en: 'Complaints and help in the station district' },
+  'home.lead': {
+    'zh-CN': '在车站广场、出租车调度站、停车场、换乘通道遇到拉客揽客、黑出租、兜售、占道经营、环境卫生或设施问题，都可以告诉我们。每件都有专人办理，并在规定时限内答复您。',
+    en: 'Touting, illegal taxis, peddling, stalls on walkways, dirt or broken facilities on the station squares, at the taxi rank, in the car parks or transfer passages: tell us. Every case gets a named handler and a reply within a set time.',
+  },
+  'home.cta': { 'zh-CN': '在线投诉', en: 'File a complaint online' },
+  'home.ctaStatus': { 'zh-CN': '查询办理进度', en: 'Check a case' },
+  'home.how': { 'zh-CN': '怎样反映问题', en: 'How to tell us' },
+  'home.how.web': { 'zh-CN': '在本网站填写投诉表（约 2 分钟），提交后得到查询码。', en: 'Fill in the form on this site (about 2 minutes); you get a tracking code.' },
+  'home.how.phone': { 'zh-CN': '拨打本办公室 24 小时热线：', en: 'Call the office’s 24-hour line:' },
+  'home.how.sms': { 'zh-CN': '发送短信描述问题，我们回复查询码。', en: 'Send a text message describing the problem; we reply with a tracking code.' },
+  'home.how.inPerson': { 'zh-CN': '到站区服务台当面反映，或投入意见箱。', en: 'Tell the staff at the district service desk, or use the complaint box.' },
+  'home.next': { 'zh-CN': '提交之后', en: 'What happens next' },
+  'home.next.1': { 'zh-CN': '调度员核对并派给负责科室；', en: 'A dispatcher checks your case and assigns it to the responsible section;' },
+  'home.next.2': { 'zh-CN': '承办科室 2 小时内签收，24 小时内与您联系；', en: 'the section acknowledges it within 2 hours and contacts you within 24 hours;' },
+  'home.next.3': { 'zh-CN': '办理完毕后答复您，您可以评价是否满意，不满意可以重办。', en: 'when it is dealt with you get a reply, and you can say whether you are satisfied; if not, it is reopened.' },
+  'home.limits': { 'zh-CN': '答复时限', en: 'Time limits for the reply' },
+  'home.limits.intro': {
+    'zh-CN': '从受理起按工作日计算（法定节假日不计，调休上班日计入）：',
+    en: 'Counted in working days from receipt (public holidays excluded, make-up working days included):',
+  },
+  'home.limits.kind': { 'zh-CN': '类型', en: 'Kind' },
+  'home.limits.days': { 'zh-CN': '答复时限', en: 'Reply within' },
+  'home.limits.workdays': { 'zh-CN': '{n} 个工作日', en: '{n} working day(s)' },
+  'home.limits.urgent': {
+    'zh-CN': '危及安全的紧急情况按红色等级办理，由领导包案，24 小时内答复。遇到违法犯罪请直接拨打 110。',
+    en: 'Urgent safety hazards are handled as red cases, owned by a named leader, with a reply within 24 hours. For crimes in progress call 110.',
+  },
+  'home.privacy': { 'zh-CN': '个人信息', en: 'Your personal data' },
+  'home.privacy.text': {
+    'zh-CN': '您的手机号码只用于联系您和查询进度，不会公开；查询进度需要查询码和手机号后四位。',
+    en: 'Your phone number is used only to contact you and to check your case; it is never published. A status check needs the tracking code and the last four digits of your phone.',
+  },
+
+  // Report form
+  'report.title': { 'zh-CN': '在线投诉', en: 'File a complaint' },
+  'report.intro': { 'zh-CN': '带 * 的为必填项。提交后您会得到查询码，并收到确认短信。', en: 'Fields marked * are required. You get a tracking code and a confirmation text message.' },
+  'report.where': { 'zh-CN': '在哪里', en: 'Where' },
+  'report.what': { 'zh-CN': '什么问题', en: 'What happened' },
+  'report.who': { 'zh-CN': '怎样联系您', en: 'How we reach you' },
+  'report.station': { 'zh-CN': '车站', en: 'Station' },
+  'report.location': { 'zh-CN': '具体地点', en: 'Place' },
+  'report.location.hint': { 'zh-CN': '不确定可以不选，在描述里写清楚。', en: 'Leave it if unsure; say where in the description.' },
+  'report.location.none': { 'zh-CN': '不确定 / 其他地点', en: 'Not sure / elsewhere' },
+  'report.kind': { 'zh-CN': '类型', en: 'Kind' },
+  'report.category': { 'zh-CN': '问题类别', en: 'Category' },
+  'report.choose': { 'zh-CN': '请选择', en: 'Choose' },
+  'report.chooseOne': { 'zh-CN': '请选择一项', en: 'Choose one' },
+  'report.description': { 'zh-CN': '问题描述', en: 'Description' },
+  'report.description.hint': {
+    'zh-CN': '时间、地点、经过，以及车牌号等可辨认的信息。最多 {max} 字。',
+    en: 'When, where, what happened, and anything identifying such as a number plate. At most {max} characters.',
+  },
+  'report.counter': { 'zh-CN': '已输入 {n} / {max} 字', en: '{n} of {max} characters' },
+  'report.phone': { 'zh-CN': '手机号码', en: 'Mobile phone' },
+  'report.phone.hint': { 'zh-CN': '用于联系您、发送查询码；不会公开。', en: 'To contact you and send the tracking code; never published.' },
+  'report.email': { 'zh-CN': '电子邮箱（选填）', en: 'Email (optional)' },
+  'report.name': { 'zh-CN': '称呼（选填）', en: 'Name (optional)' },
+  'report.name.hint': { 'zh-CN': '可以匿名。', en: 'You may stay anonymous.' },
+  'report.submit': { 'zh-CN': '提交投诉', en: 'Send' },
+  'report.required': { 'zh-CN': '必填', en: 'required' },
+  'report.errors.title': { 'zh-CN': '请修改以下内容后再提交', en: 'Please correct the following' },
+  'report.errorTitlePrefix': { 'zh-CN': '错误：', en: 'Error: ' },
+
+  // Receipt
+  'done.title': { 'zh-CN': '已收到您的投诉', en: 'We have your complaint' },
+  'done.code': { 'zh-CN': '您的查询码', en: 'Your tracking code' },
+  'done.codeHint': { 'zh-CN': '请记下或截图保存。查询进度时需要查询码和手机号后四位。', en: 'Write it down or take a screenshot. To check the case you need the code and the last four digits of your phone.' },
+  'done.readAloud': { 'zh-CN': '逐位读出：', en: 'Read aloud:' },
+  'done.due': { 'zh-CN': '答复期限', en: 'Reply due by' },
+  'done.dueUnknown': { 'zh-CN': '答复期限见确认短信，也可在查询页面查看。', en: 'The reply due date is in the confirmation text and on the status page.' },
+  'done.sms': { 'zh-CN': '短信查询', en: 'Check by text message' },
+  'done.sms.text': { 'zh-CN': '发送短信', en: 'Send the text' },
+  'done.sms.to': { 'zh-CN': '到 {number}', en: 'to {number}' },
+  'done.sms.reply': { 'zh-CN': '（也可以直接回复我们发给您的确认短信）。', en: '(or reply to the confirmation text we sent you).' },
+  'done.next': { 'zh-CN': '接下来：承办科室 2 小时内签收，24 小时内与您联系。', en: 'Next: the responsible section acknowledges within 2 hours and contacts you within 24 hours.' },
+  'done.check': { 'zh-CN': '查询办理进度', en: 'Check the case' },
+  'done.another': { 'zh-CN': '再提交一件', en: 'File another' },
+  'done.noCode': { 'zh-CN': '这个链接缺少查询码。', en: 'This link has no tracking code.' },
+
+  // Status
+  'status.title': { 'zh-CN': '查询办理进度', en: 'Check a case' },
+  'status.intro': { 'zh-CN': '输入查询码和提交时所留手机号的后四位。', en: 'Enter the tracking code and the last four digits of the phone number you gave.' },
+  'status.code': { 'zh-CN': '查询码', en: 'Tracking code' },
+  'status.code.hint': { 'zh-CN': '10 位字母和数字，例如 K7M2Q-X9PRT。', en: '10 letters and digits, for example K7M2Q-X9PRT.' },
+  'status.phone4': { 'zh-CN': '手机号后四位', en: 'Last four digits of your phone' },
+  'status.another': { 'zh-CN': '查询其他投诉', en: 'Check another case' },
+  'status.submit': { 'zh-CN': '查询', en: 'Check' },
+  'status.notFound': {
+    'zh-CN': '没有找到这件投诉。请核对查询码和手机号后四位。',
+    en: 'No case matches that tracking code and those phone digits. Please check both.',
+  },
+  'status.badCode': { 'zh-CN': '查询码应为 10 位字母和数字。', en: 'A tracking code has 10 letters and digits.' },
+  'status.badPhone4': { 'zh-CN': '请输入 4 位数字。', en: 'Enter four digits.' },
+  'status.result': { 'zh-CN': '办理情况', en: 'Your case' },
+  'status.state': { 'zh-CN': '状态', en: 'Status' },
+  'status.what': { 'zh-CN': '问题', en: 'About' },
+  'status.where': { 'zh-CN': '地点', en: 'Where' },
+  'status.filed': { 'zh-CN': '受理时间', en: 'Received' },
+  'status.due': { 'zh-CN': '答复期限', en: 'Reply due by' },
+  'status.closed': { 'zh-CN': '办结时间', en: 'Closed' },
+  'status.reply': { 'zh-CN': '答复内容', en: 'Our reply' },
+  'status.replyAt': { 'zh-CN': '答复于 {at}', en: 'Replied {at}' },
+  'status.noReply': { 'zh-CN': '尚未答复。', en: 'Not replied yet.' },
+  'status.timeline': { 'zh-CN': '办理过程', en: 'Timeline' },
+  'status.rate': { 'zh-CN': '评价本次答复', en: 'Rate this reply' },
+  'status.rated': { 'zh-CN': '您已评价过本次答复，谢谢。', en: 'You have rated this reply. Thank you.' },
+
+  // Rating
+  'rate.title': { 'zh-CN': '评价答复', en: 'Rate the reply' },
+  'rate.intro': { 'zh-CN': '您的评价计入公开的满意率统计。不满意的可以重新办理。', en: 'Your rating counts in the published satisfaction figures. A dissatisfied rating can reopen the case.' },
+  'rate.satisfaction': { 'zh-CN': '您对答复是否满意？', en: 'Are you satisfied with the reply?' },
+  'rate.satisfied': { 'zh-CN': '满意', en: 'Satisfied' },
+  'rate.basic': { 'zh-CN': '基本满意', en: 'Basically satisfied' },
+  'rate.dissatisfied': { 'zh-CN': '不满意', en: 'Dissatisfied' },
+  'rate.resolved': { 'zh-CN': '问题解决了吗？', en: 'Was the problem solved?' },
+  'rate.yes': { 'zh-CN': '已解决', en: 'Yes' },
+  'rate.no': { 'zh-CN': '未解决', en: 'No' },
+  'rate.comment': { 'zh-CN': '意见建议（选填）', en: 'Comment (optional)' },
+  'rate.submit': { 'zh-CN': '提交评价', en: 'Send rating' },
+  'rate.thanks': { 'zh-CN': '谢谢您的评价', en: 'Thank you for your rating' },
+  'rate.thanks.text': { 'zh-CN': '评价已记录。', en: 'Your rating is recorded.' },
+  'rate.conflict': { 'zh-CN': '这件投诉暂时不能评价：', en: 'This case cannot be rated now:' },
+  'rate.back': { 'zh-CN': '返回查询', en: 'Back to the case' },
+  'rate.choose': { 'zh-CN': '请选择一项', en: 'Choose one' },
+
+  // Statistics
+  'stats.title': { 'zh-CN': '办理统计', en: 'Statistics' },
+  'stats.soon': {
+    'zh-CN': '办结率、按时办结率、满意率等统计数据将随统计功能一同上线，届时在本页按月、按类别公布，并提供 CSV 下载。',
+    en: 'Closure, on-time and satisfaction rates arrive with the statistics feature; this page will then publish them by month and by category, with a CSV download.',
+  },
+  'stats.definitions': { 'zh-CN': '口径说明', en: 'Definitions' },
+  'stats.def.received': { 'zh-CN': '受理量：期间内新建的案件，不含合并的重复件。', en: 'Received: cases created in the period, excluding merged duplicates.' },
+  'stats.def.closure': { 'zh-CN': '办结率：已办结 ÷ 受理量（退回的非本单位事项不计入分母）。', en: 'Closure rate: closed ÷ received (returned out-of-scope orders leave the denominator).' },
+  'stats.def.ontime': { 'zh-CN': '按时办结率：在（延期后的）期限内办结 ÷ 已办结。', en: 'On-time closure rate: closed by the (extended) deadline ÷ closed.' },
+  'stats.def.response': { 'zh-CN': '响应率：在签收时限内签收 ÷ 已派单。', en: 'Response rate: acknowledged within the acknowledge deadline ÷ assigned.' },
+  'stats.def.resolution': { 'zh-CN': '解决率：评价为已解决 ÷ 已评价。', en: 'Resolution rate: evaluated as resolved ÷ evaluated.' },
+  'stats.def.satisfaction': { 'zh-CN': '满意率：（满意 + 基本满意）÷ 已评价。', en: 'Satisfaction rate: (satisfied + basically satisfied) ÷ evaluated.' },
+  'stats.api': { 'zh-CN': '开发者可查阅开放接口文档。', en: 'Developers can read the API documentation.' },
+
+  // Errors
+  'error.notFound.title': { 'zh-CN': '没有这个页面', en: 'Page not found' },
+  'error.notFound.text': { 'zh-CN': '请检查网址，或从首页重新进入。', en: 'Check the address, or start again from the home page.' },
+  'error.unavailable': { 'zh-CN': '服务暂时不可用，请稍后再试，或拨打热线。', en: 'The service is unavailable; try again shortly, or call the line.' },
+  'error.generic': { 'zh-CN': '出了点问题，请稍后再试。', en: 'Something went wrong; try again shortly.' },
+
+  // Case words
+  'status.new': { 'zh-CN': '已受理', en: 'Received' },
+  'status.assigned': { 'zh-CN': '已派单', en: 'Assigned' },
+  'status.in_progress': { 'zh-CN': '办理中', en: 'In progress' },
+  'status.replied': { 'zh-CN': '已答复', en: 'Replied' },
+  'status.closed_state': { 'zh-CN': '已办结', en: 'Closed' },
+  'status.merged': { 'zh-CN': '已合并', en: 'Merged' },
+  'status.returned': { 'zh-CN': '已退回', en: 'Returned' },
+  'event.created': { 'zh-CN': '受理', en: 'Received' },
+  'event.assigned': { 'zh-CN': '派单至承办科室', en: 'Assigned to a section' },
+  'event.reassigned': { 'zh-CN': '改派承办科室', en: 'Reassigned to another section' },
+  'event.acknowledged': { 'zh-CN': '承办科室签收', en: 'Acknowledged by the section' },
+  'event.contacted': { 'zh-CN': '已与您联系', en: 'We contacted you' },
+  'event.replied': { 'zh-CN': '答复', en: 'Replied' },
+  'event.closed': { 'zh-CN': '办结', en: 'Closed' },
+  'event.reopened': { 'zh-CN': '重新办理', en: 'Reopened' },
+  'event.returned': { 'zh-CN': '退回', en: 'Returned' },
+  'event.merged': { 'zh-CN': '与同一问题的投诉合并办理', en: 'Merged with a case about the same problem' },
+  'event.duplicate_merged': { 'zh-CN': '同一问题的其他投诉并入本件', en: 'Another report of the same problem joined this case' },
+  'event.extension_requested': { 'zh-CN': '申请延期', en: 'Extension requested' },
+  'event.extension_approved': { 'zh-CN': '延期获批', en: 'Extension approved' },
+  'event.extension_refused': { 'zh-CN': '延期未获批准', en: 'Extension refused' },
+  'event.evaluated': { 'zh-CN': '您已评价', en: 'You rated the reply' },
+  'event.recategorized': { 'zh-CN': '调整问题类别', en: 'Category changed' },
+  'event.priority_changed': { 'zh-CN': '调整办理等级', en: 'Priority changed' },
+  'event.newDue': { 'zh-CN': '新的期限：{at}', en: 'New deadline: {at}' },
+  'event.mergedInto': { 'zh-CN': '请查询主件：{code}', en: 'Follow the main case: {code}' },
+  'event.reason': { 'zh-CN': '原因：{reason}', en: 'Reason: {reason}' },
+  'kind.consult': { 'zh-CN': '咨询', en: 'Inquiry' },
+  'kind.help': { 'zh-CN': '求助', en: 'Help request' },
+  'kind.complaint': { 'zh-CN': '投诉', en: 'Complaint' },
+  'kind.report': { 'zh-CN': '举报', en: 'Report' },
+  'kind.suggestion': { 'zh-CN': '建议', en: 'Suggestion' },
+} satisfies Record<string, Entry>;
+
+export type WordKey = keyof typeof WORDS;
+
+export function t(lang: Lang, key: WordKey, params: Record<string, string | number> = {}): string {
+  const template = WORDS[key][lang];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+/** A translator bound to one language, for templates. */
+export function translator(lang: Lang) {
+  return (key: WordKey, params?: Record<string, string | number>) => t(lang, key, params);
+}
+
+const STATUS_KEYS: Record<string, WordKey> = {
+  new: 'status.new',
+  assigned: 'status.assigned',
+  in_progress: 'status.in_progress',
+  replied: 'status.replied',
+  closed: 'status.closed_state',
+  merged: 'status.merged',
+  returned: 'status.returned',
+};
+
+export function statusName(lang: Lang, status: string): string {
+  const key = STATUS_KEYS[status];
+  return key ? t(lang, key) : status;
+}
+
+/** The public name of a timeline event, or undefined for types the public page does not describe. */
+export function eventName(lang: Lang, type: string): string | undefined {
+  const key = `event.${type}`;
+  return key in WORDS ? t(lang, key as WordKey) : undefined;
+}
+
+export function kindWord(lang: Lang, kind: string): string {
+  const key = `kind.${kind}`;
+  return key in WORDS ? t(lang, key as WordKey) : kind;
+}
