@@ -24,9 +24,19 @@ export const EnvSchema = z.object({
   TWILIO_ACCOUNT_SID: optionalText,
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
+  /** Twilio's REST API; tests point it at a local fake. */
+  TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
   RESEND_API_KEY: optionalText,
   RESEND_FROM: optionalText,
   RESEND_WEBHOOK_SECRET: optionalText,
+  /** Resend's API; tests point it at a local fake. */
+  RESEND_BASE_URL: z.url().default('https://api.resend.com'),
+  /** What a dissatisfied evaluation does: flag the case for the dispatcher, or reopen it (重办). */
+  DISSATISFIED_ACTION: z.enum(['flag', 'reopen']).default('flag'),
+  /** Delivery attempts before an outbox row is dead (visible to admins, who can retry it). */
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** The station an SMS complaint is filed under (SMS carries no station). */
+  SMS_DEFAULT_STATION: z.string().default('TJ'),
   FEED_12345_SECRET: optionalText,
   FEED_12345_CALLBACK_URL: optionalText.pipe(z.url().optional()),
   SEED_DEMO: flag.optional(),
@@ -57,8 +67,14 @@ export interface Config {
   signInRateLimit: number;
   trustProxy: boolean;
   logLevel: Env['LOG_LEVEL'];
-  twilio: { accountSid: string; authToken: string; from: string } | undefined;
-  resend: { apiKey: string; from: string; webhookSecret: string | undefined } | undefined;
+  twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl: string } | undefined;
+  /** Verifies inbound Twilio webhooks; present whenever the auth token is, even without a sender. */
+  twilioAuthToken: string | undefined;
+  resend: { apiKey: string; from: string; baseUrl: string } | undefined;
+  resendWebhookSecret: string | undefined;
+  dissatisfiedAction: 'flag' | 'reopen';
+  outboxMaxAttempts: number;
+  smsDefaultStation: string;
   feed12345: { secret: string | undefined; callbackUrl: string | undefined };
 }
 
@@ -81,11 +97,11 @@ export function loadConfig(source: Record<string, unknown>): Config {
   const env = parsed.data;
   const twilio =
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
-      ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM }
+      ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, apiBaseUrl: env.TWILIO_API_BASE_URL.replace(/\/+$/, '') }
       : undefined;
   const resend =
     env.RESEND_API_KEY && env.RESEND_FROM
-      ? { apiKey: env.RESEND_API_KEY, from: env.RESEND_FROM, webhookSecret: env.RESEND_WEBHOOK_SECRET }
+      ? { apiKey: env.RESEND_API_KEY, from: env.RESEND_FROM, baseUrl: env.RESEND_BASE_URL.replace(/\/+$/, '') }
       : undefined;
   return {
     port: env.PORT,
@@ -103,7 +119,12 @@ export function loadConfig(source: Record<string, unknown>): Config {
     trustProxy: env.TRUST_PROXY ?? false,
     logLevel: env.LOG_LEVEL,
     twilio,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN,
     resend,
+    resendWebhookSecret: env.RESEND_WEBHOOK_SECRET,
+    dissatisfiedAction: env.DISSATISFIED_ACTION,
+    outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    smsDefaultStation: env.SMS_DEFAULT_STATION,
     feed12345: { secret: env.FEED_12345_SECRET, callbackUrl: env.FEED_12345_CALLBACK_URL },
   };
 }

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Db } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { Lang } from './i18n.ts';
@@ -24,8 +24,12 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** The client's address, for rate limiting. Each runtime knows its own. */
   clientIp?: (c: Context) => string | undefined;
-  /** Serves the built site on runtimes that do not serve it themselves (Node). */
-  assets?: MiddlewareHandler;
+  /**
+   * Called after a successful write that may have queued outbox rows, so that
+   * delivery starts now rather than at the next cron tick (Node: the in-process
+   * delivery loop; Workers: a message on the outbox Queue).
+   */
+  kickOutbox?: (c: Context) => void;
 }
 
 /** Everything a domain verb may touch. `db` is a transaction inside withTransaction. */

@@ -1,14 +1,16 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context } from 'hono';
 import { createApp } from '../api/app.ts';
 import { ConfigError, loadConfig } from '../api/config.ts';
+import { type Ctx, systemClock } from '../api/context.ts';
+import { createReferenceCache } from '../api/domain/reference.ts';
 import { createLogger } from '../api/logger.ts';
+import { seedDemoCases } from '../db/seed/demo-cases.ts';
 import { DEMO_STAFF } from '../db/seed/demo.ts';
 import { openDatabase } from '../db/setup.ts';
+import { createNodeFrontend } from '../site/adapter/node.ts';
+import { startDeliveryLoop, startScheduler } from './scheduler.ts';
 
 /**
  * The Node runtime: one port for the API and the built site, the embedded
@@ -33,8 +35,6 @@ async function main() {
     });
   }
 
-  const siteDir = fileURLToPath(new URL('../site/dist', import.meta.url));
-  const hasSite = existsSync(siteDir);
   const clientIp = (c: Context) => {
     if (config.trustProxy) {
       const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
@@ -42,20 +42,40 @@ async function main() {
     }
     return getConnInfo(c).remote.address;
   };
+  // Background jobs: the deadline sweep, survey reminders and outbox delivery every minute,
+  // and delivery at once after a write that may have queued messages.
+  const jobReference = createReferenceCache();
+  const jobCtx = (requestId: string): Ctx => ({
+    db: database.db,
+    clock: systemClock,
+    config,
+    logger,
+    reference: jobReference,
+    requestId,
+    lang: 'zh-CN',
+  });
+  if (database.seed.demoStaff) await seedDemoCases(jobCtx('demo-seed'));
+  const scheduler = startScheduler(jobCtx);
+  const delivery = startDeliveryLoop(jobCtx);
   const app = createApp({
     config,
     logger,
     database: () => database.db,
     clientIp,
-    ...(hasSite ? { assets: serveStatic({ root: siteDir }) } : {}),
+    kickOutbox: () => delivery.kick(),
   });
+  // API paths go to the app; the rest is the built site (static files, then
+  // pages rendered in process by the SSR bundle, which calls the app directly).
+  const front = await createNodeFrontend({ app, clientIp, env: process.env });
+  const hasSite = front.siteBuilt;
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serve({ fetch: front.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = `http://${info.address === '::' ? '127.0.0.1' : info.address}:${info.port}`;
     const lines = [
       '',
       `Station Hotline is running on ${database.kind === 'pglite' ? `the embedded database in ${config.dataDir}/` : 'PostgreSQL'}.`,
-      hasSite ? `  Public site:   ${base}/` : '  Public site:   not built (npm run build:site)',
+      hasSite ? `  Public site:   ${base}/  (English: ${base}/en/)` : '  Public site:   not built (npm run build:site)',
+      ...(hasSite ? [`  Staff console: ${base}/staff`] : []),
       `  API docs:      ${base}/api/docs`,
       `  OpenAPI:       ${base}/api/openapi.json`,
       `  Health:        ${base}/api/health`,
@@ -73,6 +93,7 @@ async function main() {
 
   const shutdown = async (signal: string) => {
     logger.info('shutting down', { signal });
+    scheduler.stop();
     server.close();
     await database.close();
     process.exit(0);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../api/context.ts';
+import { outboxDelivery } from './jobs/deliver-outbox.ts';
 import { runScheduledJobs } from './jobs/index.ts';
 
 /**
@@ -33,4 +34,39 @@ export function startScheduler(makeCtx: (id: string) => Ctx, cron = '* * * * *')
   void tick();
   schedule();
   return { stop: () => clearTimeout(timer) };
+}
+
+/**
+ * Delivery on demand: a kick (after a write) runs the outbox job soon; kicks
+ * that arrive while it runs fold into one more pass, so a burst of filings
+ * costs a few passes, not one per request.
+ */
+export function startDeliveryLoop(makeCtx: (id: string) => Ctx): { kick(): void } {
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        const ctx = makeCtx(`delivery-${randomUUID()}`);
+        try {
+          await outboxDelivery.run(ctx, 'kick');
+        } catch (err) {
+          ctx.logger.error('outbox delivery failed', { error: (err as Error).message });
+        }
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return {
+    kick() {
+      setTimeout(() => void run(), 50).unref();
+    },
+  };
 }

@@ -36,3 +36,9 @@ export async function getMeta({ ctx }: { ctx: Ctx }) {
     }),
   };
 }
+
+/** Departments for the dispatcher's assignment form: every one, with whether it is still active. */
+export async function listDepartmentsForStaff({ ctx }: { ctx: Ctx }) {
+  const ref = await ctx.reference.get(ctx.db);
+  return ref.departments.map((d) => ({ code: d.code, name: localName(d, ctx.lang), isPartner: d.isPartner, active: d.active }));
+}

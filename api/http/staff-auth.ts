@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../context.ts';
 import { resolveSession, SESSION_HOURS, type Staff } from '../domain/staff/session.ts';
 import { DomainError } from '../errors.ts';
+import { constantTimeEqual } from '../constant-time.ts';
 
 export const SESSION_COOKIE = 'hotline_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -40,20 +41,13 @@ export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
       const form = await c.req.parseBody();
       sent = typeof form._csrf === 'string' ? form._csrf : undefined;
     }
-    if (!sent || !timingSafeEqual(sent, session.csrfToken)) throw new DomainError('forbidden', 'csrf_failed');
+    if (!sent || !constantTimeEqual(sent, session.csrfToken)) throw new DomainError('forbidden', 'csrf_failed');
   }
   c.set('staff', session.staff);
   c.set('csrfToken', session.csrfToken);
   c.set('sessionToken', token);
   await next();
 };
-
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
 
 /** After requireStaff: admins only, checked before the body is read. */
 export const requireAdmin: MiddlewareHandler<StaffEnv> = async (c, next) => {

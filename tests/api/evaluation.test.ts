@@ -55,12 +55,19 @@ describe('POST /api/cases/{trackingCode}/evaluation', () => {
   it('allows a new rating after a reopened case is replied again', async () => {
     const c = await repliedCase();
     expect((await rate(c.trackingCode, { phone4: c.phone4, satisfaction: 'dissatisfied', resolved: false })).status).toBe(201);
-    let res = await call(t.app, dispatcher, 'POST', `/api/staff/cases/${c.id}/reopen`, { version: c.version, reason: '不满意' });
+    // A dissatisfied rating flags the case (the default DISSATISFIED_ACTION): one more version.
+    const flagged = CaseDetail.parse(await (await call(t.app, dispatcher, 'GET', `/api/staff/cases/${c.id}`)).json());
+    expect(flagged.flaggedAt).not.toBeNull();
+    expect(flagged.version).toBe(c.version + 1);
+    let res = await call(t.app, dispatcher, 'POST', `/api/staff/cases/${c.id}/reopen`, { version: flagged.version, reason: '不满意' });
     let version = CaseDetail.parse(await res.json()).version;
     res = await call(t.app, handler, 'POST', `/api/staff/cases/${c.id}/reply`, { version, text: '再次处理' });
     version = CaseDetail.parse(await res.json()).version;
     expect((await rate(c.trackingCode, { phone4: c.phone4, satisfaction: 'satisfied', resolved: true })).status).toBe(201);
     expect(await t.db.select().from(evaluations).where(eq(evaluations.caseId, c.id))).toHaveLength(2);
+    // Reopening cleared the flag.
+    const after = CaseDetail.parse(await (await call(t.app, dispatcher, 'GET', `/api/staff/cases/${c.id}`)).json());
+    expect(after.flaggedAt).toBeNull();
   });
 
   it('refuses before a reply, with wrong digits, and bad input', async () => {

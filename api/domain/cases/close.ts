@@ -9,7 +9,7 @@ export async function close({ ctx, staff, input }: { ctx: Ctx; staff: Staff; inp
     return commitTransition(tx, {
       row,
       staff,
-      set: { status: 'closed', closedAt: tx.clock.now() },
+      set: { status: 'closed', closedAt: tx.clock.now(), flaggedAt: null },
       event: { type: 'closed', isPublic: true, data: input.note ? { note: input.note } : {} },
     });
   });

@@ -87,7 +87,8 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
     const trackingCode = newTrackingCode();
     const receipt = { trackingCode, replyDueAt: deadlines.replyDueAt.toISOString(), station: station.code };
     const messages = [
-      ...(phone ? [{ channel: 'sms', recipient: phone.e164, key: `receipt:sms:${id}` }] : []),
+      // An SMS filing is answered in the same exchange (TwiML), so it needs no receipt SMS.
+      ...(phone && input.channel !== 'sms' ? [{ channel: 'sms', recipient: phone.e164, key: `receipt:sms:${id}` }] : []),
       ...(input.email ? [{ channel: 'email', recipient: input.email, key: `receipt:email:${id}` }] : []),
     ];
     const outboxValues = sql.join(

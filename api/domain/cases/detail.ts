@@ -77,6 +77,7 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
     replyText: row.replyText,
     extensionCount: row.extensionCount,
     reopenCount: row.reopenCount,
+    flaggedAt: row.flaggedAt,
     overdue: row.nextDueAt !== null && row.nextDueAt < ctx.clock.now(),
     extensions: extensions.map((e) => ({
       id: e.id,

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { caseEvents, cases, evaluations, type RESOLUTIONS, type SATISFACTIONS } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
+import { handleDissatisfaction } from './dissatisfied.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 
 export interface EvaluationInput {
@@ -16,7 +17,7 @@ export interface EvaluationInput {
  * The citizen rates the reply: once per reply (a reopened case can be rated
  * again after its new reply). Needs the same four digits as the status lookup.
  */
-export async function evaluateCase({ ctx, input }: { ctx: Ctx; input: EvaluationInput }) {
+export async function evaluateCase({ ctx, input }: { ctx: Ctx; input: EvaluationInput & { via?: 'web' | 'sms' } }) {
   const code = normalizeTrackingCode(input.trackingCode);
   return withTransaction(ctx, async (tx) => {
     const [row] = code ? await tx.db.select().from(cases).where(eq(cases.trackingCode, code)).for('update') : [];
@@ -44,8 +45,9 @@ export async function evaluateCase({ ctx, input }: { ctx: Ctx; input: Evaluation
       actorType: 'citizen',
       isPublic: true,
       // The comment stays internal: the public timeline shows that it was rated, not what was said.
-      data: { satisfaction: input.satisfaction, resolved: input.resolved, ...(input.comment ? { comment: input.comment } : {}) },
+      data: { satisfaction: input.satisfaction, resolved: input.resolved, via: input.via ?? 'web', ...(input.comment ? { comment: input.comment } : {}) },
     });
+    if (input.satisfaction === 'dissatisfied') await handleDissatisfaction(tx, row.id, 'citizen');
     return { satisfaction: input.satisfaction, resolved: input.resolved, evaluatedAt: now };
   });
 }

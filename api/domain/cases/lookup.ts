@@ -4,6 +4,7 @@ import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { localName } from '../meta.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
+import { constantTimeEqual } from '../../constant-time.ts';
 
 /** Event data keys that may be shown to the public; everything else stays internal. */
 const PUBLIC_DATA_KEYS = ['text', 'newDueAt', 'mergedInto', 'reason', 'satisfaction', 'resolved'] as const;
@@ -82,9 +83,3 @@ function publicData(data: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}

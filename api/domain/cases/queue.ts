@@ -19,6 +19,8 @@ export interface QueueFilters {
   channel?: (typeof CHANNELS)[number] | undefined;
   overdue?: boolean | undefined;
   dueSoon?: boolean | undefined;
+  /** Flagged by a dissatisfied rating, waiting for the dispatcher. */
+  flagged?: boolean | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
   limit: number;
@@ -76,6 +78,7 @@ export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff;
   if (input.channel) conditions.push(eq(cases.channel, input.channel));
   if (input.overdue) conditions.push(lt(cases.nextDueAt, now));
   if (input.dueSoon) conditions.push(and(gte(cases.nextDueAt, now), lt(cases.nextDueAt, new Date(now.getTime() + DUE_SOON_HOURS * 3600_000))));
+  if (input.flagged) conditions.push(sql`${cases.flaggedAt} is not null`);
   if (input.q?.trim()) {
     const q = input.q.trim();
     const code = normalizeTrackingCode(q);
@@ -98,6 +101,7 @@ export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff;
       stationId: cases.stationId,
       categoryId: cases.categoryId,
       leadDepartmentId: cases.leadDepartmentId,
+      flaggedAt: cases.flaggedAt,
       receivedAt: cases.receivedAt,
       nextDueAt: cases.nextDueAt,
       replyDueAt: cases.replyDueAt,
@@ -146,9 +150,10 @@ export async function queueCounts({ ctx, staff }: { ctx: Ctx; staff: Staff }) {
       overdue: sql<number>`count(*) filter (where ${open} and ${cases.nextDueAt} < ${now.toISOString()}::timestamptz)::int`,
       dueSoon: sql<number>`count(*) filter (where ${open} and ${cases.nextDueAt} >= ${now.toISOString()}::timestamptz and ${cases.nextDueAt} < ${soon.toISOString()}::timestamptz)::int`,
       red: sql<number>`count(*) filter (where ${open} and ${cases.priority} = 'red')::int`,
+      flagged: sql<number>`count(*) filter (where ${cases.flaggedAt} is not null)::int`,
       pendingExtensions: sql<number>`count(*) filter (where exists (select 1 from extension_requests er where er.case_id = cases.id and er.status = 'pending'))::int`,
     })
     .from(cases)
     .where(and(inArray(cases.status, [...OPEN_STATUSES]), scopeCondition(staff)));
-  return row ?? { new: 0, assigned: 0, inProgress: 0, replied: 0, overdue: 0, dueSoon: 0, red: 0, pendingExtensions: 0 };
+  return row ?? { new: 0, assigned: 0, inProgress: 0, replied: 0, overdue: 0, dueSoon: 0, red: 0, flagged: 0, pendingExtensions: 0 };
 }

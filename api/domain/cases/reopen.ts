@@ -21,7 +21,7 @@ export async function reopen({ ctx, staff, input }: { ctx: Ctx; staff: Staff; in
     return commitTransition(tx, {
       row,
       staff,
-      set: { status: 'in_progress', replyStartedAt: now, replyDueAt: clocks.replyDueAt, repliedAt: null, replyDeltaSeconds: null, closedAt: null, reopenCount: row.reopenCount + 1 },
+      set: { status: 'in_progress', replyStartedAt: now, replyDueAt: clocks.replyDueAt, repliedAt: null, replyDeltaSeconds: null, closedAt: null, flaggedAt: null, reopenCount: row.reopenCount + 1 },
       event: { type: 'reopened', isPublic: true, data: { reason: input.reason, newDueAt: clocks.replyDueAt.toISOString() } },
     });
   });

@@ -16,6 +16,8 @@ export interface OutboxMessage {
   lang: string;
   payload: Record<string, unknown>;
   idempotencyKey: string;
+  /** Not to be sent before this time (a survey waits a while after the reply). */
+  notBefore?: Date;
 }
 
 /** Reads a case and its co-handling departments, locking the row for the transaction. */
@@ -65,12 +67,15 @@ export async function commitTransition(
   {
     row,
     staff,
+    actor,
     set,
     event,
     messages = [],
   }: {
     row: CaseRow;
-    staff: Staff;
+    staff?: Staff;
+    /** For changes no member of staff made: the sweeper, a citizen's rating, the 12345 feed. */
+    actor?: { type: 'system' | 'citizen' | 'feed'; id: string | null };
     set: Partial<CaseRow>;
     event: { type: string; isPublic: boolean; data?: Record<string, unknown> };
     messages?: OutboxMessage[];
@@ -99,15 +104,15 @@ export async function commitTransition(
     caseId: row.id,
     type: event.type,
     at: now,
-    actorType: 'staff',
-    actorId: staff.id,
+    actorType: actor?.type ?? 'staff',
+    actorId: actor ? actor.id : (staff?.id ?? null),
     isPublic: event.isPublic,
     data: event.data ?? {},
   });
   if (messages.length) {
     await ctx.db
       .insert(outbox)
-      .values(messages.map((m) => ({ ...m, caseId: row.id, nextAttemptAt: now })))
+      .values(messages.map(({ notBefore, ...m }) => ({ ...m, caseId: row.id, nextAttemptAt: notBefore ?? now })))
       .onConflictDoNothing({ target: outbox.idempotencyKey });
   }
   return updated;

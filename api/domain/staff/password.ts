@@ -1,4 +1,5 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js';
+import { constantTimeEqual } from '../../constant-time.ts';
 
 /**
  * Password hashing with scrypt from @noble/hashes: audited, pure JavaScript, so
@@ -36,13 +37,6 @@ function derive(password: string, salt: Uint8Array, params: { ln: number; r: num
     dkLen: KEY_LEN,
     maxmem: 2 ** (params.ln + 8) * params.r,
   });
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));

@@ -1,6 +1,7 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { getCaseDetail } from '../../domain/cases/detail.ts';
+import { listDepartmentsForStaff } from '../../domain/meta.ts';
 import { enterCase } from '../../domain/cases/enter.ts';
 import { listQueue, queueCounts } from '../../domain/cases/queue.ts';
 import { revealContact } from '../../domain/cases/reveal.ts';
@@ -60,8 +61,29 @@ export const revealRoute = createRoute({
   responses: { 200: { description: 'The contact', content: { 'application/json': { schema: Revealed } } }, ...errors },
 });
 
+export const departmentsRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/departments',
+  tags: ['staff'],
+  summary: 'The departments a case can be assigned to (any member of staff)',
+  responses: {
+    200: {
+      description: 'Departments',
+      content: {
+        'application/json': {
+          schema: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), isPartner: z.boolean(), active: z.boolean() })) }).openapi('DepartmentList'),
+        },
+      },
+    },
+    ...errors,
+  },
+});
+
 export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+  staffApp.openapi({ ...departmentsRoute, middleware: [requireStaff] }, async (c) =>
+    c.json({ items: await listDepartmentsForStaff({ ctx: c.var.ctx }) }, 200),
+  );
   staffApp.openapi({ ...queueRoute, middleware: [requireStaff] }, async (c) => {
     const page = await listQueue({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('query') });
     return c.json(toWire(page), 200);

@@ -48,6 +48,7 @@ export const QueueQuery = z.object({
   channel: z.enum(CHANNELS).optional(),
   overdue: boolQuery,
   dueSoon: boolQuery,
+  flagged: boolQuery,
   q: z.string().max(100).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -68,6 +69,7 @@ export const QueueItem = z.object({
   nextDueAt: Instant.nullable(),
   replyDueAt: Instant,
   overdue: z.boolean(),
+  flaggedAt: Instant.nullable(),
   version: z.number().int(),
   summary: z.string(),
   stationId: z.number().int(),
@@ -85,6 +87,7 @@ export const QueueCounts = z
     overdue: z.number().int(),
     dueSoon: z.number().int(),
     red: z.number().int(),
+    flagged: z.number().int(),
     pendingExtensions: z.number().int(),
   })
   .openapi('QueueCounts');
@@ -123,6 +126,7 @@ export const CaseDetail = z
     replyText: z.string().nullable(),
     extensionCount: z.number().int(),
     reopenCount: z.number().int(),
+    flaggedAt: Instant.nullable(),
     overdue: z.boolean(),
     extensions: z.array(
       z.object({

@@ -1,0 +1,171 @@
+import { formatTrackingCode } from '../cases/tracking-code.ts';
+import { shanghaiDate } from '../deadlines/shanghai-time.ts';
+import { BULLETIN_WORDS_EN, BULLETIN_WORDS_ZH } from '../stats/bulletin-words.ts';
+
+/**
+ * The words of every message the office sends, in zh-CN and en: SMS as one
+ * short text (a Chinese SMS segment holds 70 characters; the fixed parts stay
+ * within one), email as subject, text and HTML.
+ */
+export type Lang = 'zh-CN' | 'en';
+export interface Rendered {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+type Payload = Record<string, unknown>;
+const str = (p: Payload, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : '');
+const code = (p: Payload) => str(p, 'trackingCode');
+function day(iso: string, lang: Lang): string {
+  if (!iso) return '';
+  const [, m, d] = shanghaiDate(new Date(iso)).split('-');
+  return lang === 'en' ? `${shanghaiDate(new Date(iso))}` : `${Number(m)}月${Number(d)}日`;
+}
+const CLOCK_NAMES: Record<string, { zh: string; en: string }> = {
+  ack: { zh: '签收', en: 'acknowledge' },
+  contact: { zh: '首次联系', en: 'first contact' },
+  reply: { zh: '答复', en: 'reply' },
+};
+
+interface Words {
+  sms?: (p: Payload, links: Links) => string;
+  subject: (p: Payload) => string;
+  body: (p: Payload, links: Links) => string[];
+}
+interface Links {
+  status: string;
+  rate: string;
+}
+
+const ZH: Record<string, Words> = {
+  receipt: {
+    sms: (p) => `【站区热线】已受理，查询码${formatTrackingCode(code(p))}，${day(str(p, 'replyDueAt'), 'zh-CN')}前答复。发“查询${code(p)}”查进度`,
+    subject: (p) => `已受理您的诉求（查询码 ${formatTrackingCode(code(p))}）`,
+    body: (p, l) => [
+      `您的诉求已受理，查询码：${formatTrackingCode(code(p))}。`,
+      `我们将在 ${day(str(p, 'replyDueAt'), 'zh-CN')} 前答复您。`,
+      `查询进度：${l.status}，或发送短信“查询 ${code(p)}”。`,
+    ],
+  },
+  reply: {
+    sms: (p) => `【站区热线】${code(p)}答复：${str(p, 'text')}`,
+    subject: (p) => `您的诉求已答复（${formatTrackingCode(code(p))}）`,
+    body: (p, l) => [`您反映的问题（查询码 ${formatTrackingCode(code(p))}）已答复：`, str(p, 'text'), `详情：${l.status}`],
+  },
+  survey: {
+    sms: (p) => `【站区热线】请评价${code(p)}的办理：回复1满意，2基本满意，3不满意`,
+    subject: (p) => `请评价我们的办理（${formatTrackingCode(code(p))}）`,
+    body: (p, l) => [`您反映的问题（查询码 ${formatTrackingCode(code(p))}）已答复，请花一分钟评价：`, l.rate],
+  },
+  survey_reminder: {
+    sms: (p) => `【站区热线】提醒：请评价${code(p)}，回复1满意，2基本满意，3不满意`,
+    subject: (p) => `提醒：请评价我们的办理（${formatTrackingCode(code(p))}）`,
+    body: (p, l) => [`您还没有评价查询码 ${formatTrackingCode(code(p))} 的办理结果。`, l.rate],
+  },
+  merged: {
+    sms: (p) => `【站区热线】您反映的问题已并入${str(p, 'masterTrackingCode')}一并办理，可用该码查询`,
+    subject: (p) => `您的诉求已合并办理（${formatTrackingCode(str(p, 'masterTrackingCode'))}）`,
+    body: (p) => [`您反映的问题与已受理的诉求相同，已并入查询码 ${formatTrackingCode(str(p, 'masterTrackingCode'))} 一并办理。`],
+  },
+  deadline_warning: {
+    subject: (p) => `【预警】${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限将到`,
+    body: (p) => [`案件 ${formatTrackingCode(code(p))} 的${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限将于 ${str(p, 'dueAt')} 到期，请及时办理。`],
+  },
+  escalation: {
+    subject: (p) => `【督办】${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}已超时`,
+    body: (p) => [
+      `案件 ${formatTrackingCode(code(p))}（${str(p, 'station')}）的${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限已于 ${str(p, 'dueAt')} 超时。`,
+      `承办部门：${str(p, 'department') || '未分派'}。`,
+    ],
+  },
+  red_case: {
+    subject: (p) => `【红色】${formatTrackingCode(code(p))} 领导包案：${str(p, 'owner') || '待定'}`,
+    body: (p) => [`红色等级案件 ${formatTrackingCode(code(p))}（${str(p, 'station')}），包案领导：${str(p, 'owner') || '待定'}。`],
+  },
+  // The bulletins and the monthly report (api/domain/stats).
+  ...BULLETIN_WORDS_ZH,
+};
+
+const EN: Record<string, Words> = {
+  receipt: {
+    sms: (p) => `Station Hotline: Received. Code ${formatTrackingCode(code(p))}, reply by ${day(str(p, 'replyDueAt'), 'en')}. Text STATUS ${code(p)} for progress`,
+    subject: (p) => `We received your case (${formatTrackingCode(code(p))})`,
+    body: (p, l) => [
+      `Your case has been received. Tracking code: ${formatTrackingCode(code(p))}.`,
+      `We will reply by ${day(str(p, 'replyDueAt'), 'en')}.`,
+      `Check progress at ${l.status} or text "STATUS ${code(p)}".`,
+    ],
+  },
+  reply: {
+    sms: (p) => `Station Hotline ${code(p)} reply: ${str(p, 'text')}`,
+    subject: (p) => `Reply to your case (${formatTrackingCode(code(p))})`,
+    body: (p, l) => [`The office has replied to your case ${formatTrackingCode(code(p))}:`, str(p, 'text'), `Details: ${l.status}`],
+  },
+  survey: {
+    sms: (p) => `Station Hotline: how did we do on ${code(p)}? Reply 1 satisfied, 2 basically satisfied, 3 dissatisfied`,
+    subject: (p) => `How did we do? (${formatTrackingCode(code(p))})`,
+    body: (p, l) => [`Your case ${formatTrackingCode(code(p))} has been answered. Please rate it:`, l.rate],
+  },
+  survey_reminder: {
+    sms: (p) => `Station Hotline reminder: rate ${code(p)}. Reply 1 satisfied, 2 basically satisfied, 3 dissatisfied`,
+    subject: (p) => `Reminder: how did we do? (${formatTrackingCode(code(p))})`,
+    body: (p, l) => [`You have not rated case ${formatTrackingCode(code(p))} yet.`, l.rate],
+  },
+  merged: {
+    sms: (p) => `Station Hotline: your report is handled together with case ${str(p, 'masterTrackingCode')}; use that code to check it`,
+    subject: (p) => `Your case is handled with ${formatTrackingCode(str(p, 'masterTrackingCode'))}`,
+    body: (p) => [`Your report is the same as an open case and is handled with it: ${formatTrackingCode(str(p, 'masterTrackingCode'))}.`],
+  },
+  deadline_warning: {
+    subject: (p) => `[Warning] ${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline near`,
+    body: (p) => [`Case ${formatTrackingCode(code(p))}: the ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline is ${str(p, 'dueAt')}.`],
+  },
+  escalation: {
+    subject: (p) => `[Overdue] ${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''}`,
+    body: (p) => [`Case ${formatTrackingCode(code(p))} (${str(p, 'station')}) missed its ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline of ${str(p, 'dueAt')}.`],
+  },
+  red_case: {
+    subject: (p) => `[Red] ${formatTrackingCode(code(p))} owned by ${str(p, 'owner') || 'to be named'}`,
+    body: (p) => [`Red case ${formatTrackingCode(code(p))} (${str(p, 'station')}), owning leader: ${str(p, 'owner') || 'to be named'}.`],
+  },
+  ...BULLETIN_WORDS_EN,
+};
+
+export const TEMPLATES = Object.keys(ZH);
+
+function links(baseUrl: string, lang: Lang, p: Payload): Links {
+  const prefix = lang === 'en' ? '/en' : '';
+  const c = encodeURIComponent(code(p));
+  return { status: `${baseUrl}${prefix}/status?code=${c}`, rate: `${baseUrl}${prefix}/rate?code=${c}` };
+}
+
+function words(template: string, lang: Lang): Words {
+  const w = (lang === 'en' ? EN : ZH)[template];
+  if (!w) throw new Error(`unknown message template: ${template}`);
+  return w;
+}
+
+export function renderSms(template: string, lang: Lang, payload: Payload, baseUrl: string): string {
+  const w = words(template, lang);
+  const l = links(baseUrl, lang, payload);
+  return w.sms ? w.sms(payload, l) : [w.subject(payload), ...w.body(payload, l)].join(' ');
+}
+
+export function renderEmail(template: string, lang: Lang, payload: Payload, baseUrl: string): Rendered {
+  const w = words(template, lang);
+  const l = links(baseUrl, lang, payload);
+  const lines = w.body(payload, l);
+  const footer = lang === 'en' ? 'Station district management office — Station Hotline' : '站区综合管理办公室 · 站区热线';
+  const html = `<!doctype html><html lang="${lang}"><body style="font-family:sans-serif;line-height:1.6">${lines
+    .map((line) => `<p>${linkify(escapeHtml(line))}</p>`)
+    .join('')}<hr><p style="color:#555">${escapeHtml(footer)}</p></body></html>`;
+  return { subject: w.subject(payload), text: [...lines, '', footer].join('\n'), html };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+function linkify(s: string): string {
+  return s.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+}

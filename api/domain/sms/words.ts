@@ -1,0 +1,72 @@
+import { normalizeTrackingCode } from '../cases/tracking-code.ts';
+
+/** What an inbound SMS asks for (DESIGN "SMS words"). */
+export type SmsCommand =
+  | { kind: 'status'; code: string }
+  | { kind: 'rating'; digit: 1 | 2 | 3 }
+  | { kind: 'stop' }
+  | { kind: 'start' }
+  | { kind: 'help' }
+  | { kind: 'complaint'; text: string };
+
+export function parseSms(body: string): SmsCommand {
+  const text = body.normalize('NFKC').trim();
+  if (/^(STOP|STOPALL|UNSUBSCRIBE|CANCEL|END|QUIT|退订|TD)$/i.test(text)) return { kind: 'stop' };
+  if (/^(START|UNSTOP|YES|订阅)$/i.test(text)) return { kind: 'start' };
+  if (/^(HELP|INFO|帮助|\?|？)$/i.test(text)) return { kind: 'help' };
+  if (/^[123]$/.test(text)) return { kind: 'rating', digit: Number(text) as 1 | 2 | 3 };
+  const asked = /^(?:查询|CX|STATUS)\s*[:：]?\s*([A-Za-z0-9\s-]+)$/i.exec(text);
+  if (asked) {
+    const code = normalizeTrackingCode(asked[1]!);
+    if (code) return { kind: 'status', code };
+  }
+  const bare = normalizeTrackingCode(text);
+  if (bare) return { kind: 'status', code: bare };
+  // The complaint is kept as written (NFKC would turn full-width punctuation into ASCII).
+  return { kind: 'complaint', text: body.trim() };
+}
+
+/**
+ * The sender's language: Chinese if the message has any Han character or is one
+ * of the pinyin shorthands (TD 退订, CX 查询); otherwise English. A bare tracking
+ * code says nothing, so the caller falls back to the case's own language.
+ */
+export function smsLang(body: string): 'zh-CN' | 'en' {
+  const text = body.normalize('NFKC').trim();
+  if (/[\u3400-\u9fff\uf900-\ufaff]/.test(text)) return 'zh-CN';
+  if (/^TD$/i.test(text) || /^CX/i.test(text)) return 'zh-CN';
+  return 'en';
+}
+
+/** A message that is only a tracking code carries no language of its own. */
+export function isBareCode(body: string): boolean {
+  return parseSms(body).kind === 'status' && !/^(?:查询|CX|STATUS)/i.test(body.normalize('NFKC').trim());
+}
+
+const STATUS_WORDS: Record<string, { zh: string; en: string }> = {
+  new: { zh: '已受理，待分派', en: 'received, awaiting assignment' },
+  assigned: { zh: '已分派，待签收', en: 'assigned to a department' },
+  in_progress: { zh: '办理中', en: 'being handled' },
+  replied: { zh: '已答复', en: 'replied' },
+  closed: { zh: '已办结', en: 'closed' },
+  merged: { zh: '已合并办理', en: 'merged with another case' },
+  returned: { zh: '已退回', en: 'returned' },
+};
+
+export function statusWord(status: string, lang: 'zh-CN' | 'en'): string {
+  const w = STATUS_WORDS[status];
+  return w ? (lang === 'en' ? w.en : w.zh) : status;
+}
+
+export const SMS_TEXT = {
+  help: {
+    'zh-CN': '站区热线：直接发送问题即可投诉；发“查询+查询码”查进度；答复后回复1/2/3评价；发TD退订。',
+    en: 'Station Hotline: text your complaint; STATUS + code for progress; 1/2/3 to rate a reply; STOP to opt out.',
+  },
+  stop: { 'zh-CN': '已退订，不再向您发送短信。发送START可恢复。', en: 'You are unsubscribed and will get no more messages. Text START to resume.' },
+  start: { 'zh-CN': '已恢复短信通知。', en: 'Messages resumed.' },
+  notFound: { 'zh-CN': '未找到该查询码，请核对后重试。', en: 'No case has that code; please check it.' },
+  noSurvey: { 'zh-CN': '没有待评价的答复。发“帮助”查看用法。', en: 'No reply is waiting for your rating. Text HELP for help.' },
+  rated: { 'zh-CN': '感谢您的评价！', en: 'Thank you for your rating!' },
+  ratedDissatisfied: { 'zh-CN': '感谢评价，我们会重新核查办理情况。', en: 'Thank you; the office will review how your case was handled.' },
+} as const;

@@ -1,0 +1,71 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { OUTBOX_CHANNELS, OUTBOX_STATUSES } from '../../../db/schema.ts';
+import type { AppEnv } from '../../context.ts';
+import { listOutbox, retryOutbox } from '../../domain/outbox/admin.ts';
+import { ErrorEnvelope } from '../../http/envelope.ts';
+import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { toWire } from '../../http/wire.ts';
+
+const OutboxItem = z
+  .object({
+    id: z.number().int(),
+    channel: z.enum(OUTBOX_CHANNELS),
+    recipient: z.string(),
+    template: z.string(),
+    lang: z.string(),
+    status: z.enum(OUTBOX_STATUSES),
+    attempts: z.number().int(),
+    provider: z.string().nullable(),
+    deliveryStatus: z.string().nullable(),
+    lastError: z.string().nullable(),
+    caseId: z.string().nullable(),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+    nextAttemptAt: z.string(),
+    subject: z.string().nullable(),
+    text: z.string(),
+  })
+  .openapi('OutboxItem');
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
+
+export const outboxRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/outbox',
+  tags: ['staff: admin'],
+  summary: 'What the office sent (or recorded locally), newest first — admins and supervisors',
+  request: {
+    query: z.object({
+      status: z.enum(OUTBOX_STATUSES).optional(),
+      channel: z.enum(OUTBOX_CHANNELS).optional(),
+      before: z.coerce.number().int().min(1).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+  },
+  responses: { 200: { description: 'Messages', content: { 'application/json': { schema: z.array(OutboxItem) } } }, 401: error('No session'), 403: error('Not allowed') },
+});
+
+export const retryRoute = createRoute({
+  method: 'post',
+  path: '/api/staff/outbox/{id}/retry',
+  tags: ['staff: admin'],
+  summary: 'Send a dead message again — admins',
+  request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+  responses: {
+    200: { description: 'Queued again', content: { 'application/json': { schema: z.object({ id: z.number().int(), status: z.literal('pending') }) } } },
+    401: error('No session'),
+    403: error('Not an admin'),
+    404: error('No such message'),
+    409: error('Not dead or failed'),
+  },
+});
+
+export function registerOutboxRoutes(app: OpenAPIHono<AppEnv>) {
+  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+  staffApp.openapi({ ...outboxRoute, middleware: [requireStaff] }, async (c) =>
+    c.json(toWire(await listOutbox({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('query') })), 200),
+  );
+  staffApp.openapi({ ...retryRoute, middleware: [requireStaff] }, async (c) =>
+    c.json(await retryOutbox({ ctx: c.var.ctx, staff: c.var.staff, input: { id: c.req.valid('param').id } }), 200),
+  );
+}

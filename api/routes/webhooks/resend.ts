@@ -1,0 +1,50 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+import { recordDeliveryStatus } from '../../domain/outbox/delivery-status.ts';
+import { DomainError } from '../../errors.ts';
+import { ErrorEnvelope } from '../../http/envelope.ts';
+import { verifySvix } from '../../http/signatures.ts';
+
+const ResendEvent = z
+  .object({ type: z.string().max(64), created_at: z.string().optional(), data: z.object({ email_id: z.string().max(128) }).passthrough() })
+  .passthrough()
+  .openapi('ResendEvent');
+
+export const resendRoute = createRoute({
+  method: 'post',
+  path: '/webhooks/resend',
+  tags: ['webhooks'],
+  summary: 'Resend delivery events (Svix-signed)',
+  responses: {
+    204: { description: 'Recorded' },
+    400: { description: 'Not an event', content: { 'application/json': { schema: ErrorEnvelope } } },
+    401: { description: 'Bad, missing or stale signature', content: { 'application/json': { schema: ErrorEnvelope } } },
+  },
+});
+
+export function registerResendRoutes(app: OpenAPIHono<AppEnv>) {
+  // The raw body is what was signed, so it is read as text before any parsing.
+  app.openapi(resendRoute, async (c) => {
+    const raw = await c.req.text();
+    const secret = c.var.ctx.config.resendWebhookSecret;
+    const ok =
+      secret !== undefined &&
+      (await verifySvix(
+        secret,
+        { id: c.req.header('svix-id'), timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') },
+        raw,
+        c.var.ctx.clock.now(),
+      ));
+    if (!ok) throw new DomainError('invalid_signature', 'signature.invalid');
+    let event: z.infer<typeof ResendEvent>;
+    try {
+      event = ResendEvent.parse(JSON.parse(raw));
+    } catch {
+      throw new DomainError('invalid_input', 'invalid_body');
+    }
+    const status = event.type.startsWith('email.') ? event.type.slice(6) : event.type;
+    const bounce = (event.data as { bounce?: { message?: string } }).bounce?.message;
+    await recordDeliveryStatus({ ctx: c.var.ctx, input: { providerMessageId: event.data.email_id, status, error: bounce } });
+    return c.body(null, 204);
+  });
+}

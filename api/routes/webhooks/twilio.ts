@@ -1,0 +1,75 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../context.ts';
+import { recordDeliveryStatus } from '../../domain/outbox/delivery-status.ts';
+import { handleInboundSms } from '../../domain/sms/inbound.ts';
+import { DomainError } from '../../errors.ts';
+import { verifyTwilio } from '../../http/signatures.ts';
+
+/*
+ * Twilio's webhooks: form-encoded, signed with X-Twilio-Signature over the URL
+ * Twilio called (PUBLIC_BASE_URL says what that is behind a proxy). A missing
+ * or wrong signature is a 403 and nothing is stored.
+ */
+const TwilioInbound = z
+  .object({ MessageSid: z.string().min(1).max(64), From: z.string().min(1).max(32), Body: z.string().max(1600) })
+  .passthrough()
+  .openapi('TwilioInboundSms');
+const TwilioStatus = z
+  .object({ MessageSid: z.string().min(1).max(64), MessageStatus: z.string().min(1).max(32), ErrorCode: z.string().max(16).optional() })
+  .passthrough()
+  .openapi('TwilioStatusCallback');
+
+/** The parameters exactly as Twilio sent them: every field counts towards the signature. */
+async function formParams(c: Context): Promise<Record<string, string>> {
+  const text = await c.req.text();
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+const verified: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = c.var.ctx.config.twilioAuthToken;
+  const url = new URL(c.req.url);
+  const calledUrl = `${c.var.ctx.config.publicBaseUrl}${url.pathname}${url.search}`;
+  const params = await formParams(c);
+  if (!token || !(await verifyTwilio(token, calledUrl, params, c.req.header('x-twilio-signature')))) {
+    c.var.ctx.logger.warn('twilio webhook refused: bad signature', { requestId: c.var.requestId, path: url.pathname });
+    throw new DomainError('forbidden', 'signature.invalid');
+  }
+  await next();
+};
+
+export const smsRoute = createRoute({
+  method: 'post',
+  path: '/webhooks/twilio/sms',
+  tags: ['webhooks'],
+  summary: 'Twilio inbound SMS: status queries, ratings, STOP/START/HELP, new complaints; answers TwiML',
+  request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: TwilioInbound } } } },
+  responses: { 200: { description: 'TwiML', content: { 'text/xml': { schema: z.string() } } }, 403: { description: 'Bad or missing signature' } },
+});
+
+export const statusRoute = createRoute({
+  method: 'post',
+  path: '/webhooks/twilio/status',
+  tags: ['webhooks'],
+  summary: 'Twilio delivery status callbacks',
+  request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: TwilioStatus } } } },
+  responses: { 204: { description: 'Recorded' }, 403: { description: 'Bad or missing signature' } },
+});
+
+function twiml(message: string): string {
+  const escaped = message.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escaped}</Message></Response>`;
+}
+
+export function registerTwilioRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi({ ...smsRoute, middleware: [verified] }, async (c) => {
+    const form = c.req.valid('form');
+    const reply = await handleInboundSms({ ctx: c.var.ctx, input: { messageSid: form.MessageSid, from: form.From, body: form.Body } });
+    return c.body(twiml(reply), 200, { 'content-type': 'text/xml; charset=utf-8' });
+  });
+  app.openapi({ ...statusRoute, middleware: [verified] }, async (c) => {
+    const form = c.req.valid('form');
+    await recordDeliveryStatus({ ctx: c.var.ctx, input: { providerMessageId: form.MessageSid, status: form.MessageStatus, error: form.ErrorCode ? `twilio error ${form.ErrorCode}` : undefined } });
+    return c.body(null, 204);
+  });
+}
