@@ -1,0 +1,131 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../../context.ts';
+import { recordFeedEvaluation } from '../../domain/feed12345/evaluation.ts';
+import { ingestOrders, MAX_ORDERS_PER_PUSH } from '../../domain/feed12345/ingest.ts';
+import type { SignatureClaim } from '../../domain/feed12345/replay.ts';
+import { verifyFeedSignature } from '../../domain/feed12345/signature.ts';
+import { DomainError, invalidInput } from '../../errors.ts';
+import { ErrorEnvelope } from '../../http/envelope.ts';
+import { FeedEvaluation, FeedEvaluationResult, FeedOrder, FeedOrderResults, FeedPush, SignatureHeaders } from './schemas.ts';
+
+/** 500 orders of up to 4,000 characters of Chinese each, with room to spare. */
+export const FEED_BODY_LIMIT = 10 * 1024 * 1024;
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
+
+/** The verified signature of each request, for the handler to claim against replays. */
+const claims = new WeakMap<Request, SignatureClaim>();
+
+/**
+ * Every feed request: the feed must be configured (503 while FEED_12345_SECRET
+ * is unset — the platform retries 5xx, so nothing is lost while the office
+ * fixes its configuration), the body within the limit (413), and the
+ * X-Signature valid over the raw body and fresh (401 invalid_signature,
+ * `details.reason` says which check failed). All before the body is parsed.
+ */
+const signedFeed: MiddlewareHandler<AppEnv>[] = [
+  async (c, next) => {
+    if (!c.var.ctx.config.feed12345.secret) throw new DomainError('unavailable', 'feed.not_configured');
+    await next();
+  },
+  bodyLimit({
+    maxSize: FEED_BODY_LIMIT,
+    onError: () => {
+      throw new DomainError('invalid_input', 'payload_too_large', { limit: FEED_BODY_LIMIT }, undefined, 413);
+    },
+  }),
+  async (c, next) => {
+    const { ctx } = c.var;
+    const body = await c.req.text();
+    const verdict = await verifyFeedSignature({ secret: ctx.config.feed12345.secret!, header: c.req.header('x-signature'), body, now: ctx.clock.now() });
+    if (!verdict.ok) {
+      ctx.logger.warn('12345 signature refused', { requestId: ctx.requestId, path: c.req.path, reason: verdict.reason });
+      throw new DomainError('invalid_signature', 'feed.signature_invalid', {}, { reason: verdict.reason });
+    }
+    claims.set(c.req.raw, { t: verdict.t, mac: verdict.mac });
+    await next();
+  },
+];
+
+export const feedOrdersRoute = createRoute({
+  method: 'post',
+  path: '/feeds/12345/orders',
+  tags: ['12345 feed'],
+  summary: 'Push 12345 work orders',
+  description:
+    'One order, or `{ "orders": [...] }` with up to 500. Idempotent on `orderNo`: a repeat is `unchanged`, a repeat with changes is `updated` ' +
+    '(one timeline event lists the changed fields), a change to an order whose case is closed, returned or merged is `rejected`. ' +
+    'Each order is answered on its own; one bad order does not sink the push. The order’s own `dueAt` and `ackDueAt` override local policy. ' +
+    'Unsigned, stale (over 5 minutes), future, replayed or wrongly signed requests are refused with 401 and store nothing.',
+  request: {
+    headers: SignatureHeaders,
+    body: { required: true, content: { 'application/json': { schema: FeedPush } } },
+  },
+  responses: {
+    200: { description: 'One result per order, in the order sent', content: { 'application/json': { schema: FeedOrderResults } } },
+    400: error('Not JSON, not an order or a list of orders, or an empty list'),
+    401: error('Missing, invalid, stale or replayed signature'),
+    413: error('More than 500 orders, or a body over 10 MB'),
+    503: error('The feed is not configured (no FEED_12345_SECRET)'),
+  },
+});
+
+export const feedEvaluationsRoute = createRoute({
+  method: 'post',
+  path: '/feeds/12345/evaluations',
+  tags: ['12345 feed'],
+  summary: 'Push a 12345 follow-up result (回访)',
+  description:
+    'Recorded once per reply round; the same result again answers `unchanged`. A dissatisfied result flags the case for the dispatcher (or reopens it, as the office configures). Signed like the orders.',
+  request: {
+    headers: SignatureHeaders,
+    body: { required: true, content: { 'application/json': { schema: FeedEvaluation } } },
+  },
+  responses: {
+    200: { description: 'Recorded, or already recorded', content: { 'application/json': { schema: FeedEvaluationResult } } },
+    400: error('Invalid fields'),
+    401: error('Missing, invalid, stale or replayed signature'),
+    404: error('No case for this order number'),
+    409: error('The case has not been replied to, or a different result is already recorded for this reply'),
+    413: error('Body too large'),
+    503: error('The feed is not configured (no FEED_12345_SECRET)'),
+  },
+});
+
+/** The orders of a push: a list under `orders`, or the body itself as one order. */
+function ordersOf(body: unknown): unknown[] {
+  if (body && typeof body === 'object' && 'orders' in body) {
+    const orders = (body as { orders: unknown }).orders;
+    if (!Array.isArray(orders)) throw invalidInput('feed.orders_not_list', [{ field: 'orders', code: 'invalid_type', message: 'feed.orders_not_list' }]);
+    if (orders.length === 0) throw invalidInput('feed.no_orders', [{ field: 'orders', code: 'too_small', message: 'feed.no_orders' }]);
+    if (orders.length > MAX_ORDERS_PER_PUSH) {
+      throw new DomainError('invalid_input', 'feed.too_many_orders', { max: MAX_ORDERS_PER_PUSH, count: orders.length }, undefined, 413);
+    }
+    return orders;
+  }
+  return [body];
+}
+
+export function registerFeedRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.register('FeedOrder', FeedOrder);
+
+  app.openapi({ ...feedOrdersRoute, middleware: signedFeed }, async (c) => {
+    const orders = ordersOf(c.req.valid('json'));
+    const outcome = await ingestOrders({ ctx: c.var.ctx, input: { orders, source: 'feed', signature: claims.get(c.req.raw) } });
+    c.var.ctx.logger.info('12345 orders', { requestId: c.var.requestId, ...outcome.counts });
+    const results = outcome.results.map((r) =>
+      r.result === 'rejected'
+        ? { index: r.index, orderNo: r.orderNo, result: r.result, reason: r.reason }
+        : { index: r.index, orderNo: r.orderNo, result: r.result, trackingCode: r.trackingCode, ...(r.result === 'updated' ? { changes: r.changes } : {}) },
+    );
+    return c.json({ results, counts: outcome.counts }, 200);
+  });
+
+  app.openapi({ ...feedEvaluationsRoute, middleware: signedFeed }, async (c) => {
+    const body = c.req.valid('json');
+    const outcome = await recordFeedEvaluation({ ctx: c.var.ctx, input: body, signature: claims.get(c.req.raw) });
+    return c.json({ orderNo: body.orderNo, ...outcome }, 200);
+  });
+}
