@@ -1,0 +1,109 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { apiKeys, staffUsers } from '../../../db/schema.ts';
+import type { Ctx } from '../../context.ts';
+import { DomainError, notFound } from '../../errors.ts';
+import { assertAdmin } from '../admin/access.ts';
+import type { Staff } from '../staff/session.ts';
+import { hashToken, randomToken } from '../staff/tokens.ts';
+
+/**
+ * The keys that let a civic app file Open311 service requests. An admin issues
+ * one and sees it once; the table keeps only its SHA-256 (a 256-bit random key
+ * needs no slow hash). Revoking is final and kept on the row.
+ */
+export const API_KEY_PREFIX = 'o311_';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  owner: string;
+  createdAt: Date;
+  createdBy: { id: string; name: string } | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+const creator = alias(staffUsers, 'api_key_creator');
+
+function selectKeys(ctx: Ctx) {
+  return ctx.db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      owner: apiKeys.owner,
+      createdAt: apiKeys.createdAt,
+      creatorId: apiKeys.createdBy,
+      creatorName: creator.name,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .leftJoin(creator, eq(creator.id, apiKeys.createdBy));
+}
+
+type KeyRow = Awaited<ReturnType<typeof selectKeys>>[number];
+
+function view(row: KeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    owner: row.owner,
+    createdAt: row.createdAt,
+    createdBy: row.creatorName !== null ? { id: row.creatorId, name: row.creatorName } : null,
+    revokedAt: row.revokedAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+}
+
+/** Issues a key. The answer is the only place the key itself ever appears. */
+export async function issueApiKey({ ctx, actor, input }: { ctx: Ctx; actor: Staff; input: { name: string; owner: string } }): Promise<ApiKeyView & { key: string }> {
+  assertAdmin(actor);
+  const key = `${API_KEY_PREFIX}${randomToken(32)}`;
+  const [row] = await ctx.db
+    .insert(apiKeys)
+    .values({ keyHash: await hashToken(key), name: input.name, owner: input.owner, createdBy: actor.id, createdAt: ctx.clock.now() })
+    .returning({ id: apiKeys.id });
+  const [created] = await selectKeys(ctx).where(eq(apiKeys.id, row!.id));
+  ctx.logger.info('admin: api key issued', { requestId: ctx.requestId, actorId: actor.id, apiKeyId: row!.id });
+  return { ...view(created!), key };
+}
+
+/** Every key, newest first; never a key or its hash. */
+export async function listApiKeys({ ctx, actor }: { ctx: Ctx; actor: Staff }): Promise<ApiKeyView[]> {
+  assertAdmin(actor);
+  const rows = await selectKeys(ctx).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map(view);
+}
+
+/** Revokes a key at once; revoking a revoked key changes nothing and answers the same. */
+export async function revokeApiKey({ ctx, actor, input }: { ctx: Ctx; actor: Staff; input: { id: string } }): Promise<ApiKeyView> {
+  assertAdmin(actor);
+  const revoked = await ctx.db
+    .update(apiKeys)
+    .set({ revokedAt: ctx.clock.now(), revokedBy: actor.id })
+    .where(and(eq(apiKeys.id, input.id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  const [row] = await selectKeys(ctx).where(eq(apiKeys.id, input.id));
+  if (!row) throw notFound('api_key.not_found');
+  if (revoked.length) ctx.logger.info('admin: api key revoked', { requestId: ctx.requestId, actorId: actor.id, apiKeyId: input.id });
+  return view(row);
+}
+
+/**
+ * The key a request carries, if it is live: marks it used and names it. A
+ * missing, unknown or revoked key is a 403, as GeoReport v2 says.
+ */
+export async function authenticateApiKey(ctx: Ctx, key: string | undefined): Promise<{ id: string; name: string }> {
+  const given = key?.trim();
+  if (!given) throw new DomainError('forbidden', 'open311.api_key_missing');
+  // A string that cannot be a key is refused without touching the database.
+  if (!given.startsWith(API_KEY_PREFIX) || given.length > 100) throw new DomainError('forbidden', 'open311.api_key_invalid');
+  const [row] = await ctx.db
+    .update(apiKeys)
+    .set({ lastUsedAt: ctx.clock.now() })
+    .where(and(eq(apiKeys.keyHash, await hashToken(given)), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id, name: apiKeys.name });
+  if (!row) throw new DomainError('forbidden', 'open311.api_key_invalid');
+  return row;
+}

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { caseEvents, CASE_KINDS } from '../../../db/schema.ts';
+import { type Ctx, withTransaction } from '../../context.ts';
+import { type FieldIssue, invalidInput, notFound } from '../../errors.ts';
+import { t } from '../../i18n.ts';
+import { createCase } from '../cases/create.ts';
+import { parsePhone } from '../cases/phone.ts';
+import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
+import { authenticateApiKey } from './api-keys.ts';
+import { OPEN311_EVENT } from './requests.ts';
+import { ATTRIBUTES, DEFAULT_KIND, KNOWN_ATTRIBUTES } from './services.ts';
+
+/** The spec's limit on a description. */
+export const OPEN311_DESCRIPTION_MAX = 4000;
+
+/** A POST to requests, as the form carried it (blank fields already dropped). */
+export interface SubmitInput {
+  apiKey?: string | undefined;
+  serviceCode?: string | undefined;
+  /** attribute[code]=value; a code sent as attribute[code][] or more than once has several values. */
+  attributes: Map<string, string[]>;
+  description?: string | undefined;
+  phone?: string | undefined;
+  email?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  lat?: string | undefined;
+  long?: string | undefined;
+  addressString?: string | undefined;
+  addressId?: string | undefined;
+  mediaUrl?: string | undefined;
+}
+
+const Email = z.email().max(254);
+const MediaUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+/**
+ * Files a case from an Open311 client. The key is checked first, so a caller
+ * without one learns nothing about what a valid request looks like. Then every
+ * problem with the form is reported at once (a 400 listing each), and only a
+ * wholly valid request files a case — with the same rules, deadlines and
+ * receipt as the public intake, on the `open311` channel.
+ *
+ * The phone is required although GeoReport makes it optional: the office texts
+ * the tracking code, must contact the reporter within its first-contact clock,
+ * and the public status page and the rating need the phone's last four digits.
+ * The service definition says so (its `contact_notice` attribute). Email and
+ * name stay optional.
+ */
+export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInput }): Promise<{ trackingCode: string; replyDueAt: Date; notice: string }> {
+  const key = await authenticateApiKey(ctx, input.apiKey);
+  const ref = await ctx.reference.get(ctx.db);
+  if (!input.serviceCode) throw invalidInput('open311.service_code_missing', [{ field: 'service_code', code: 'required', message: t(ctx.lang, 'open311.service_code_missing') }]);
+  const category = ref.categoriesByCode.get(input.serviceCode);
+  if (!category) throw notFound('open311.service_not_found', { code: input.serviceCode });
+
+  const issues: FieldIssue[] = [];
+  const issue = (field: string, code: string, messageKey: string, params: Record<string, string | number> = {}) =>
+    issues.push({ field, code, message: t(ctx.lang, messageKey, params) });
+  const attr = (code: string): string | undefined => {
+    const values = input.attributes.get(code);
+    if (values && values.length > 1) issue(`attribute[${code}]`, 'too_many', 'open311.attribute_single', { code });
+    return values?.[0];
+  };
+  for (const code of input.attributes.keys()) if (!KNOWN_ATTRIBUTES.has(code)) issue(`attribute[${code}]`, 'unknown', 'open311.attribute_unknown', { code });
+
+  const stationCode = attr(ATTRIBUTES.station);
+  const station = stationCode ? ref.stationsByCode.get(stationCode) : undefined;
+  if (!stationCode) issue(`attribute[${ATTRIBUTES.station}]`, 'required', 'open311.attribute_required', { code: ATTRIBUTES.station });
+  else if (!station) issue(`attribute[${ATTRIBUTES.station}]`, 'invalid', 'open311.attribute_invalid', { code: ATTRIBUTES.station });
+
+  // address_id, GeoReport's own place field, may carry the same key as attribute[location].
+  const locationAttr = attr(ATTRIBUTES.location);
+  const locationValue = locationAttr ?? input.addressId;
+  if (input.addressId && locationAttr && input.addressId !== locationAttr) issue('address_id', 'invalid', 'open311.address_id_invalid');
+  let locationCode: string | undefined;
+  if (locationValue) {
+    // "TJ:front_square" as listed, or a bare "front_square" at the chosen station.
+    const [prefix, code] = locationValue.includes(':') ? locationValue.split(':', 2) : [undefined, locationValue];
+    if (prefix !== undefined && station && prefix !== station.code) issue(`attribute[${ATTRIBUTES.location}]`, 'invalid', 'open311.location_station');
+    else if (station && !ref.locationsByStation.get(station.id)?.has(code!)) issue(`attribute[${ATTRIBUTES.location}]`, 'invalid', 'open311.attribute_invalid', { code: ATTRIBUTES.location });
+    else locationCode = code;
+  }
+
+  const kindValue = attr(ATTRIBUTES.kind) ?? DEFAULT_KIND;
+  const kind = (CASE_KINDS as readonly string[]).includes(kindValue) ? (kindValue as (typeof CASE_KINDS)[number]) : undefined;
+  if (!kind) issue(`attribute[${ATTRIBUTES.kind}]`, 'invalid', 'open311.attribute_invalid', { code: ATTRIBUTES.kind });
+  attr(ATTRIBUTES.notice); // informational; whatever a client echoes back is ignored
+
+  const description = input.description?.trim();
+  if (!description) issue('description', 'required', 'description.blank');
+  else if (description.length > OPEN311_DESCRIPTION_MAX) issue('description', 'too_big', 'open311.field_too_long', { field: 'description', max: OPEN311_DESCRIPTION_MAX });
+
+  if (!input.phone) issue('phone', 'required', 'open311.phone_required');
+  else if (!parsePhone(input.phone)) issue('phone', 'invalid', 'phone.invalid');
+  if (input.email && !Email.safeParse(input.email).success) issue('email', 'invalid', 'email.invalid');
+  for (const [field, value] of [['first_name', input.firstName], ['last_name', input.lastName]] as const) {
+    if (value && value.length > 50) issue(field, 'too_big', 'open311.field_too_long', { field, max: 50 });
+  }
+  if (input.addressString && input.addressString.length > 500) issue('address_string', 'too_big', 'open311.field_too_long', { field: 'address_string', max: 500 });
+  if (input.mediaUrl && !MediaUrl.safeParse(input.mediaUrl).success) issue('media_url', 'invalid', 'open311.media_url_invalid');
+
+  const coordinates = readCoordinates(input);
+  if (coordinates === 'unpaired') issue(input.lat ? 'long' : 'lat', 'required', 'open311.lat_long_pair');
+  if (coordinates === 'invalid') issue('lat', 'invalid', 'open311.lat_long_invalid');
+
+  if (issues.length || !station || !kind || !description) {
+    throw invalidInput('invalid_input', issues, { fields: [...new Set(issues.map((i) => i.field))].join(', ') });
+  }
+
+  const created = await withTransaction(ctx, async (tx) => {
+    const done = await createCase({
+      ctx: tx,
+      input: {
+        station: station.code,
+        kind,
+        category: category.code,
+        location: locationCode,
+        description,
+        phone: input.phone,
+        email: input.email,
+        name: fullName(input.firstName, input.lastName),
+        lang: ctx.lang,
+        channel: 'open311',
+        actor: { type: 'citizen' },
+      },
+    });
+    // Which key filed it, and where the app placed it: for staff (internal event); only lat/long are ever published.
+    await tx.db.insert(caseEvents).values({
+      caseId: done.id,
+      type: OPEN311_EVENT,
+      at: tx.clock.now(),
+      actorType: 'citizen',
+      actorId: null,
+      isPublic: false,
+      data: {
+        apiKeyId: key.id,
+        apiKeyName: key.name,
+        ...(typeof coordinates === 'object' ? coordinates : {}),
+        ...(input.addressString ? { addressString: input.addressString } : {}),
+        ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
+      },
+    });
+    return done;
+  });
+  ctx.logger.info('open311 request filed', { requestId: ctx.requestId, apiKeyId: key.id, trackingCode: created.trackingCode });
+  return {
+    trackingCode: created.trackingCode,
+    replyDueAt: created.replyDueAt,
+    notice: t(ctx.lang, 'open311.service_notice', { code: created.trackingCode, due: toShanghaiIso(created.replyDueAt) }),
+  };
+}
+
+function readCoordinates(input: SubmitInput): { lat: number; long: number } | 'unpaired' | 'invalid' | undefined {
+  if (input.lat === undefined && input.long === undefined) return undefined;
+  if (input.lat === undefined || input.long === undefined) return 'unpaired';
+  const number = /^[+-]?\d{1,3}(\.\d{1,12})?$/;
+  if (!number.test(input.lat) || !number.test(input.long)) return 'invalid';
+  const [lat, long] = [Number(input.lat), Number(input.long)];
+  if (Math.abs(lat) > 90 || Math.abs(long) > 180) return 'invalid';
+  return { lat, long };
+}
+
+/** Chinese names are family name first (张 + 三 = 张三); others "first last". */
+function fullName(first: string | undefined, last: string | undefined): string | undefined {
+  const parts = [first?.trim(), last?.trim()].filter((p): p is string => Boolean(p));
+  if (parts.length === 0) return undefined;
+  if (/[\u3400-\u9fff]/.test(parts.join(''))) return [last?.trim(), first?.trim()].filter(Boolean).join('');
+  return parts.join(' ');
+}

@@ -1,0 +1,95 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+import { OPEN311_BASE } from './georeport.ts';
+import {
+  GeoReportCreated,
+  GeoReportDiscovery,
+  GeoReportErrors,
+  GeoReportRequests,
+  GeoReportRequestsQuery,
+  GeoReportServiceDefinition,
+  GeoReportServices,
+} from './schemas.ts';
+
+/*
+ * The GeoReport routes in /api/openapi.json. They are plain Hono routes (a
+ * path segment like `{service_code}.json` is beyond the zod-openapi router),
+ * so their contracts are registered here, one path per format.
+ */
+type Schema = z.ZodType;
+
+const answers = (schema: Schema, description: string, errors: Array<400 | 403 | 404 | 413 | 429>) => ({
+  200: {
+    description: `${description} — JSON here; the .xml path answers the same as text/xml (Spark convention).`,
+    content: { 'application/json': { schema }, 'text/xml': { schema: z.string() } },
+  },
+  ...Object.fromEntries(
+    errors.map((s) => [s, { description: 'GeoReport error array', content: { 'application/json': { schema: GeoReportErrors }, 'text/xml': { schema: z.string() } } }]),
+  ),
+});
+
+const FormBody = z
+  .object({
+    api_key: z.string().openapi({ description: 'Issued by the office’s admins' }),
+    service_code: z.string(),
+    'attribute[station]': z.string().openapi({ example: 'TJ' }),
+    'attribute[location]': z.string().optional().openapi({ example: 'TJ:front_square' }),
+    'attribute[kind]': z.string().optional().openapi({ example: 'complaint' }),
+    description: z.string().openapi({ description: 'Required here; up to 4,000 characters' }),
+    phone: z.string().openapi({ description: 'Required by this office (tracking code by SMS, first contact); never published' }),
+    email: z.string().optional(),
+    first_name: z.string().optional(),
+    last_name: z.string().optional(),
+    lat: z.string().optional(),
+    long: z.string().optional(),
+    address_string: z.string().optional(),
+    address_id: z.string().optional().openapi({ description: 'Same keys as attribute[location]' }),
+    media_url: z.string().optional(),
+  })
+  .openapi('GeoReportSubmission');
+
+const Params = (name: string) => z.object({ [name]: z.string().openapi({ param: { name, in: 'path' } }) });
+const Extensions = z.object({ extensions: z.string().optional().openapi({ param: { name: 'extensions', in: 'query' }, description: 'true: extended_attributes and notes' }) });
+
+export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
+  const tags = ['open311'];
+  for (const format of ['json', 'xml'] as const) {
+    const at = (path: string) => `${OPEN311_BASE}${path}.${format}`;
+    app.openAPIRegistry.registerPath({ method: 'get', path: at('/discovery'), tags, summary: 'Service discovery', responses: answers(GeoReportDiscovery, 'The endpoints', []) });
+    app.openAPIRegistry.registerPath({ method: 'get', path: at('/services'), tags, summary: 'Services (the categories)', responses: answers(GeoReportServices, 'The services', [400]) });
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path: at('/services/{service_code}'),
+      tags,
+      summary: 'A service definition: station (required), location and kind',
+      request: { params: Params('service_code') },
+      responses: answers(GeoReportServiceDefinition, 'The definition', [404]),
+    });
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path: at('/requests'),
+      tags,
+      summary: 'Service requests (cases), newest first',
+      description:
+        'Defaults to the last 90 days and at most 1,000 requests. Ids are tracking codes. Never any reporter data: description is always null.',
+      request: { query: GeoReportRequestsQuery },
+      responses: answers(GeoReportRequests, 'The requests', [400]),
+    });
+    app.openAPIRegistry.registerPath({
+      method: 'post',
+      path: at('/requests'),
+      tags,
+      summary: 'File a service request (needs an api_key)',
+      request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: FormBody } } } },
+      responses: answers(GeoReportCreated, 'Filed: the tracking code', [400, 403, 404, 413, 429]),
+    });
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path: at('/requests/{service_request_id}'),
+      tags,
+      summary: 'One service request',
+      request: { params: Params('service_request_id'), query: Extensions },
+      responses: answers(GeoReportRequests, 'A list of one request', [404]),
+    });
+  }
+}

@@ -1,0 +1,118 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { AppEnv } from '../../context.ts';
+import { readRequestFilters } from '../../domain/open311/filters.ts';
+import { getRequest, queryRequests } from '../../domain/open311/requests.ts';
+import { getDiscovery, getServiceDefinition, listServices } from '../../domain/open311/services.ts';
+import { type SubmitInput, submitRequest } from '../../domain/open311/submit.ts';
+import { DomainError } from '../../errors.ts';
+import { t } from '../../i18n.ts';
+import type { RouteGuards } from '../guards.ts';
+import { definitionWire, discoveryWire, requestWire, serviceWire } from './present.ts';
+import { open311ErrorHandler, send, sendErrors } from './respond.ts';
+
+/**
+ * Open311 GeoReport v2 under /open311/v2: discovery, services, a service's
+ * definition, requests (read and file) and one request, each as `.json` or
+ * `.xml`. A sub-app of its own, so that every error — a bad form, a missing
+ * key, an unknown code, even the rate limiter — answers as GeoReport's error
+ * array in the format the path asked for. The contracts are documented in
+ * the OpenAPI document by documentGeoReport().
+ */
+export const OPEN311_BASE = '/open311/v2';
+/** A 4,000-character description (the spec's limit) in Chinese is ~36 kB form-encoded. */
+export const OPEN311_BODY_LIMIT = 64 * 1024;
+
+const FORMATS = ['json', 'xml'] as const;
+/** `{code}.json` or `{code}.xml` as the last path segment. */
+const FILE = ':file{[^/]+\\.(?:json|xml)}';
+const stem = (file: string) => file.replace(/\.(json|xml)$/, '');
+
+const formBody: MiddlewareHandler<AppEnv>[] = [
+  bodyLimit({
+    maxSize: OPEN311_BODY_LIMIT,
+    onError: () => {
+      throw new DomainError('invalid_input', 'payload_too_large', { limit: OPEN311_BODY_LIMIT }, undefined, 413);
+    },
+  }),
+  async (c, next) => {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
+      throw new DomainError('invalid_input', 'open311.content_type');
+    }
+    await next();
+  },
+];
+
+/** The form as GeoReport sends it: blank fields are absent; attribute[code] (or attribute[code][]) gathered by code. */
+async function readSubmission(c: Context<AppEnv>): Promise<SubmitInput> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  const entries: Iterable<[string, unknown]> = type.startsWith('multipart/') ? await c.req.formData() : new URLSearchParams(await c.req.text());
+  const fields = new Map<string, string>();
+  const attributes = new Map<string, string[]>();
+  for (const [key, raw] of entries) {
+    if (typeof raw !== 'string' || raw.trim() === '') continue;
+    const value = raw.trim();
+    const attribute = /^attribute\[([^\]]+)\](\[\])?$/.exec(key);
+    if (attribute) attributes.set(attribute[1]!, [...(attributes.get(attribute[1]!) ?? []), value]);
+    else if (!fields.has(key)) fields.set(key, value);
+  }
+  const get = (k: string) => fields.get(k);
+  return {
+    // In the body, as the spec shows; a query parameter is accepted too.
+    apiKey: get('api_key') ?? c.req.query('api_key'),
+    serviceCode: get('service_code'),
+    attributes,
+    description: get('description'),
+    phone: get('phone'),
+    email: get('email'),
+    firstName: get('first_name'),
+    lastName: get('last_name'),
+    lat: get('lat'),
+    long: get('long'),
+    addressString: get('address_string'),
+    addressId: get('address_id'),
+    mediaUrl: get('media_url'),
+  };
+}
+
+const extensionsOf = (c: Context<AppEnv>) => (c.req.query('extensions') ?? '').trim().toLowerCase() === 'true';
+
+export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
+  const open311 = new Hono<AppEnv>();
+  open311.onError(open311ErrorHandler);
+  // Civic apps read from the browser too; nothing here uses cookies.
+  open311.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }));
+
+  for (const format of FORMATS) {
+    open311.get(`/discovery.${format}`, async (c) => send(c, 'discovery', discoveryWire(await getDiscovery({ ctx: c.var.ctx }))));
+
+    open311.get(`/services.${format}`, async (c) => send(c, 'services', (await listServices({ ctx: c.var.ctx })).map(serviceWire)));
+
+    open311.get(`/requests.${format}`, async (c) => {
+      const filters = await readRequestFilters({ ctx: c.var.ctx, query: c.req.queries() });
+      const found = await queryRequests({ ctx: c.var.ctx, input: filters });
+      return send(c, 'service_requests', found.map((r) => requestWire(r, filters.extensions)));
+    });
+
+    open311.post(`/requests.${format}`, guards.intakeRateLimit, ...formBody, async (c) => {
+      const filed = await submitRequest({ ctx: c.var.ctx, input: await readSubmission(c) });
+      return send(c, 'service_requests', [{ service_request_id: filed.trackingCode, service_notice: filed.notice }]);
+    });
+  }
+
+  open311.get(`/services/${FILE}`, async (c) => send(c, 'service_definition', definitionWire(await getServiceDefinition({ ctx: c.var.ctx, input: { code: stem(c.req.param('file')) } }))));
+
+  open311.get(`/requests/${FILE}`, async (c) => {
+    const extensions = extensionsOf(c);
+    const found = await getRequest({ ctx: c.var.ctx, input: { id: stem(c.req.param('file')), extensions } });
+    return send(c, 'service_requests', [requestWire(found, extensions)]);
+  });
+
+  // Anything else under the prefix is a GeoReport 404, not the app's envelope.
+  open311.all('*', (c) => sendErrors(c, 404, [{ code: 404, description: t(c.var.lang ?? 'zh-CN', 'route_not_found') }]));
+
+  app.route(OPEN311_BASE, open311);
+}
