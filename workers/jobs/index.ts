@@ -1,5 +1,9 @@
 import type { Ctx } from '../../api/context.ts';
 import { deadlineSweep } from './deadline-sweep.ts';
+import { bulletins } from './bulletins.ts';
+import { outboxDelivery } from './deliver-outbox.ts';
+import { statsFold } from './stats-fold.ts';
+import { surveyReminders } from './survey-reminders.ts';
 
 /**
  * The background jobs, as plain modules over the domain context. The Node
@@ -25,10 +29,18 @@ export type QueueConsumer = (ctx: Ctx, body: unknown) => Promise<void>;
 /** Every minute: the deadline sweep (and, with the channels, outbox delivery as a safety net). */
 export const jobs: Readonly<Record<string, ScheduledJob>> = {
   'deadline-sweep': deadlineSweep,
+  'survey-reminders': surveyReminders,
+  // The figures first, so that the bulletins read current rollups.
+  'stats-fold': statsFold,
+  bulletins,
+  // Last, so that what the others queued goes out in the same tick.
+  'outbox-delivery': outboxDelivery,
 };
 
-/** Queue name → consumer. The outbox consumer goes here. */
-export const queueConsumers: Readonly<Record<string, QueueConsumer>> = {};
+/** Queue name → consumer: a message on the outbox queue is a nudge to deliver now. */
+export const queueConsumers: Readonly<Record<string, QueueConsumer>> = {
+  'station-hotline-outbox': (ctx) => outboxDelivery.run(ctx, 'queue'),
+};
 
 /**
  * Runs every job due on `cron` and returns their names. One failing job does not

@@ -1,0 +1,247 @@
+import { and, asc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { caseEvents, cases, type CASE_STATUSES, type CHANNELS, type PRIORITIES } from '../../../db/schema.ts';
+import type { Ctx } from '../../context.ts';
+import { forbidden, invalidInput } from '../../errors.ts';
+import type { Lang } from '../../i18n.ts';
+import { DUE_SOON_HOURS, OPEN_STATUSES, scopeCondition } from '../cases/queue.ts';
+import { normalizeTrackingCode } from '../cases/tracking-code.ts';
+import { endOfShanghaiDay, startOfShanghaiDay } from '../deadlines/shanghai-time.ts';
+import { kindName, localName } from '../meta.ts';
+import type { Staff } from '../staff/session.ts';
+import { BOM, csvLine } from './csv.ts';
+import { channelName } from './definitions.ts';
+import { isCalendarDate } from './range.ts';
+
+/**
+ * CSV export of cases for staff: the queue's filters (and the caller's scope:
+ * handlers get their department's cases), plus a received-date range; all
+ * statuses with `status=all`. Streamed page by page (keyset on received time),
+ * so a year of a city's cases never sits in memory.
+ *
+ * No personal data by default: the reporter's name, phone and email are added
+ * only for a supervisor or admin who asks (`reveal`), and then every exported
+ * case gets a `contact_revealed` event in its timeline — written before its
+ * row leaves — as a single look at a contact does.
+ */
+export interface CaseExportFilters {
+  status?: Array<(typeof CASE_STATUSES)[number]> | 'all' | undefined;
+  station?: string | undefined;
+  department?: string | undefined;
+  category?: string | undefined;
+  priority?: (typeof PRIORITIES)[number] | undefined;
+  channel?: (typeof CHANNELS)[number] | undefined;
+  overdue?: boolean | undefined;
+  dueSoon?: boolean | undefined;
+  flagged?: boolean | undefined;
+  q?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  reveal?: boolean | undefined;
+}
+
+export const EXPORT_PAGE = 1000;
+export const REVEAL_ROLES = ['supervisor', 'admin'] as const;
+
+const STATUS_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
+  new: { 'zh-CN': '待分派', en: 'new' },
+  assigned: { 'zh-CN': '已分派', en: 'assigned' },
+  in_progress: { 'zh-CN': '办理中', en: 'in progress' },
+  replied: { 'zh-CN': '已答复', en: 'replied' },
+  closed: { 'zh-CN': '已办结', en: 'closed' },
+  merged: { 'zh-CN': '已合并', en: 'merged' },
+  returned: { 'zh-CN': '已退回', en: 'returned' },
+};
+const PRIORITY_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
+  normal: { 'zh-CN': '一般', en: 'normal' },
+  blue: { 'zh-CN': '蓝色', en: 'blue' },
+  yellow: { 'zh-CN': '黄色', en: 'yellow' },
+  red: { 'zh-CN': '红色', en: 'red' },
+};
+const SATISFACTION_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
+  very_satisfied: { 'zh-CN': '非常满意', en: 'very satisfied' },
+  satisfied: { 'zh-CN': '满意', en: 'satisfied' },
+  basic: { 'zh-CN': '基本满意', en: 'basically satisfied' },
+  dissatisfied: { 'zh-CN': '不满意', en: 'dissatisfied' },
+};
+const RESOLVED_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
+  yes: { 'zh-CN': '已解决', en: 'yes' },
+  partial: { 'zh-CN': '部分解决', en: 'partly' },
+  no: { 'zh-CN': '未解决', en: 'no' },
+};
+
+const HEADERS: Array<[string, string]> = [
+  ['查询码', 'tracking code'],
+  ['状态', 'status'],
+  ['等级', 'priority'],
+  ['类型', 'kind'],
+  ['渠道', 'channel'],
+  ['外部编号', 'external reference'],
+  ['车站', 'station'],
+  ['问题类别', 'category'],
+  ['地点', 'location'],
+  ['主办部门', 'lead department'],
+  ['协办部门', 'co-handling departments'],
+  ['受理时间', 'received'],
+  ['签收时限', 'acknowledge by'],
+  ['签收时间', 'acknowledged'],
+  ['首次联系', 'first contact'],
+  ['答复时限', 'reply by'],
+  ['答复时间', 'replied'],
+  ['办结时间', 'closed'],
+  ['延期次数', 'extensions'],
+  ['重办次数', 'reopened'],
+  ['当前超期', 'overdue now'],
+  ['满意度', 'satisfaction'],
+  ['是否解决', 'resolved'],
+  ['诉求内容', 'description'],
+];
+const CONTACT_HEADERS: Array<[string, string]> = [
+  ['姓名', 'name'],
+  ['电话', 'phone'],
+  ['邮箱', 'email'],
+];
+
+/** Checks the filters and the caller's rights now (a 400 or 403 before any byte is sent), then streams. */
+export async function exportCases({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: CaseExportFilters }) {
+  if (input.reveal && !(REVEAL_ROLES as readonly string[]).includes(staff.role)) throw forbidden('stats.reveal_forbidden');
+  const ref = await ctx.reference.get(ctx.db);
+  const now = ctx.clock.now();
+  const conditions: Array<SQL | undefined> = [scopeCondition(staff)];
+  const unknown = (field: string) => invalidInput('invalid_input', [{ field, code: 'unknown', message: 'field.invalid_value' }], { fields: field });
+  if (input.status !== 'all') conditions.push(inArray(cases.status, input.status?.length ? input.status : [...OPEN_STATUSES]));
+  if (input.station) {
+    const s = ref.stationsByCode.get(input.station);
+    if (!s) throw unknown('station');
+    conditions.push(eq(cases.stationId, s.id));
+  }
+  if (input.category) {
+    const c = ref.categoriesByCode.get(input.category);
+    if (!c) throw unknown('category');
+    conditions.push(eq(cases.categoryId, c.id));
+  }
+  if (input.department) {
+    const d = ref.departments.find((x) => x.code === input.department);
+    if (!d) throw unknown('department');
+    conditions.push(eq(cases.leadDepartmentId, d.id));
+  }
+  if (input.priority) conditions.push(eq(cases.priority, input.priority));
+  if (input.channel) conditions.push(eq(cases.channel, input.channel));
+  if (input.overdue) conditions.push(lt(cases.nextDueAt, now));
+  if (input.dueSoon) conditions.push(and(gte(cases.nextDueAt, now), lt(cases.nextDueAt, new Date(now.getTime() + DUE_SOON_HOURS * 3600_000))));
+  if (input.flagged) conditions.push(sql`${cases.flaggedAt} is not null`);
+  if (input.q?.trim()) {
+    const q = input.q.trim();
+    const code = normalizeTrackingCode(q);
+    const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    conditions.push(or(ilike(cases.description, pattern), eq(cases.externalRef, q), ...(code ? [eq(cases.trackingCode, code)] : [])));
+  }
+  for (const field of ['from', 'to'] as const) {
+    const value = input[field];
+    if (value === undefined) continue;
+    if (!isCalendarDate(value)) throw invalidInput('invalid_input', [{ field, code: 'invalid', message: 'stats.date_invalid' }], { fields: field });
+    conditions.push(field === 'from' ? gte(cases.receivedAt, startOfShanghaiDay(value)) : lt(cases.receivedAt, endOfShanghaiDay(value)));
+  }
+  if (input.reveal) ctx.logger.warn('case export with contact details', { requestId: ctx.requestId, staffId: staff.id, role: staff.role });
+  return { rows: streamRows(ctx, staff, conditions, Boolean(input.reveal)) };
+}
+
+async function* streamRows(ctx: Ctx, staff: Staff, conditions: Array<SQL | undefined>, reveal: boolean): AsyncGenerator<string> {
+  const ref = await ctx.reference.get(ctx.db);
+  const lang: Lang = ctx.lang;
+  const pick = (names: Record<string, { 'zh-CN': string; en: string }>, v: string | null) => (v === null ? '' : (names[v]?.[lang] ?? v));
+  const local = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '');
+  const dept = (id: number | null) => (id === null ? '' : (() => {
+    const d = ref.departmentsById.get(id);
+    return d ? localName(d, lang) : `#${id}`;
+  })());
+  yield BOM + csvLine([...HEADERS, ...(reveal ? CONTACT_HEADERS : [])].map(([zh, en]) => (lang === 'en' ? en : zh)));
+  let after: { at: string; id: string } | undefined;
+  let exported = 0;
+  for (;;) {
+    const page = await ctx.db
+      .select({
+        id: cases.id,
+        // The exact timestamp as text: a JS Date keeps milliseconds, the column microseconds.
+        cursorAt: sql<string>`${cases.receivedAt}::text`,
+        trackingCode: cases.trackingCode,
+        status: cases.status,
+        priority: cases.priority,
+        kind: cases.kind,
+        channel: cases.channel,
+        externalRef: cases.externalRef,
+        stationId: cases.stationId,
+        categoryId: cases.categoryId,
+        locationId: cases.locationId,
+        leadDepartmentId: cases.leadDepartmentId,
+        coDepartmentIds: sql<number[] | null>`(select array_agg(cd.department_id order by cd.department_id) from case_departments cd where cd.case_id = ${cases.id})`,
+        receivedAt: cases.receivedAt,
+        ackDueAt: cases.ackDueAt,
+        acknowledgedAt: cases.acknowledgedAt,
+        contactedAt: cases.contactedAt,
+        replyDueAt: cases.replyDueAt,
+        repliedAt: cases.repliedAt,
+        closedAt: cases.closedAt,
+        extensionCount: cases.extensionCount,
+        reopenCount: cases.reopenCount,
+        nextDueAt: cases.nextDueAt,
+        lastSatisfaction: cases.lastSatisfaction,
+        lastResolved: cases.lastResolved,
+        description: cases.description,
+        reporterName: cases.reporterName,
+        reporterPhone: cases.reporterPhone,
+        reporterEmail: cases.reporterEmail,
+      })
+      .from(cases)
+      .where(and(...conditions, after ? sql`(${cases.receivedAt}, ${cases.id}) > (${after.at}::timestamptz, ${after.id}::uuid)` : undefined))
+      .orderBy(asc(cases.receivedAt), asc(cases.id))
+      .limit(EXPORT_PAGE);
+    if (!page.length) break;
+    if (reveal) {
+      // Accounted for before it leaves: one timeline entry per case whose contact is exported.
+      await ctx.db.insert(caseEvents).values(
+        page.map((c) => ({ caseId: c.id, type: 'contact_revealed', at: ctx.clock.now(), actorType: 'staff' as const, actorId: staff.id, isPublic: false, data: { via: 'export' } })),
+      );
+    }
+    const lines: string[] = [];
+    for (const c of page) {
+      const station = ref.stationsById.get(c.stationId);
+      const category = ref.categoriesById.get(c.categoryId);
+      const location = c.locationId === null ? undefined : ref.locationsById.get(c.locationId);
+      lines.push(
+        csvLine([
+          c.trackingCode,
+          pick(STATUS_NAMES, c.status),
+          pick(PRIORITY_NAMES, c.priority),
+          kindName(c.kind, lang),
+          channelName(c.channel, lang),
+          c.externalRef,
+          station ? localName(station, lang) : `#${c.stationId}`,
+          category ? localName(category, lang) : `#${c.categoryId}`,
+          location ? localName(location, lang) : c.locationId === null ? '' : `#${c.locationId}`,
+          dept(c.leadDepartmentId),
+          (c.coDepartmentIds ?? []).map((id) => dept(Number(id))).join('；'),
+          local(c.receivedAt),
+          local(c.ackDueAt),
+          local(c.acknowledgedAt),
+          local(c.contactedAt),
+          local(c.replyDueAt),
+          local(c.repliedAt),
+          local(c.closedAt),
+          c.extensionCount,
+          c.reopenCount,
+          c.nextDueAt !== null && c.nextDueAt < ctx.clock.now() ? (lang === 'en' ? 'yes' : '是') : '',
+          pick(SATISFACTION_NAMES, c.lastSatisfaction),
+          pick(RESOLVED_NAMES, c.lastResolved),
+          c.description,
+          ...(reveal ? [c.reporterName, c.reporterPhone, c.reporterEmail] : []),
+        ]),
+      );
+    }
+    exported += page.length;
+    yield lines.join('');
+    const last = page[page.length - 1]!;
+    after = { at: last.cursorAt, id: last.id };
+    if (page.length < EXPORT_PAGE) break;
+  }
+  if (reveal) ctx.logger.warn('case export with contact details done', { requestId: ctx.requestId, staffId: staff.id, cases: exported });
+}

@@ -1,0 +1,170 @@
+import { sql } from 'drizzle-orm';
+import { type Ctx, withTransaction } from '../../context.ts';
+
+/**
+ * The stats fold: brings the rollups (stats_daily, stats_times) up to date with
+ * every case written since it last ran.
+ *
+ * Writes to a case never touch a counter: a trigger only marks the case
+ * `stats_dirty` (migration 0007), so concurrent filings do not queue on the
+ * same day's counter row. The fold, in one transaction per batch:
+ *
+ *   1. claims dirty cases (FOR UPDATE SKIP LOCKED: a case a verb is changing
+ *      right now is left for the next batch) and clears their mark; the
+ *      UPDATE … RETURNING hands back each row as locked, so what is folded is
+ *      the case's latest committed state;
+ *   2. subtracts what it last added for each case (case_stat_facts) and adds
+ *      the new facts, grouped per rollup key, upserted set-based
+ *      (INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n);
+ *   3. stores the new facts.
+ *
+ * Folds are serialized by a transaction-scoped advisory lock: a second fold
+ * (another server's tick, a stats request) finds it taken and leaves the work
+ * to the one running, so their upserts never wait on (or deadlock over) each
+ * other's rows, and need no ordering.
+ * A batch either commits whole or not at all, so the rollups always equal the
+ * sum of case_stat_facts.
+ */
+export interface FoldResult {
+  /** Cases folded. */
+  folded: number;
+  batches: number;
+  /** Another fold held the lock; nothing was done here. */
+  busy: boolean;
+}
+
+/** pg_advisory_xact_lock key: "stats" in ASCII. */
+const FOLD_LOCK = 0x7374617473;
+
+export async function foldStats(
+  ctx: Ctx,
+  options: { batchSize?: number; maxBatches?: number; budgetMs?: number; onBatch?: (total: FoldResult) => void } = {},
+): Promise<FoldResult> {
+  const batchSize = options.batchSize ?? 5000;
+  const maxBatches = options.maxBatches ?? 100;
+  const deadline = performance.now() + (options.budgetMs ?? Number.POSITIVE_INFINITY);
+  const total: FoldResult = { folded: 0, batches: 0, busy: false };
+  for (let i = 0; i < maxBatches && performance.now() < deadline; i++) {
+    const batch = await withTransaction(ctx, (tx) => foldBatch(tx, batchSize));
+    if (batch === 'busy') return { ...total, busy: true };
+    total.batches++;
+    total.folded += batch;
+    options.onBatch?.(total);
+    if (batch < batchSize) break;
+  }
+  return total;
+}
+
+/** How many cases wait for the fold (the partial index makes this cheap). */
+export async function pendingCases(ctx: Ctx): Promise<number> {
+  const rows = await ctx.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases WHERE stats_dirty`);
+  return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
+}
+
+async function foldBatch(ctx: Ctx, batchSize: number): Promise<number | 'busy'> {
+  const lock = await ctx.db.execute<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}::bigint) AS ok`);
+  if (!rowsOf<{ ok: boolean }>(lock)[0]?.ok) return 'busy';
+  // A big batch groups hundreds of thousands of rows: the default 4 MB would spill them to disk,
+  // and JIT compiling the statement costs about a second, more than it saves.
+  if (batchSize > 2000) await ctx.db.execute(sql`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+  const result = await ctx.db.execute<{ folded: number }>(foldStatement(batchSize));
+  return Number(rowsOf<{ folded: number }>(result)[0]?.folded ?? 0);
+}
+
+/** The per-case facts, from a row of `claimed`; merged duplicates count for nothing. */
+const FACTS = sql`
+  SELECT id AS case_id,
+         (received_at AT TIME ZONE 'UTC' + interval '8 hours')::date AS day,
+         station_id, channel::text AS channel, kind::text AS kind, category_id,
+         lead_department_id AS department_id, location_id,
+         (status <> 'merged')::int::smallint AS received,
+         (status = 'returned')::int::smallint AS returned,
+         (status = 'closed')::int::smallint AS closed,
+         (status = 'closed' AND coalesce(closed_at <= reply_due_at, false))::int::smallint AS closed_on_time,
+         (status <> 'merged' AND lead_department_id IS NOT NULL)::int::smallint AS assigned,
+         (status <> 'merged' AND lead_department_id IS NOT NULL AND coalesce(acknowledged_at <= ack_due_at, false))::int::smallint AS acknowledged_on_time,
+         (status <> 'merged' AND last_satisfaction IS NOT NULL)::int::smallint AS evaluated,
+         (status <> 'merged' AND coalesce(last_resolved = 'yes', false))::int::smallint AS resolved,
+         (status <> 'merged' AND coalesce(last_satisfaction IN ('very_satisfied', 'satisfied', 'basic'), false))::int::smallint AS satisfied,
+         CASE WHEN status <> 'merged' THEN stats_seconds(received_at, acknowledged_at) END AS ack_seconds,
+         CASE WHEN status <> 'merged' THEN stats_seconds(received_at, contacted_at) END AS contact_seconds,
+         CASE WHEN status <> 'merged' THEN stats_seconds(received_at, replied_at) END AS reply_seconds,
+         CASE WHEN status = 'closed' THEN stats_seconds(received_at, closed_at) END AS close_seconds
+  FROM claimed`;
+
+export const FACT_COLUMNS = [
+  'case_id', 'day', 'station_id', 'channel', 'kind', 'category_id', 'department_id', 'location_id',
+  'received', 'returned', 'closed', 'closed_on_time', 'assigned', 'acknowledged_on_time', 'evaluated', 'resolved', 'satisfied',
+  'ack_seconds', 'contact_seconds', 'reply_seconds', 'close_seconds',
+] as const;
+export const COUNTERS = ['received', 'returned', 'closed', 'closed_on_time', 'assigned', 'acknowledged_on_time', 'evaluated', 'resolved', 'satisfied'] as const;
+
+const list = (names: readonly string[], prefix = '') => sql.raw(names.map((n) => `${prefix}${n}`).join(', '));
+
+export function foldStatement(batchSize: number) {
+  const sums = sql.raw(COUNTERS.map((c) => `sum(sign * ${c})::int AS ${c}`).join(', '));
+  const anyNonZero = sql.raw(COUNTERS.map((c) => `sum(sign * ${c}) <> 0`).join(' OR '));
+  const increments = sql.raw(COUNTERS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', '));
+  const replaceFacts = sql.raw(FACT_COLUMNS.filter((c) => c !== 'case_id').map((c) => `${c} = excluded.${c}`).join(', '));
+  return sql`
+    WITH claimed AS (
+      UPDATE cases SET stats_dirty = false
+      WHERE id IN (
+        SELECT id FROM cases WHERE stats_dirty
+        ORDER BY received_at LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, station_id, channel, kind, category_id, lead_department_id, location_id, status,
+                received_at, ack_due_at, reply_due_at, acknowledged_at, contacted_at, replied_at, closed_at,
+                last_satisfaction, last_resolved
+    ),
+    fresh AS (${FACTS}),
+    old AS (
+      SELECT ${list(FACT_COLUMNS, 'f.')} FROM case_stat_facts f JOIN fresh ON fresh.case_id = f.case_id
+    ),
+    signed AS (
+      SELECT 1 AS sign, ${list(FACT_COLUMNS)} FROM fresh
+      UNION ALL
+      SELECT -1 AS sign, ${list(FACT_COLUMNS)} FROM old
+    ),
+    dimmed AS (
+      SELECT s.*, d.dim, d.value FROM signed s
+      CROSS JOIN LATERAL (VALUES
+        ('total', 'all'),
+        ('channel', s.channel),
+        ('kind', s.kind),
+        ('category', s.category_id::text),
+        ('department', coalesce(s.department_id::text, 'none')),
+        ('location', coalesce(s.location_id::text, 'none')),
+        ('category_location', s.category_id::text || '|' || coalesce(s.location_id::text, 'none'))
+      ) AS d(dim, value)
+    ),
+    counters AS (
+      INSERT INTO stats_daily AS t (dim, day, station_id, value, ${list(COUNTERS)})
+      SELECT dim, day, station_id, value, ${sums}
+      FROM dimmed
+      GROUP BY dim, day, station_id, value
+      HAVING ${anyNonZero}
+      ON CONFLICT (dim, day, station_id, value) DO UPDATE SET ${increments}
+    ),
+    times AS (
+      INSERT INTO stats_times AS t (dim, month, station_id, value, metric, bucket, count)
+      SELECT dim, date_trunc('month', day::timestamp)::date, station_id, value, m.metric, stats_bucket(m.seconds), sum(sign)::int
+      FROM dimmed
+      CROSS JOIN LATERAL (VALUES ('ack', ack_seconds), ('contact', contact_seconds), ('reply', reply_seconds), ('close', close_seconds)) AS m(metric, seconds)
+      WHERE m.seconds IS NOT NULL AND dim <> 'category_location'
+      GROUP BY 1, 2, 3, 4, 5, 6
+      HAVING sum(sign) <> 0
+      ON CONFLICT (dim, month, station_id, value, metric, bucket) DO UPDATE SET count = t.count + excluded.count
+    ),
+    facts AS (
+      INSERT INTO case_stat_facts (${list(FACT_COLUMNS)})
+      SELECT ${list(FACT_COLUMNS)} FROM fresh
+      ON CONFLICT (case_id) DO UPDATE SET ${replaceFacts}
+    )
+    SELECT count(*)::int AS folded FROM fresh`;
+}
+
+/** postgres.js returns an array of rows, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+}

@@ -1,0 +1,117 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../../../db/schema.ts';
+import type { AppEnv } from '../../context.ts';
+import { departmentTable } from '../../domain/stats/departments.ts';
+import { exportCases } from '../../domain/stats/export-cases.ts';
+import { ErrorEnvelope } from '../../http/envelope.ts';
+import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { LANGS } from '../../i18n.ts';
+import { Figures, StatsQuery } from '../public/stats-schemas.ts';
+
+const errors = Object.fromEntries(
+  ([[400, 'Bad input'], [401, 'No session'], [403, 'Not allowed']] as const).map(([s, d]) => [s, { description: d, content: { 'application/json': { schema: ErrorEnvelope } } }]),
+);
+
+export const DepartmentTable = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    station: z.object({ code: z.string(), name: z.string() }).nullable(),
+    asOf: z.string(),
+    pendingCases: z.number().int().openapi({ description: 'Cases written but not yet folded into the period figures' }),
+    departments: z.array(
+      Figures.extend({
+        department: z.object({ code: z.string(), name: z.string(), isPartner: z.boolean() }),
+        fewEvaluations: z.boolean(),
+        open: z.number().int().openapi({ description: 'Open now, led by this department' }),
+        overdue: z.number().int().openapi({ description: 'Open now with a clock past its deadline' }),
+      }),
+    ),
+  })
+  .openapi('DepartmentTable');
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+
+export const CaseExportQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      if (v === 'all') return 'all' as const;
+      const parts = v.split(',').map((p) => p.trim());
+      if (parts.some((p) => !(CASE_STATUSES as readonly string[]).includes(p))) {
+        ctx.addIssue({ code: 'custom', message: 'field.invalid_value' });
+        return z.NEVER;
+      }
+      return parts as Array<(typeof CASE_STATUSES)[number]>;
+    })
+    .openapi({ param: { name: 'status', in: 'query' }, description: 'Comma-separated statuses, or `all`; default the open ones (as the queue)' }),
+  station: z.string().max(16).optional(),
+  department: z.string().max(64).optional(),
+  category: z.string().max(64).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  overdue: flag,
+  dueSoon: flag,
+  flagged: flag,
+  q: z.string().max(100).optional(),
+  from: z.string().max(10).optional().openapi({ description: 'Received on or after (YYYY-MM-DD, Asia/Shanghai)' }),
+  to: z.string().max(10).optional().openapi({ description: 'Received on or before (YYYY-MM-DD, Asia/Shanghai)' }),
+  reveal: flag.openapi({ description: 'Add the reporter’s name, phone and email (supervisors and admins; each case’s timeline records it)' }),
+  lang: z.enum(LANGS).optional(),
+});
+
+export const departmentTableRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/stats/departments',
+  tags: ['staff'],
+  summary: 'Per department: on-time closure and response rates for the period, open and overdue cases now',
+  request: { query: StatsQuery.omit({ groupBy: true }) },
+  responses: { 200: { description: 'The table', content: { 'application/json': { schema: DepartmentTable } } }, ...errors },
+});
+
+export const caseExportRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/export/cases.csv',
+  tags: ['staff'],
+  summary: 'CSV of cases, filtered as the queue (UTF-8 with BOM), streamed',
+  request: { query: CaseExportQuery },
+  responses: { 200: { description: 'The cases', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors },
+});
+
+export function registerStaffStatsRoutes(app: OpenAPIHono<AppEnv>) {
+  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+  staffApp.openapi({ ...departmentTableRoute, middleware: [requireStaff] }, async (c) => {
+    return c.json(await departmentTable({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('query') }), 200);
+  });
+
+  staffApp.openapi({ ...caseExportRoute, middleware: [requireStaff] }, async (c) => {
+    const input = c.req.valid('query');
+    const { rows } = await exportCases({ ctx: c.var.ctx, staff: c.var.staff, input });
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const next = await rows.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        } catch (err) {
+          c.var.ctx.logger.error('case export failed', { requestId: c.var.requestId, error: (err as Error).message });
+          controller.error(err);
+        }
+      },
+      async cancel() {
+        await rows.return(undefined);
+      },
+    });
+    const stamp = c.var.ctx.clock.now().toISOString().slice(0, 10);
+    return c.body(body, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="cases-${stamp}${input.reveal ? '-with-contacts' : ''}.csv"`,
+    });
+  });
+}
