@@ -10,13 +10,20 @@ import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
 import { langFromAcceptLanguage, parseLang, t } from './i18n.ts';
 import { createLogger } from './logger.ts';
 import type { RouteGuards } from './routes/guards.ts';
+import { registerFeedRoutes } from './routes/feeds/feed-12345.ts';
+import { registerOpen311Routes } from './routes/open311/index.ts';
 import { registerCaseRoutes } from './routes/public/cases.ts';
 import { registerMetaRoutes } from './routes/public/meta.ts';
+import { registerStatsRoutes } from './routes/public/stats.ts';
 import { registerAdminRoutes } from './routes/staff/admin.ts';
 import { registerAdminDeadlineRoutes } from './routes/staff/admin-deadlines.ts';
+import { registerOutboxRoutes } from './routes/staff/outbox.ts';
 import { registerStaffCaseRoutes } from './routes/staff/cases.ts';
 import { registerSessionRoutes } from './routes/staff/session.ts';
+import { registerStaffStatsRoutes } from './routes/staff/stats.ts';
 import { registerVerbRoutes } from './routes/staff/verbs.ts';
+import { registerResendRoutes } from './routes/webhooks/resend.ts';
+import { registerTwilioRoutes } from './routes/webhooks/twilio.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -52,6 +59,7 @@ export function createApp(deps: AppDeps) {
     });
     const started = performance.now();
     await next();
+    if (deps.kickOutbox && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400) deps.kickOutbox(c);
     // Path only: query strings may carry the phone digits of a status lookup.
     logger.info('request', {
       requestId: c.var.requestId,
@@ -77,11 +85,18 @@ export function createApp(deps: AppDeps) {
   };
   registerMetaRoutes(app);
   registerCaseRoutes(app, guards);
+  registerStatsRoutes(app);
   registerSessionRoutes(app, guards);
   registerStaffCaseRoutes(app);
   registerVerbRoutes(app);
   registerAdminRoutes(app);
   registerAdminDeadlineRoutes(app);
+  registerStaffStatsRoutes(app);
+  registerFeedRoutes(app);
+  registerOutboxRoutes(app);
+  registerTwilioRoutes(app);
+  registerResendRoutes(app);
+  registerOpen311Routes(app, guards);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
@@ -93,10 +108,6 @@ export function createApp(deps: AppDeps) {
     },
     servers: [{ url: deps.config.publicBaseUrl }],
   });
-  if (deps.assets) {
-    const assets = deps.assets;
-    app.use('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : assets(c, next)));
-  }
   app.get('/api/docs', (c) => c.html(docsPage(app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Station Hotline API', version: API_VERSION } }) as unknown as Parameters<typeof docsPage>[0])));
 
   return app;

@@ -12,6 +12,7 @@ import {
   pgTable,
   primaryKey,
   serial,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -29,7 +30,8 @@ export const CHANNELS = ['web', 'sms', '12345', 'phone', 'walk_in', 'box', 'peti
 export const CASE_STATUSES = ['new', 'assigned', 'in_progress', 'replied', 'closed', 'merged', 'returned'] as const;
 export const STAFF_ROLES = ['dispatcher', 'handler', 'supervisor', 'admin'] as const;
 export const OUTBOX_CHANNELS = ['sms', 'email', 'callback_12345'] as const;
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead'] as const;
+/** suppressed: never sent because the recipient opted out (STOP). */
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'suppressed'] as const;
 export const DURATION_UNITS = ['hours', 'working_days', 'calendar_days', 'same_day'] as const;
 export const DAY_KINDS = ['workday', 'weekend', 'holiday', 'makeup_workday'] as const;
 export const ACTOR_TYPES = ['citizen', 'staff', 'system', 'feed'] as const;
@@ -170,9 +172,16 @@ export const cases = pgTable(
     extensionCount: integer().notNull().default(0),
     reopenCount: integer().notNull().default(0),
     returnReason: text(),
+    /** Set when a citizen or 12345 is dissatisfied and the office flags rather than reopens; the dispatcher clears it. */
+    flaggedAt: timestamp({ withTimezone: true }),
     overdue: boolean().notNull().default(false),
     /** Optimistic concurrency: every write names the version it read. */
     version: integer().notNull().default(1),
+    /** Set by a trigger on every write (migration 0007); the stats fold clears it once the case is in the rollups. */
+    statsDirty: boolean().notNull().default(true),
+    /** The latest evaluation's answers, kept by a trigger on evaluations (migration 0007), for the published rates. */
+    lastSatisfaction: text().$type<(typeof SATISFACTIONS)[number]>(),
+    lastResolved: text().$type<(typeof RESOLUTIONS)[number]>(),
     ...timestamps,
   },
   (t) => [
@@ -183,6 +192,7 @@ export const cases = pgTable(
     index('cases_lead_department_idx').on(t.leadDepartmentId, t.status),
     index('cases_queue_idx').on(t.status, t.nextDueAt),
     index('cases_next_alert_idx').on(t.nextAlertAt).where(sql`next_alert_at is not null`),
+    index('cases_stats_dirty_idx').on(t.receivedAt).where(sql`stats_dirty`),
     check('cases_description_len', sql`char_length(${t.description}) between 1 and 5000`),
   ],
 );
@@ -253,10 +263,18 @@ export const outbox = pgTable(
     lastError: text(),
     idempotencyKey: text().notNull().unique(),
     providerMessageId: text(),
+    /** Which provider took it: twilio, resend, http, or local (no credentials: recorded, not sent). */
+    provider: text(),
+    /** What the provider later reported (Twilio status callback, Resend event): delivered, bounced… */
+    deliveryStatus: text(),
+    deliveredAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_provider_message_idx').on(t.providerMessageId),
+  ],
 );
 
 export const smsOptOuts = pgTable('sms_opt_outs', {
@@ -370,4 +388,151 @@ export const caseAlerts = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.clock, t.kind, t.dueAt] })],
+);
+
+/**
+ * Inbound SMS, one row per Twilio MessageSid: a webhook retried by Twilio is
+ * answered from here with the same reply and changes nothing twice.
+ */
+export const smsInbound = pgTable('sms_inbound', {
+  messageSid: text().primaryKey(),
+  fromPhone: text().notNull(),
+  body: text().notNull(),
+  receivedAt: timestamp({ withTimezone: true }).notNull(),
+  command: text().notNull(),
+  caseId: uuid().references(() => cases.id),
+  reply: text().notNull(),
+});
+
+/**
+ * The 12345 feed's memory of each order as last applied: its non-personal
+ * fields (the caller's name and phone live on the case). A repeat push is
+ * compared with this, not with the case, so a repeat never undoes what staff
+ * changed since (a recategorization, an approved extension).
+ */
+export const feedOrders = pgTable('feed_orders', {
+  orderNo: text().primaryKey(),
+  caseId: uuid()
+    .notNull()
+    .references(() => cases.id),
+  snapshot: jsonb().$type<Record<string, unknown>>().notNull(),
+  ...timestamps,
+});
+
+/**
+ * Feed signatures already accepted, kept while they could still verify (their
+ * timestamp ± 5 minutes, pruned after 10), so a replay of an identical signed
+ * request is refused on every server.
+ */
+export const feedSignatures = pgTable(
+  'feed_signatures',
+  {
+    mac: text().primaryKey(),
+    signedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index('feed_signatures_signed_at_idx').on(t.signedAt)],
+);
+
+/*
+ * The published figures (api/domain/stats): rollups kept by the stats fold, so
+ * that GET /api/stats never scans the cases. A case is counted on the day
+ * (Asia/Shanghai) it was received, in its current state.
+ */
+export const STATS_DIMS = ['total', 'channel', 'kind', 'category', 'department', 'location', 'category_location'] as const;
+export const STATS_METRICS = ['ack', 'contact', 'reply', 'close'] as const;
+
+/** What the fold last added to the rollups for each case, so that a change subtracts exactly that. */
+export const caseStatFacts = pgTable(
+  'case_stat_facts',
+  {
+    caseId: uuid()
+      .primaryKey()
+      .references(() => cases.id),
+    day: date({ mode: 'string' }).notNull(),
+    stationId: integer().notNull(),
+    channel: text().notNull(),
+    kind: text().notNull(),
+    categoryId: integer().notNull(),
+    departmentId: integer(),
+    locationId: integer(),
+    received: smallint().notNull(),
+    returned: smallint().notNull(),
+    closed: smallint().notNull(),
+    closedOnTime: smallint().notNull(),
+    assigned: smallint().notNull(),
+    acknowledgedOnTime: smallint().notNull(),
+    evaluated: smallint().notNull(),
+    resolved: smallint().notNull(),
+    satisfied: smallint().notNull(),
+    ackSeconds: integer(),
+    contactSeconds: integer(),
+    replySeconds: integer(),
+    closeSeconds: integer(),
+  },
+  (t) => [index('case_stat_facts_day_idx').on(t.day, t.stationId)],
+);
+
+/** Counters per received day, station and dimension value (dim 'total' has the value 'all'). */
+export const statsDaily = pgTable(
+  'stats_daily',
+  {
+    dim: text().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    stationId: integer().notNull(),
+    value: text().notNull(),
+    received: integer().notNull().default(0),
+    returned: integer().notNull().default(0),
+    closed: integer().notNull().default(0),
+    closedOnTime: integer().notNull().default(0),
+    assigned: integer().notNull().default(0),
+    acknowledgedOnTime: integer().notNull().default(0),
+    evaluated: integer().notNull().default(0),
+    resolved: integer().notNull().default(0),
+    satisfied: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.day, t.stationId, t.value] })],
+);
+
+/**
+ * Histograms of the times to acknowledge, contact, reply and close, per received
+ * month (its first day), station and dimension value; buckets from stats_bucket().
+ */
+export const statsTimes = pgTable(
+  'stats_times',
+  {
+    dim: text().notNull(),
+    month: date({ mode: 'string' }).notNull(),
+    stationId: integer().notNull(),
+    value: text().notNull(),
+    metric: text().notNull(),
+    bucket: smallint().notNull(),
+    count: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.month, t.stationId, t.value, t.metric, t.bucket] })],
+);
+
+/**
+ * API keys for Open311 GeoReport v2 (a POST of a service request needs one).
+ * Admins issue and revoke them; the key is shown once, at issue, and only its
+ * SHA-256 is kept, so a leaked table files no case. Revoked keys stay, for the
+ * record of who filed what.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    keyHash: text().notNull(),
+    /** What the key is for, e.g. the civic app that uses it. */
+    name: text().notNull(),
+    /** Who holds it: the organisation or person to contact about its use. */
+    owner: text().notNull(),
+    createdBy: uuid()
+      .notNull()
+      .references(() => staffUsers.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp({ withTimezone: true }),
+    revokedBy: uuid().references(() => staffUsers.id),
+    lastUsedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)],
 );

@@ -1,0 +1,253 @@
+/**
+ * Child process: the raw baseline. A bare node:http server and postgres.js
+ * (same pool size, prepared statements on), no framework, no validation library,
+ * no ORM. It answers the same two routes with the least work that yields an
+ * equivalent result:
+ *
+ *   POST /api/cases         parse JSON, resolve station/category/location codes
+ *                           from maps loaded at start, normalise the phone with a
+ *                           regex, draw a tracking code, fixed deadline offsets,
+ *                           then ONE INSERT of the cases row (the columns the
+ *                           service's INSERT names, those the table has) — no
+ *                           timeline event, no outbox message.
+ *                           201 {trackingCode, status, replyDueAt}.
+ *   GET /api/cases/{code}   SELECT the case by tracking_code (unique index), check
+ *   ?phone4=NNNN            phone4, then SELECT its public case_events ordered by id
+ *                           (parity with the service: two sequential round trips).
+ *                           200 JSON of the public view, 404 otherwise.
+ *
+ * BENCH_BASELINE_INTAKE=cte makes the intake run the service's statement shape
+ * instead (cases + case_events + outbox in one CTE, prepared), to tell the cost
+ * of the extra rows from the cost of the framework.
+ *
+ * Env: BENCH_DATABASE_URL, BENCH_POOL_MAX, BENCH_COUNT_QUERIES=1, BENCH_BASELINE_INTAKE.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import postgres from 'postgres';
+import { countPgTraffic, runChild } from './child.ts';
+
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const HOUR = 3600_000;
+const BODY_LIMIT = 32 * 1024;
+
+function trackingCode(): string {
+  let code = '';
+  while (code.length < 10) {
+    for (const b of randomBytes(16)) {
+      if (b >= 248) continue; // 248 = 256 - 256 % 31: unbiased
+      code += ALPHABET[b % 31];
+      if (code.length === 10) break;
+    }
+  }
+  return code;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+await runChild(async () => {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) throw new Error('BENCH_DATABASE_URL is not set');
+  const poolMax = Number(process.env.BENCH_POOL_MAX ?? 10);
+  const cteIntake = process.env.BENCH_BASELINE_INTAKE === 'cte';
+  if (process.env.BENCH_COUNT_QUERIES === '1') countPgTraffic(Number(new URL(url).port || 5432));
+  const sql = postgres(url, {
+    max: poolMax,
+    prepare: true,
+    fetch_types: true,
+    onnotice: () => {},
+  });
+
+  // The reference data, once (the service caches it for 30 s; same effect under load).
+  const stationRows = await sql<{ id: number; code: string }[]>`select id, code from stations where active`;
+  const categoryRows = await sql<{ id: number; code: string; default_priority: string }[]>`
+    select id, code, default_priority from categories where active`;
+  const locationRows = await sql<{ id: number; station_id: number; code: string }[]>`
+    select id, station_id, code from locations where active`;
+  // The columns the service's intake writes (api/domain/cases/create.ts); the last
+  // three arrived with later migrations, so they are used when the table has them.
+  const present = new Set(
+    (await sql<{ column_name: string }[]>`
+      select column_name from information_schema.columns where table_schema = 'public' and table_name = 'cases'`).map((r) => r.column_name),
+  );
+  const caseColumns = [
+    'id', 'tracking_code', 'station_id', 'channel', 'external_ref', 'kind', 'category_id', 'location_id',
+    'description', 'reporter_phone', 'reporter_email', 'reporter_name', 'reporter_phone4', 'lang',
+    'priority', 'status', 'received_at', 'ack_due_at', 'contact_due_at', 'reply_due_at',
+    'next_due_at', 'reply_started_at', 'next_alert_at', 'created_at', 'updated_at',
+  ].filter((c) => present.has(c));
+  const stations = new Map(stationRows.map((s) => [s.code, s.id]));
+  const stationCodes = new Map(stationRows.map((s) => [s.id, s.code]));
+  const categories = new Map(categoryRows.map((c) => [c.code, c]));
+  const categoryCodes = new Map(categoryRows.map((c) => [c.id, c.code]));
+  const locations = new Map(locationRows.map((l) => [`${l.station_id}:${l.code}`, l.id]));
+  const locationCodes = new Map(locationRows.map((l) => [l.id, l.code]));
+
+  async function intake(req: http.IncomingMessage, res: http.ServerResponse) {
+    const text = await readBody(req);
+    if (text === undefined) return send(res, 413, { error: 'too_large' });
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return send(res, 400, { error: 'bad_json' });
+    }
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : undefined);
+    const stationId = stations.get(str('station') ?? '');
+    const category = categories.get(str('category') ?? '');
+    const locationCode = str('location');
+    const locationId = locationCode && stationId !== undefined ? locations.get(`${stationId}:${locationCode}`) : undefined;
+    const phoneMatch = /^(?:\+?86)?(1[3-9]\d{9})$/.exec((str('phone') ?? '').replace(/[\s-]/g, ''));
+    const description = str('description');
+    const kind = str('kind');
+    if (stationId === undefined || !category || !phoneMatch || !description || !kind || (locationCode && locationId === undefined)) {
+      return send(res, 400, { error: 'invalid_input' });
+    }
+    const phone = `+86${phoneMatch[1]}`;
+    const now = new Date();
+    const id = randomUUID();
+    const code = trackingCode();
+    const lang = str('lang') ?? 'zh-CN';
+    const ackDueAt = new Date(now.getTime() + HOUR);
+    const replyDueAt = new Date(now.getTime() + 5 * 24 * HOUR);
+    const row: Record<string, string | number | Date | null> = {
+      id,
+      tracking_code: code,
+      station_id: stationId,
+      channel: 'web',
+      external_ref: null,
+      kind,
+      category_id: category.id,
+      location_id: locationId ?? null,
+      description,
+      reporter_phone: phone,
+      reporter_email: str('email') ?? null,
+      reporter_name: str('name') ?? null,
+      reporter_phone4: phone.slice(-4),
+      lang,
+      priority: category.default_priority,
+      status: 'new',
+      received_at: now,
+      ack_due_at: ackDueAt,
+      contact_due_at: new Date(now.getTime() + 24 * HOUR),
+      reply_due_at: replyDueAt,
+      next_due_at: ackDueAt,
+      reply_started_at: now,
+      next_alert_at: ackDueAt,
+      created_at: now,
+      updated_at: now,
+    };
+    if (cteIntake) {
+      await sql`
+        WITH new_case AS (
+          INSERT INTO cases ${sql(row, caseColumns)}
+          RETURNING id
+        ), created_event AS (
+          INSERT INTO case_events (case_id, type, at, actor_type, actor_id, is_public, data)
+          SELECT id, 'created', ${now}, 'citizen'::actor_type, ${null}, true, ${JSON.stringify({ channel: 'web', receivedAt: now.toISOString() })}::jsonb
+          FROM new_case
+        ), receipts AS (
+          INSERT INTO outbox (channel, recipient, template, lang, payload, idempotency_key, next_attempt_at, case_id)
+          SELECT 'sms'::outbox_channel, ${phone}, 'receipt', ${lang},
+                 ${JSON.stringify({ trackingCode: code, replyDueAt: replyDueAt.toISOString() })}::jsonb, ${`receipt:sms:${id}`}, ${now}, new_case.id
+          FROM new_case
+        )
+        SELECT id FROM new_case`;
+    } else {
+      await sql`INSERT INTO cases ${sql(row, caseColumns)}`;
+    }
+    send(res, 201, { trackingCode: code, status: 'new', replyDueAt: replyDueAt.toISOString() });
+  }
+
+  async function lookup(rawCode: string, query: URLSearchParams, res: http.ServerResponse) {
+    const phone4 = query.get('phone4') ?? '';
+    if (!/^\d{4}$/.test(phone4)) return send(res, 400, { error: 'invalid_input' });
+    const code = decodeURIComponent(rawCode).toUpperCase().replace(/[\s\-_]/g, '');
+    const [row] = await sql<
+      {
+        id: string;
+        tracking_code: string;
+        status: string;
+        kind: string;
+        station_id: number;
+        category_id: number;
+        location_id: number | null;
+        received_at: Date;
+        reply_due_at: Date;
+        replied_at: Date | null;
+        closed_at: Date | null;
+        reply_text: string | null;
+        reporter_phone4: string | null;
+      }[]
+    >`
+      SELECT id, tracking_code, status, kind, station_id, category_id, location_id, received_at,
+             reply_due_at, replied_at, closed_at, reply_text, reporter_phone4
+      FROM cases WHERE tracking_code = ${code} LIMIT 1`;
+    if (!row || row.reporter_phone4 !== phone4) return send(res, 404, { error: 'case_not_found' });
+    const events = await sql<{ type: string; at: Date; data: Record<string, unknown> }[]>`
+      SELECT type, at, data FROM case_events WHERE case_id = ${row.id} AND is_public = true ORDER BY id`;
+    send(res, 200, {
+      trackingCode: row.tracking_code,
+      status: row.status,
+      kind: row.kind,
+      station: stationCodes.get(row.station_id) ?? null,
+      category: categoryCodes.get(row.category_id) ?? null,
+      location: row.location_id !== null ? (locationCodes.get(row.location_id) ?? null) : null,
+      createdAt: row.received_at.toISOString(),
+      replyDueAt: row.reply_due_at.toISOString(),
+      closedAt: row.closed_at?.toISOString() ?? null,
+      reply: row.reply_text !== null && row.replied_at ? { text: row.reply_text, at: row.replied_at.toISOString() } : null,
+      timeline: events.map((e) => ({ type: e.type, at: e.at.toISOString(), ...(typeof e.data?.text === 'string' ? { text: e.data.text } : {}) })),
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
+    const handle = async () => {
+      if (req.method === 'POST' && path === '/api/cases') return intake(req, res);
+      const m = req.method === 'GET' ? /^\/api\/cases\/([^/]+)$/.exec(path) : null;
+      if (m?.[1]) return lookup(m[1], new URLSearchParams(search), res);
+      send(res, 404, { error: 'not_found' });
+    };
+    handle().catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, { error: 'internal', message: err instanceof Error ? err.message : String(err) });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    info: { kind: 'baseline', poolMax, intake: cteIntake ? 'cte' : 'single', stack: 'node:http + postgres.js (prepared)' },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await sql.end({ timeout: 5 });
+    },
+  };
+});
