@@ -49,6 +49,8 @@ export const EnvSchema = z.object({
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** Trust X-Forwarded-For from a reverse proxy in front of the Node server. */
   TRUST_PROXY: flag.optional(),
+  /** The office's 24-hour line, shown on the public site (a sample number, marked as such, when unset). */
+  HOTLINE_PHONE: z.string().trim().max(40).regex(/^[0-9+\-\s()]*$/, 'digits, spaces, +, - and () only').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
