@@ -86,3 +86,26 @@ describe('POST /api/cases/{trackingCode}/evaluation', () => {
     expect(await t.db.select().from(evaluations).where(eq(evaluations.caseId, c.id))).toHaveLength(0);
   });
 });
+
+describe('DISSATISFIED_ACTION=reopen', () => {
+  const r = useTestApp({ env: { DISSATISFIED_ACTION: 'reopen' } });
+
+  it('reopens the case at once with a fresh reply clock', async () => {
+    const d = await staffSession(r.app, r.db, 'dispatcher');
+    const h = await staffSession(r.app, r.db, 'handler', 'enf1');
+    const filed = await fileCase(r.app, r.db);
+    let version = 1;
+    for (const [as, verb, body] of [
+      [d, 'assign', { leadDepartment: 'enf1' }],
+      [h, 'acknowledge', {}],
+      [h, 'reply', { text: '已处理' }],
+    ] as const) {
+      version = CaseDetail.parse(await (await call(r.app, as, 'POST', `/api/staff/cases/${filed.id}/${verb}`, { version, ...body })).json()).version;
+    }
+    const res = await r.app.request(`/api/cases/${filed.trackingCode}/evaluation`, json({ phone4: filed.body.phone.slice(-4), satisfaction: 'dissatisfied', resolved: false }));
+    expect(res.status).toBe(201);
+    const c = CaseDetail.parse(await (await call(r.app, d, 'GET', `/api/staff/cases/${filed.id}`)).json());
+    expect(c).toMatchObject({ status: 'in_progress', reopenCount: 1, flaggedAt: null, repliedAt: null });
+    expect(c.timeline.at(-1)).toMatchObject({ type: 'reopened', actor: { type: 'citizen' }, data: { reason: 'dissatisfied' } });
+  });
+});

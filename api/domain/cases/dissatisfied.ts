@@ -1,6 +1,5 @@
 import { type Ctx, withTransaction } from '../../context.ts';
-import { workdayLookup } from '../deadlines/calendar.ts';
-import { computeDeadlines } from '../deadlines/policy.ts';
+import { reopenChanges } from './reopen.ts';
 import { commitTransition, loadCase } from './transition.ts';
 
 /**
@@ -13,18 +12,12 @@ export async function handleDissatisfaction(ctx: Ctx, caseId: string, source: 'c
     const { row } = await loadCase(tx, caseId);
     const actor = { type: source === 'citizen' ? ('citizen' as const) : ('feed' as const), id: source };
     if (tx.config.dissatisfiedAction === 'reopen' && (row.status === 'replied' || row.status === 'closed')) {
-      const ref = await tx.reference.get(tx.db);
-      const now = tx.clock.now();
-      const clocks = computeDeadlines(
-        ref.policies,
-        { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: row.priority, receivedAt: now },
-        workdayLookup(ref.workdays),
-      );
+      const { set, newDueAt } = await reopenChanges(tx, row);
       return commitTransition(tx, {
         row,
         actor,
-        set: { status: 'in_progress', replyStartedAt: now, replyDueAt: clocks.replyDueAt, repliedAt: null, replyDeltaSeconds: null, closedAt: null, reopenCount: row.reopenCount + 1 },
-        event: { type: 'reopened', isPublic: true, data: { reason: 'dissatisfied', source, newDueAt: clocks.replyDueAt.toISOString() } },
+        set,
+        event: { type: 'reopened', isPublic: true, data: { reason: 'dissatisfied', source, newDueAt: newDueAt.toISOString() } },
       });
     }
     return commitTransition(tx, {
