@@ -11,6 +11,8 @@
  * Exits 1 only when something errored (a failed request, a crash); falling short
  * of a target is reported, not fatal.
  */
+import { benchDelivery, benchSweep } from './jobs.ts';
+import { benchFeed } from './feed-12345.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import { createClient, type HttpClient, type LoadRequest, type LoadResult, runLo
 import { type BenchOptions, readOptions } from './options.ts';
 import { type BenchOutcome, type BenchRow, markdownTable } from './report.ts';
 import { killAllChildren, type ServerHandle, startServer } from './servers.ts';
+import { statsBench } from './stats.ts';
 
 // ---------------------------------------------------------------------------
 // The registry
@@ -209,6 +212,27 @@ export const BENCHES: BenchCase[] = [
     },
     expect: (s) => s === 200,
   }),
+  { id: 'sweep', title: 'deadline sweep over 1,000,000 open cases', run: (env) => benchSweep(env.options, env.log) },
+  { id: 'delivery', title: 'outbox delivery of 10,000 rows', run: (env) => benchDelivery(env.options, env.log) },
+  {
+    id: 'feed',
+    title: '10,000 12345 orders in pushes of 500',
+    async run(env) {
+      const r = await benchFeed({ databaseUrl: env.options.databaseUrl, log: env.log });
+      return {
+        id: 'feed',
+        title: '10,000 12345 orders in pushes of 500',
+        rows: [],
+        target: r.target,
+        verdict: r.pass ? 'PASS' : 'BELOW',
+        notes: [
+          `new orders, one push at a time: ${r.ordersPerSecond.toFixed(0)} orders/s (target ≥ ${r.target})`,
+          `4 pushes at once: ${r.passes.parallel.ordersPerSecond.toFixed(0)} orders/s; repeats (unchanged): ${r.passes.repeat.ordersPerSecond.toFixed(0)} orders/s`,
+        ],
+      };
+    },
+  },
+  statsBench,
 ];
 
 // ---------------------------------------------------------------------------

@@ -40,11 +40,12 @@ export async function deliverOutbox(
   options: { batchSize?: number; concurrency?: number; maxBatches?: number } = {},
 ): Promise<DeliveryResult> {
   const total: DeliveryResult = { sent: 0, failed: 0, dead: 0, suppressed: 0 };
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 500;
   for (let i = 0; i < (options.maxBatches ?? 50); i++) {
     const rows = await claim(ctx, batchSize);
     if (!rows.length) break;
-    const outcomes = await sendAll(ctx, providers, rows, options.concurrency ?? 16);
+    // Providers answer in tens to hundreds of milliseconds: many sends in flight keep the pipe full.
+    const outcomes = await sendAll(ctx, providers, rows, options.concurrency ?? 32);
     await record(ctx, outcomes);
     for (const o of outcomes) {
       if (o.status === 'sent') total.sent++;
