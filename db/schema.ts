@@ -472,7 +472,12 @@ export const caseStatFacts = pgTable(
   (t) => [index('case_stat_facts_day_idx').on(t.day, t.stationId)],
 );
 
-/** Counters per received day, station and dimension value (dim 'total' has the value 'all'). */
+/**
+ * Counters per received day, station and dimension value (dim 'total' has the
+ * value 'all'). Station 0 holds all stations together, for every dimension but
+ * those whose value is itself at one station (location, category_location).
+ * The primary key INCLUDEs the counters (migration 0009), for index-only reads.
+ */
 export const statsDaily = pgTable(
   'stats_daily',
   {
@@ -490,12 +495,13 @@ export const statsDaily = pgTable(
     resolved: integer().notNull().default(0),
     satisfied: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.dim, t.day, t.stationId, t.value] })],
+  (t) => [primaryKey({ columns: [t.dim, t.stationId, t.day, t.value] })],
 );
 
 /**
  * Histograms of the times to acknowledge, contact, reply and close, per received
- * month (its first day), station and dimension value; buckets from stats_bucket().
+ * month (its first day), station (0: all, as in stats_daily) and dimension value;
+ * buckets from stats_bucket(). The primary key INCLUDEs the count (migration 0009).
  */
 export const statsTimes = pgTable(
   'stats_times',
@@ -508,7 +514,7 @@ export const statsTimes = pgTable(
     bucket: smallint().notNull(),
     count: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.dim, t.month, t.stationId, t.value, t.metric, t.bucket] })],
+  (t) => [primaryKey({ columns: [t.dim, t.stationId, t.month, t.value, t.metric, t.bucket] })],
 );
 
 /**

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bucketOf, bucketUpperEdge } from '../../api/domain/stats/buckets.ts';
+import { bucketBounds, bucketOf, EDGES, OVERFLOW_BUCKET } from '../../api/domain/stats/buckets.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { Stats } from '../../api/routes/public/stats-schemas.ts';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../api/domain/stats/fold.ts';
+import { planTimes } from '../../api/domain/stats/range.ts';
 import { fixedClock, useTestApp } from '../helpers/app.ts';
 import { evaluate, insertCase } from './stats-fixtures.ts';
 
@@ -70,11 +71,15 @@ const MARCH = {
   satisfied: 2,
   rates: { closure: 50, onTimeClosure: 50, response: 66.67, resolution: 50, satisfaction: 100 },
   times: {
-    // 1800 s, 3630 s (bucket (3600, 3900]) and 10800 s: the median reads as 3900.
-    ack: { count: 3, median: 3900, p90: 10_800 },
-    contact: { count: 2, median: 3600, p90: 18_000 },
-    reply: { count: 2, median: 172_800, p90: 1_036_800 },
-    close: { count: 2, median: 604_800, p90: 1_123_200 },
+    // Nearest rank, placed mid-bucket when the bucket holds one value. Ack: 1800 s, 3630 s and
+    // 10800 s; the median is the 2nd, in (3600, 4500] → 4050; p90 the 3rd, in (9000, 10800] → 9900.
+    ack: { count: 3, median: 4050, p90: 9900 },
+    // 3600 s in (3000, 3600] → 3300; 18000 s in (14400, 18000] → 16200.
+    contact: { count: 2, median: 3300, p90: 16_200 },
+    // 2 days in (1.5 d, 2 d] → 1.75 d; 12 days in (10 d, 12 d] → 11 d.
+    reply: { count: 2, median: 151_200, p90: 950_400 },
+    // 7 days in (6 d, 7 d] → 6.5 d; 13 days in (12 d, 14 d] → 13 d.
+    close: { count: 2, median: 561_600, p90: 1_123_200 },
   },
 };
 
@@ -98,7 +103,7 @@ describe('GET /api/stats', () => {
     // 4–31 Mar leaves out A and B (received 2 and 3 March).
     const later = await stats('from=2026-03-04&to=2026-03-31');
     expect(later.totals).toMatchObject({ received: 3, closed: 0, assigned: 1, acknowledgedOnTime: 1, evaluated: 0, rates: { closure: 0, onTimeClosure: null, response: 100, satisfaction: null } });
-    expect(later.totals.times.ack).toEqual({ count: 1, median: 3900, p90: 3900 });
+    expect(later.totals.times.ack).toEqual({ count: 1, median: 4050, p90: 4050 });
   });
 
   it('a station with nothing: zeros, and null rates and times rather than 0 % or NaN', async () => {
@@ -193,7 +198,7 @@ describe('GET /api/stats', () => {
     }
     expect(zh.definitions.find((d) => d.key === 'closureRate')).toMatchObject({ name: '办结率' });
     expect(en.definitions.find((d) => d.key === 'closureRate')?.text).toContain('returned');
-    expect(en.definitions.find((d) => d.key === 'resolution')?.text).toContain('1-minute buckets up to 1 hour');
+    expect(en.definitions.find((d) => d.key === 'resolution')?.text).toContain('90 days');
     const accept = Stats.parse(await (await get('period=2026-03', { 'accept-language': 'en-US,en;q=0.9' })).json());
     expect(accept.definitions[0]!.name).toBe('Received');
   });
@@ -256,19 +261,42 @@ describe('GET /api/stats.csv', () => {
   });
 });
 
+describe('reading a range’s times', () => {
+  it('whole months from the histograms; a partial month as its days inside, or the month less its days outside, whichever is fewer', () => {
+    const today = '2026-06-15';
+    expect(planTimes({ from: '2025-06-01', to: '2026-05-31' }, today)).toEqual({ months: { from: '2025-06-01', until: '2026-06-01' }, add: [], subtract: [] });
+    // A rolling year ending yesterday: twelve months and this one, less today.
+    expect(planTimes({ from: '2025-06-15', to: '2026-06-14' }, today)).toEqual({
+      months: { from: '2025-06-01', until: '2026-07-01' },
+      add: [],
+      subtract: [{ from: '2025-06-01', to: '2025-06-14' }, { from: '2026-06-15', to: '2026-06-30' }],
+    });
+    // Ending today or later: nothing is received after now, the month is read whole.
+    expect(planTimes({ from: '2025-07-01', to: '2026-06-15' }, today)).toEqual({ months: { from: '2025-07-01', until: '2026-07-01' }, add: [], subtract: [] });
+    expect(planTimes({ from: '2026-02-16', to: '2026-03-31' }, today)).toEqual({ months: { from: '2026-03-01', until: '2026-04-01' }, add: [{ from: '2026-02-16', to: '2026-02-28' }], subtract: [] });
+    expect(planTimes({ from: '2026-03-04', to: '2026-03-10' }, today)).toEqual({ months: null, add: [{ from: '2026-03-04', to: '2026-03-10' }], subtract: [] });
+  });
+});
+
 describe('time buckets', () => {
-  it('the SQL function and the reader agree on every edge', async () => {
-    const probes = [0, 1, 59, 60, 61, 3599, 3600, 3601, 3900, 3901, 21_599, 21_600, 21_601, 259_199, 259_200, 259_201, 7_775_999, 7_776_000, 7_776_001, 2_000_000_000];
+  it('the SQL function and the reader agree on every edge, and on either side of it', async () => {
+    const probes = [-5, 0, 1, ...EDGES.flatMap((e) => [e - 1, e, e + 1]), 2_000_000_000];
     const rows = rowsOf<{ s: number; b: number }>(
       await t.db.execute(sql`SELECT s, stats_bucket(s) AS b FROM unnest(${`{${probes.join(',')}}`}::int[]) AS s`),
     );
+    expect(rows).toHaveLength(probes.length);
     for (const r of rows) {
-      expect(Number(r.b), `bucket of ${r.s}`).toBe(bucketOf(Number(r.s)));
-      const edge = bucketUpperEdge(Number(r.b));
-      if (Number(r.s) <= 7_776_000) {
-        expect(edge, `edge of ${r.s}`).toBeGreaterThanOrEqual(Number(r.s));
-        expect(bucketOf(edge)).toBe(Number(r.b));
+      const s = Number(r.s);
+      const b = Number(r.b);
+      expect(b, `bucket of ${s}`).toBe(bucketOf(s));
+      const [lo, hi] = bucketBounds(b);
+      if (s > 0 && b < OVERFLOW_BUCKET) {
+        expect(s, `${s} in (${lo}, ${hi}]`).toBeGreaterThan(lo);
+        expect(s).toBeLessThanOrEqual(hi);
       }
     }
+    expect(bucketOf(2_000_000_000)).toBe(OVERFLOW_BUCKET);
+    const [nul] = rowsOf<{ b: number | null }>(await t.db.execute(sql`SELECT stats_bucket(NULL) AS b`));
+    expect(nul!.b).toBeNull();
   });
 });

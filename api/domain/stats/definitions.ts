@@ -100,8 +100,9 @@ const DEFINITIONS: Record<FigureKey, { name: Words; text: Words }> = {
   resolution: {
     name: { 'zh-CN': '用时精度', en: 'Time resolution' },
     text: {
-      'zh-CN': '用时取自直方图：1 小时内按 1 分钟、6 小时内按 5 分钟、3 天内按 30 分钟、90 天内按 6 小时分档，报告所在分档的上限（偏差不超过一档）；超过 90 天的按 90 天计。',
-      en: 'Times come from histograms with 1-minute buckets up to 1 hour, 5 minutes up to 6 hours, 30 minutes up to 3 days and 6 hours up to 90 days; a percentile is reported as the upper edge of its bucket (never more than one bucket above the true value); beyond 90 days it reads as 90 days.',
+      'zh-CN':
+        '用时按分档统计：6 分钟内每分钟一档，其后依次为 8、10、12、15、20、25、30、40、50 分钟，1、1¼、1½、2、2½、3、4、5、6、8、10、12、15、18、24 小时，1¼、1½、2、2½、3、4、5、6、7、8、10、12、14、17、21、25、30、36、45、60、75、90 天。百分位数按最近秩取所在分档，并在档内按均匀分布插值，误差不超过该档宽度；超过 90 天的按 90 天计。',
+      en: 'Times are counted in buckets: every minute up to 6 minutes, then 8, 10, 12, 15, 20, 25, 30, 40 and 50 minutes, 1, 1¼, 1½, 2, 2½, 3, 4, 5, 6, 8, 10, 12, 15, 18 and 24 hours, 1¼, 1½, 2, 2½, 3, 4, 5, 6, 7, 8, 10, 12, 14, 17, 21, 25, 30, 36, 45, 60, 75 and 90 days. A percentile is taken by nearest rank and placed within its bucket as if the bucket’s values were evenly spread: never off by more than the bucket’s width. Beyond 90 days it reads as 90 days.',
     },
   },
 };

@@ -3,7 +3,8 @@ import type { STATS_METRICS } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { addTo, type Histogram, type TimeFigure, timeFigure } from './buckets.ts';
 import { COUNTERS, rowsOf } from './fold.ts';
-import { type DateRange, splitByMonths } from './range.ts';
+import { shanghaiDate } from '../deadlines/shanghai-time.ts';
+import { type DateRange, planTimes } from './range.ts';
 
 /**
  * Reads the published figures for a period from the rollups: counters from
@@ -66,32 +67,55 @@ interface Spec {
   daily: SQL;
   times: SQL;
   facts: SQL;
+  /** The rollup rows to read when no station is asked for: station 0 (all stations), or every station's. */
+  allStations: SQL;
 }
 
+/**
+ * Every station's rows of a dimension whose value is at one station (a location:
+ * these have no station-0 rows): spelled as a list, so that the
+ * keys (dim, station_id, day…) are read as one index range per station rather
+ * than every day of the dimension.
+ */
+export const EVERY_STATION = sql.raw(' AND station_id = ANY(ARRAY(SELECT id FROM stations))');
+
 function specFor(groupBy: GroupBy | null): Spec {
-  const col = (name: string) => ({ daily: sql.raw('value'), times: sql.raw('value'), facts: sql.raw(name) });
+  const station0 = sql.raw(' AND station_id = 0');
+  const col = (name: string) => ({ daily: sql.raw('value'), times: sql.raw('value'), facts: sql.raw(name), allStations: station0 });
   switch (groupBy) {
     case null:
-      return { dim: 'total', daily: sql.raw(`'all'`), times: sql.raw(`'all'`), facts: sql.raw(`'all'`) };
+      return { dim: 'total', daily: sql.raw(`'all'`), times: sql.raw(`'all'`), facts: sql.raw(`'all'`), allStations: station0 };
     case 'category':
       return { dim: 'category', ...col('f.category_id::text') };
     case 'department':
       return { dim: 'department', ...col(`coalesce(f.department_id::text, 'none')`) };
     case 'location':
-      return { dim: 'location', ...col(`coalesce(f.location_id::text, 'none')`) };
+      return { dim: 'location', ...col(`coalesce(f.location_id::text, 'none')`), allStations: EVERY_STATION };
     case 'channel':
       return { dim: 'channel', ...col('f.channel') };
     case 'kind':
       return { dim: 'kind', ...col('f.kind') };
     case 'month':
-      return { dim: 'total', daily: sql.raw(`to_char(day, 'YYYY-MM')`), times: sql.raw(`to_char(month, 'YYYY-MM')`), facts: sql.raw(`to_char(f.day, 'YYYY-MM')`) };
+      return {
+        dim: 'total',
+        daily: sql.raw(`to_char(day, 'YYYY-MM')`),
+        times: sql.raw(`to_char(month, 'YYYY-MM')`),
+        facts: sql.raw(`to_char(f.day, 'YYYY-MM')`),
+        allStations: station0,
+      };
     case 'station':
-      return { dim: 'total', daily: sql.raw('station_id::text'), times: sql.raw('station_id::text'), facts: sql.raw('f.station_id::text') };
+      return {
+        dim: 'total',
+        daily: sql.raw('station_id::text'),
+        times: sql.raw('station_id::text'),
+        facts: sql.raw('f.station_id::text'),
+        allStations: sql.raw(' AND station_id <> 0'),
+      };
   }
 }
 
-const stationFilter = (stationId: number | null, column = 'station_id') =>
-  stationId === null ? sql`` : sql` AND ${sql.raw(column)} = ${stationId}`;
+const rollupStations = (spec: Spec, stationId: number | null) => (stationId === null ? spec.allStations : sql` AND station_id = ${stationId}`);
+const factStations = (stationId: number | null) => (stationId === null ? sql`` : sql` AND f.station_id = ${stationId}`);
 
 /** The figures of every group (one group, 'all', when not grouped). */
 export async function readGroups(ctx: Ctx, range: DateRange, stationId: number | null, groupBy: GroupBy | null): Promise<RawGroup[]> {
@@ -100,31 +124,34 @@ export async function readGroups(ctx: Ctx, range: DateRange, stationId: number |
   const countersQuery = sql`
     SELECT ${spec.daily} AS value, ${sums}
     FROM stats_daily
-    WHERE dim = ${spec.dim} AND day BETWEEN ${range.from}::date AND ${range.to}::date${stationFilter(stationId)}
+    WHERE dim = ${spec.dim} AND day BETWEEN ${range.from}::date AND ${range.to}::date${rollupStations(spec, stationId)}
     GROUP BY 1`;
 
-  const { months, edges } = splitByMonths(range);
+  const plan = planTimes(range, shanghaiDate(ctx.clock.now()));
   const parts: SQL[] = [];
-  if (months) {
+  if (plan.months) {
     parts.push(sql`
       SELECT ${spec.times} AS value, metric, bucket, count AS n
       FROM stats_times
-      WHERE dim = ${spec.dim} AND month >= ${months.from}::date AND month < ${months.until}::date${stationFilter(stationId)}`);
+      WHERE dim = ${spec.dim} AND month >= ${plan.months.from}::date AND month < ${plan.months.until}::date${rollupStations(spec, stationId)}`);
   }
-  if (edges.length) {
-    const days = sql.join(
-      edges.map((e) => sql`f.day BETWEEN ${e.from}::date AND ${e.to}::date`),
+  for (const [days, sign] of [[plan.add, 1], [plan.subtract, -1]] as const) {
+    if (!days.length) continue;
+    const within = sql.join(
+      days.map((e) => sql`f.day BETWEEN ${e.from}::date AND ${e.to}::date`),
       sql` OR `,
     );
     parts.push(sql`
-      SELECT ${spec.facts} AS value, m.metric, stats_bucket(m.seconds) AS bucket, 1 AS n
+      SELECT ${spec.facts} AS value, m.metric, stats_bucket(m.seconds) AS bucket, ${sql.raw(String(sign))} AS n
       FROM case_stat_facts f
       CROSS JOIN LATERAL (VALUES ('ack', f.ack_seconds), ('contact', f.contact_seconds), ('reply', f.reply_seconds), ('close', f.close_seconds)) AS m(metric, seconds)
-      WHERE m.seconds IS NOT NULL AND (${days})${stationFilter(stationId, 'f.station_id')}`);
+      WHERE m.seconds IS NOT NULL AND (${within})${factStations(stationId)}`);
   }
+  if (!parts.length) parts.push(sql`SELECT NULL::text AS value, NULL::text AS metric, NULL::smallint AS bucket, 0 AS n WHERE false`);
   const timesQuery = sql`
     SELECT value, metric, bucket, sum(n)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x
-    GROUP BY 1, 2, 3`;
+    GROUP BY 1, 2, 3
+    HAVING sum(n) <> 0`;
 
   const [counterRows, timeRows] = await Promise.all([ctx.db.execute(countersQuery), ctx.db.execute(timesQuery)]);
   const groups = new Map<string, RawGroup>();

@@ -127,28 +127,32 @@ export function foldStatement(batchSize: number) {
       SELECT -1 AS sign, ${list(FACT_COLUMNS)} FROM old
     ),
     dimmed AS (
-      SELECT s.*, d.dim, d.value FROM signed s
+      -- Each fact under every dimension; and, for the dimensions whose value does not
+      -- already name a station, under station 0 too (all stations), so that the
+      -- office-wide figures read a third of the rows.
+      SELECT s.*, d.dim, d.value, st.station FROM signed s
       CROSS JOIN LATERAL (VALUES
-        ('total', 'all'),
-        ('channel', s.channel),
-        ('kind', s.kind),
-        ('category', s.category_id::text),
-        ('department', coalesce(s.department_id::text, 'none')),
-        ('location', coalesce(s.location_id::text, 'none')),
-        ('category_location', s.category_id::text || '|' || coalesce(s.location_id::text, 'none'))
-      ) AS d(dim, value)
+        ('total', 'all', false),
+        ('channel', s.channel, false),
+        ('kind', s.kind, false),
+        ('category', s.category_id::text, false),
+        ('department', coalesce(s.department_id::text, 'none'), false),
+        ('location', coalesce(s.location_id::text, 'none'), true),
+        ('category_location', s.category_id::text || '|' || coalesce(s.location_id::text, 'none'), true)
+      ) AS d(dim, value, per_station)
+      CROSS JOIN LATERAL (SELECT s.station_id UNION ALL SELECT 0 WHERE NOT d.per_station) AS st(station)
     ),
     counters AS (
       INSERT INTO stats_daily AS t (dim, day, station_id, value, ${list(COUNTERS)})
-      SELECT dim, day, station_id, value, ${sums}
+      SELECT dim, day, station, value, ${sums}
       FROM dimmed
-      GROUP BY dim, day, station_id, value
+      GROUP BY dim, day, station, value
       HAVING ${anyNonZero}
       ON CONFLICT (dim, day, station_id, value) DO UPDATE SET ${increments}
     ),
     times AS (
       INSERT INTO stats_times AS t (dim, month, station_id, value, metric, bucket, count)
-      SELECT dim, date_trunc('month', day::timestamp)::date, station_id, value, m.metric, stats_bucket(m.seconds), sum(sign)::int
+      SELECT dim, date_trunc('month', day::timestamp)::date, station, value, m.metric, stats_bucket(m.seconds), sum(sign)::int
       FROM dimmed
       CROSS JOIN LATERAL (VALUES ('ack', ack_seconds), ('contact', contact_seconds), ('reply', reply_seconds), ('close', close_seconds)) AS m(metric, seconds)
       WHERE m.seconds IS NOT NULL AND dim <> 'category_location'
@@ -157,9 +161,11 @@ export function foldStatement(batchSize: number) {
       ON CONFLICT (dim, month, station_id, value, metric, bucket) DO UPDATE SET count = t.count + excluded.count
     ),
     facts AS (
-      INSERT INTO case_stat_facts (${list(FACT_COLUMNS)})
+      INSERT INTO case_stat_facts AS t (${list(FACT_COLUMNS)})
       SELECT ${list(FACT_COLUMNS)} FROM fresh
       ON CONFLICT (case_id) DO UPDATE SET ${replaceFacts}
+      -- A case written without a change to its figures (the deadline sweep's bookkeeping) rewrites nothing.
+      WHERE (${list(FACT_COLUMNS.slice(1), 't.')}) IS DISTINCT FROM (${list(FACT_COLUMNS.slice(1), 'excluded.')})
     )
     SELECT count(*)::int AS folded FROM fresh`;
 }

@@ -97,16 +97,53 @@ function minDate(a: string, b: string): string {
 }
 
 /**
- * Splits a range into the whole months it covers (read from the monthly
- * histograms) and the days at either end outside them (read from the per-case
- * facts): at most two partial months.
+ * How to read a range's time histograms: the monthly rows of `months`, plus
+ * the per-case facts of the days in `add`, minus those in `subtract`. A month
+ * the range covers in part is read either as its days inside the range (add)
+ * or as the whole month less its days outside (subtract), whichever touches
+ * fewer days with cases — so a rolling year ending yesterday reads twelve
+ * monthly rows and subtracts today, and no partial month costs more than half
+ * a month of facts. Days after today hold no cases and cost nothing.
  */
-export function splitByMonths(range: DateRange): { months: { from: string; until: string } | null; edges: DateRange[] } {
-  const firstWhole = range.from.endsWith('-01') ? range.from : addMonths(range.from, 1);
-  const afterLastWhole = range.to === monthEnd(range.to) ? addMonths(range.to, 1) : monthStart(range.to);
-  if (firstWhole >= afterLastWhole) return { months: null, edges: [range] };
-  const edges: DateRange[] = [];
-  if (range.from < firstWhole) edges.push({ from: range.from, to: addDays(firstWhole, -1) });
-  if (afterLastWhole <= range.to) edges.push({ from: afterLastWhole, to: range.to });
-  return { months: { from: firstWhole, until: afterLastWhole }, edges };
+export interface TimesPlan {
+  months: { from: string; until: string } | null;
+  add: DateRange[];
+  subtract: DateRange[];
+}
+
+export function planTimes(range: DateRange, today: string): TimesPlan {
+  const add: DateRange[] = [];
+  const subtract: DateRange[] = [];
+  // Days that can hold cases: none after today.
+  const span = (a: string, b: string) => Math.max(0, daysBetween(a, b < today ? b : today) + 1);
+  const firstMonth = monthStart(range.from);
+  const lastMonth = monthStart(range.to);
+  if (firstMonth === lastMonth) {
+    const before = { from: firstMonth, to: addDays(range.from, -1) };
+    const after = { from: addDays(range.to, 1), to: monthEnd(range.to) };
+    const outside = (range.from > firstMonth ? span(before.from, before.to) : 0) + (range.to < after.to ? span(after.from, after.to) : 0);
+    if (span(range.from, range.to) <= outside) return { months: null, add: [range], subtract };
+    if (range.from > firstMonth) subtract.push(before);
+    if (range.to < after.to) subtract.push(after);
+    return { months: { from: firstMonth, until: addMonths(firstMonth, 1) }, add, subtract };
+  }
+  let from = firstMonth;
+  if (range.from > firstMonth) {
+    const inside = { from: range.from, to: monthEnd(range.from) };
+    const outside = { from: firstMonth, to: addDays(range.from, -1) };
+    if (span(inside.from, inside.to) <= span(outside.from, outside.to)) {
+      add.push(inside);
+      from = addMonths(firstMonth, 1);
+    } else subtract.push(outside);
+  }
+  let until = addMonths(lastMonth, 1);
+  if (range.to < monthEnd(range.to)) {
+    const inside = { from: lastMonth, to: range.to };
+    const outside = { from: addDays(range.to, 1), to: monthEnd(range.to) };
+    if (span(inside.from, inside.to) <= span(outside.from, outside.to)) {
+      add.push(inside);
+      until = lastMonth;
+    } else if (span(outside.from, outside.to) > 0) subtract.push(outside);
+  }
+  return { months: from < until ? { from, until } : null, add, subtract };
 }

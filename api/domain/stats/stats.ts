@@ -7,7 +7,7 @@ import { definitions, MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
 import { type Figures, figuresOf, type GroupBy, readGroups, type RawGroup, sumGroups } from './figures.ts';
 import { foldStats, pendingCases } from './fold.ts';
 import { loadLabels, type Named } from './labels.ts';
-import { type DateRange, resolveRange } from './range.ts';
+import { resolveRange } from './range.ts';
 import { nameTopProblems, readTopProblems, type TopProblems } from './top-problems.ts';
 
 /** GET /api/stats: the published figures for a period, a station and a grouping. */
@@ -43,8 +43,8 @@ export interface Stats {
   definitions: ReturnType<typeof definitions>;
 }
 
-/** A request folds at most this many waiting cases first, so that what was just filed shows. */
-export const FOLD_ON_READ = 1000;
+/** A request folds at most this many waiting cases first (tens of ms), so that what was just filed shows; the job does the rest. */
+export const FOLD_ON_READ = 200;
 
 export async function getStats({ ctx, input }: { ctx: Ctx; input: StatsInput & { fold?: boolean } }): Promise<Stats> {
   const now = ctx.clock.now();
@@ -123,4 +123,3 @@ export async function findStation(ctx: Ctx, code: string): Promise<{ id: number;
   return row;
 }
 
-export type { DateRange };

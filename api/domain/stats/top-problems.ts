@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../context.ts';
 import { addDays } from '../deadlines/shanghai-time.ts';
+import { EVERY_STATION } from './figures.ts';
 import { rowsOf } from './fold.ts';
 import type { Labels, Named } from './labels.ts';
 import { addMonths, daysBetween, monthEnd, monthStart } from './range.ts';
@@ -40,7 +41,7 @@ export async function readTopProblems(ctx: Ctx, input: { upTo: string; stationId
   const to = input.upTo;
   const previousFrom = addMonths(from, -1);
   const previousTo = minDate(addDays(previousFrom, daysBetween(from, to)), monthEnd(previousFrom));
-  const station = input.stationId === null ? sql`` : sql` AND station_id = ${input.stationId}`;
+  const station = input.stationId === null ? EVERY_STATION : sql` AND station_id = ${input.stationId}`;
   const rows = rowsOf<{ value: string; count: number; previous: number }>(
     await ctx.db.execute(sql`
       SELECT value, count, previous FROM (
