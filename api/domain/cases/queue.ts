@@ -53,11 +53,15 @@ export function scopeCondition(staff: Staff): SQL | undefined {
   );
 }
 
-export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: QueueFilters }) {
+/**
+ * The queue's filters as SQL conditions, within what the caller may see; the
+ * CSV export uses the same ones. Unknown codes are a 400 naming the field.
+ */
+export async function queueConditions(ctx: Ctx, staff: Staff, input: Omit<QueueFilters, 'cursor' | 'limit' | 'status'> & { status?: QueueFilters['status'] | 'all' }): Promise<Array<SQL | undefined>> {
   const ref = await ctx.reference.get(ctx.db);
   const now = ctx.clock.now();
   const conditions: Array<SQL | undefined> = [scopeCondition(staff)];
-  conditions.push(inArray(cases.status, input.status?.length ? input.status : [...OPEN_STATUSES]));
+  if (input.status !== 'all') conditions.push(inArray(cases.status, input.status?.length ? input.status : [...OPEN_STATUSES]));
   const unknown = (field: string) => invalidInput('invalid_input', [{ field, code: 'unknown', message: 'field.invalid_value' }], { fields: field });
   if (input.station) {
     const s = ref.stationsByCode.get(input.station);
@@ -85,6 +89,13 @@ export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff;
     const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     conditions.push(or(ilike(cases.description, pattern), eq(cases.externalRef, q), ...(code ? [eq(cases.trackingCode, code)] : [])));
   }
+  return conditions;
+}
+
+export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: QueueFilters }) {
+  const ref = await ctx.reference.get(ctx.db);
+  const now = ctx.clock.now();
+  const conditions = await queueConditions(ctx, staff, input);
   if (input.cursor) {
     const c = decodeCursor(input.cursor);
     conditions.push(sql`(${redRank}, ${dueKey}, ${cases.id}) > (${c.r}, ${c.d}::timestamptz, ${c.id}::uuid)`);

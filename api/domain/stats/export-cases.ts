@@ -1,10 +1,9 @@
-import { and, asc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, gte, lt, or, type SQL, sql } from 'drizzle-orm';
 import { caseEvents, cases, type CASE_STATUSES, type CHANNELS, type PRIORITIES } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { forbidden, invalidInput } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
-import { DUE_SOON_HOURS, OPEN_STATUSES, scopeCondition } from '../cases/queue.ts';
-import { normalizeTrackingCode } from '../cases/tracking-code.ts';
+import { queueConditions } from '../cases/queue.ts';
 import { endOfShanghaiDay, startOfShanghaiDay } from '../deadlines/shanghai-time.ts';
 import { kindName, localName } from '../meta.ts';
 import type { Staff } from '../staff/session.ts';
@@ -104,37 +103,7 @@ const CONTACT_HEADERS: Array<[string, string]> = [
 /** Checks the filters and the caller's rights now (a 400 or 403 before any byte is sent), then streams. */
 export async function exportCases({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: CaseExportFilters }) {
   if (input.reveal && !(REVEAL_ROLES as readonly string[]).includes(staff.role)) throw forbidden('stats.reveal_forbidden');
-  const ref = await ctx.reference.get(ctx.db);
-  const now = ctx.clock.now();
-  const conditions: Array<SQL | undefined> = [scopeCondition(staff)];
-  const unknown = (field: string) => invalidInput('invalid_input', [{ field, code: 'unknown', message: 'field.invalid_value' }], { fields: field });
-  if (input.status !== 'all') conditions.push(inArray(cases.status, input.status?.length ? input.status : [...OPEN_STATUSES]));
-  if (input.station) {
-    const s = ref.stationsByCode.get(input.station);
-    if (!s) throw unknown('station');
-    conditions.push(eq(cases.stationId, s.id));
-  }
-  if (input.category) {
-    const c = ref.categoriesByCode.get(input.category);
-    if (!c) throw unknown('category');
-    conditions.push(eq(cases.categoryId, c.id));
-  }
-  if (input.department) {
-    const d = ref.departments.find((x) => x.code === input.department);
-    if (!d) throw unknown('department');
-    conditions.push(eq(cases.leadDepartmentId, d.id));
-  }
-  if (input.priority) conditions.push(eq(cases.priority, input.priority));
-  if (input.channel) conditions.push(eq(cases.channel, input.channel));
-  if (input.overdue) conditions.push(lt(cases.nextDueAt, now));
-  if (input.dueSoon) conditions.push(and(gte(cases.nextDueAt, now), lt(cases.nextDueAt, new Date(now.getTime() + DUE_SOON_HOURS * 3600_000))));
-  if (input.flagged) conditions.push(sql`${cases.flaggedAt} is not null`);
-  if (input.q?.trim()) {
-    const q = input.q.trim();
-    const code = normalizeTrackingCode(q);
-    const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    conditions.push(or(ilike(cases.description, pattern), eq(cases.externalRef, q), ...(code ? [eq(cases.trackingCode, code)] : [])));
-  }
+  const conditions = await queueConditions(ctx, staff, input);
   for (const field of ['from', 'to'] as const) {
     const value = input[field];
     if (value === undefined) continue;
