@@ -112,6 +112,25 @@ describe.skipIf(Boolean(skipReason))('public site', () => {
     await context.close();
   });
 
+  it('shows the published figures with JavaScript off: a received count, charts with tables, the definitions', async () => {
+    const context = await newContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    const res = await page.goto('/stats');
+    expect(res?.status()).toBe(200);
+    expect(await text(page, '#stats-received')).toMatch(/^\d+ 件$/);
+    expect(await page.locator('#definitions + dl dt').count()).toBeGreaterThanOrEqual(6);
+    expect(await text(page, '#definitions + dl')).toContain('满意率');
+    expect(await page.locator('figure svg[role="img"][aria-label]').count()).toBe(2);
+    expect(await page.getAttribute('a[href^="/api/stats.csv"]', 'href')).toContain('groupBy=month');
+    // The GET form works without a script: the chosen station stays chosen.
+    await page.selectOption('#station', 'TJ');
+    await Promise.all([page.waitForNavigation(), page.click('.stats-filter button')]);
+    expect(new URL(page.url()).searchParams.get('station')).toBe('TJ');
+    expect(await page.inputValue('#station')).toBe('TJ');
+    expect(await text(page, '#stats-received')).toMatch(/^\d+ 件$/);
+    await context.close();
+  });
+
   it('serves pages with safe headers, and the built static files with long caching', async () => {
     const res = await fetch(`${baseUrl}/`);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -144,3 +144,53 @@ export interface RevealedContact {
   email: string | null;
   name: string | null;
 }
+
+/** GET /api/stats: rates in percent (null when nothing to divide by), times in seconds. */
+export interface StatsTime {
+  count: number;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface StatsFigures {
+  received: number;
+  returned: number;
+  closed: number;
+  closedOnTime: number;
+  assigned: number;
+  acknowledgedOnTime: number;
+  evaluated: number;
+  resolved: number;
+  satisfied: number;
+  rates: { closure: number | null; onTimeClosure: number | null; response: number | null; resolution: number | null; satisfaction: number | null };
+  times: { ack: StatsTime; contact: StatsTime; reply: StatsTime; close: StatsTime };
+}
+
+export interface StatsGroup extends StatsFigures {
+  key: string;
+  name: string;
+  fewEvaluations: boolean;
+  rank: number | null;
+}
+
+export interface Stats {
+  from: string;
+  to: string;
+  station: Named | null;
+  groupBy: string | null;
+  generatedAt: string;
+  pendingCases: number;
+  totals: StatsFigures;
+  groups: StatsGroup[];
+  rankedBy: 'satisfaction' | null;
+  minEvaluationsToRank: number;
+  topProblems: {
+    month: string;
+    from: string;
+    to: string;
+    previousFrom: string;
+    previousTo: string;
+    items: Array<{ category: Named; location: Named; count: number; previousCount: number; change: number }>;
+  };
+  definitions: Array<{ key: string; name: string; text: string }>;
+}
