@@ -120,6 +120,9 @@ describe('the sweep', () => {
     res = await call(t.app, handler, 'POST', `/api/staff/cases/${c.id}/contact`, { version: d.version, method: 'phone' });
     d = CaseDetail.parse(await res.json());
     expect(toShanghaiIso(new Date(d.replyDueAt))).toBe('2026-05-08T00:00:00+08:00'); // 1 working day: May 7
+    // The lead department was told by email when the case was assigned to it.
+    const [assigned] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'assignment')));
+    expect(assigned).toMatchObject({ channel: 'email', recipient: 'enf1@office.test' });
 
     at('2026-05-08T01:00:00+08:00');
     await freshSessions();

@@ -32,9 +32,34 @@ export async function assign({ ctx, staff, input }: { ctx: Ctx; staff: Staff; in
     await tx.db.delete(caseDepartments).where(eq(caseDepartments.caseId, row.id));
     if (coIds.length) await tx.db.insert(caseDepartments).values(coIds.map((departmentId) => ({ caseId: row.id, departmentId })));
     const reassigned = row.leadDepartmentId !== null && row.leadDepartmentId !== lead.id;
+    // The lead department hears of a new case by email when it has a mailbox.
+    const station = ref.stationsById.get(row.stationId);
+    const category = ref.categoriesById.get(row.categoryId);
+    const notice = lead.email
+      ? [
+          {
+            channel: 'email' as const,
+            recipient: lead.email,
+            template: 'assignment',
+            lang: 'zh-CN',
+            payload: {
+              trackingCode: row.trackingCode,
+              department: lead.code,
+              departmentName: lead.nameZh,
+              station: station?.nameZh ?? null,
+              category: category?.nameZh ?? null,
+              priority: row.priority,
+              ackDueAt: row.ackDueAt.toISOString(),
+              replyDueAt: row.replyDueAt.toISOString(),
+            },
+            idempotencyKey: `assignment:${row.id}:${row.version}:${lead.code}`,
+          },
+        ]
+      : [];
     return commitTransition(tx, {
       row,
       staff,
+      messages: notice,
       set: {
         status: 'assigned',
         leadDepartmentId: lead.id,

@@ -1,5 +1,5 @@
 import { formatTrackingCode } from '../cases/tracking-code.ts';
-import { shanghaiDate } from '../deadlines/shanghai-time.ts';
+import { shanghaiDate, toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import { BULLETIN_WORDS_EN, BULLETIN_WORDS_ZH } from '../stats/bulletin-words.ts';
 
 /**
@@ -21,6 +21,11 @@ function day(iso: string, lang: Lang): string {
   if (!iso) return '';
   const [, m, d] = shanghaiDate(new Date(iso)).split('-');
   return lang === 'en' ? `${shanghaiDate(new Date(iso))}` : `${Number(m)}月${Number(d)}日`;
+}
+/** An instant as the office reads it: 2026-03-06 00:00 (Beijing time). */
+function when(iso: string): string {
+  if (!iso) return '';
+  return toShanghaiIso(new Date(iso)).slice(0, 16).replace('T', ' ');
 }
 const CLOCK_NAMES: Record<string, { zh: string; en: string }> = {
   ack: { zh: '签收', en: 'acknowledge' },
@@ -68,14 +73,21 @@ const ZH: Record<string, Words> = {
     subject: (p) => `您的诉求已合并办理（${formatTrackingCode(str(p, 'masterTrackingCode'))}）`,
     body: (p) => [`您反映的问题与已受理的诉求相同，已并入查询码 ${formatTrackingCode(str(p, 'masterTrackingCode'))} 一并办理。`],
   },
+  assignment: {
+    subject: (p) => `【派单】${formatTrackingCode(code(p))} ${str(p, 'category')}（${str(p, 'station')}）`,
+    body: (p) => [
+      `新案件已派给${str(p, 'departmentName')}承办：${formatTrackingCode(code(p))}，${str(p, 'station')}，${str(p, 'category')}。`,
+      `请于 ${when(str(p, 'ackDueAt'))} 前签收，${when(str(p, 'replyDueAt'))} 前答复。详情见工作台。`,
+    ],
+  },
   deadline_warning: {
     subject: (p) => `【预警】${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限将到`,
-    body: (p) => [`案件 ${formatTrackingCode(code(p))} 的${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限将于 ${str(p, 'dueAt')} 到期，请及时办理。`],
+    body: (p) => [`案件 ${formatTrackingCode(code(p))} 的${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限将于 ${when(str(p, 'dueAt'))} 到期，请及时办理。`],
   },
   escalation: {
     subject: (p) => `【督办】${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}已超时`,
     body: (p) => [
-      `案件 ${formatTrackingCode(code(p))}（${str(p, 'station')}）的${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限已于 ${str(p, 'dueAt')} 超时。`,
+      `案件 ${formatTrackingCode(code(p))}（${str(p, 'station')}）的${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限已于 ${when(str(p, 'dueAt'))} 超时。`,
       `承办部门：${str(p, 'department') || '未分派'}。`,
     ],
   },
@@ -117,13 +129,20 @@ const EN: Record<string, Words> = {
     subject: (p) => `Your case is handled with ${formatTrackingCode(str(p, 'masterTrackingCode'))}`,
     body: (p) => [`Your report is the same as an open case and is handled with it: ${formatTrackingCode(str(p, 'masterTrackingCode'))}.`],
   },
+  assignment: {
+    subject: (p) => `[Assigned] ${formatTrackingCode(code(p))} ${str(p, 'category')} (${str(p, 'station')})`,
+    body: (p) => [
+      `A new case is assigned to ${str(p, 'departmentName')}: ${formatTrackingCode(code(p))}, ${str(p, 'station')}, ${str(p, 'category')}.`,
+      `Acknowledge by ${when(str(p, 'ackDueAt'))} and reply by ${when(str(p, 'replyDueAt'))} (Beijing time). Details in the staff console.`,
+    ],
+  },
   deadline_warning: {
     subject: (p) => `[Warning] ${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline near`,
-    body: (p) => [`Case ${formatTrackingCode(code(p))}: the ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline is ${str(p, 'dueAt')}.`],
+    body: (p) => [`Case ${formatTrackingCode(code(p))}: the ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline is ${when(str(p, 'dueAt'))}.`],
   },
   escalation: {
     subject: (p) => `[Overdue] ${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''}`,
-    body: (p) => [`Case ${formatTrackingCode(code(p))} (${str(p, 'station')}) missed its ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline of ${str(p, 'dueAt')}.`],
+    body: (p) => [`Case ${formatTrackingCode(code(p))} (${str(p, 'station')}) missed its ${CLOCK_NAMES[str(p, 'clock')]?.en ?? ''} deadline of ${when(str(p, 'dueAt'))}.`],
   },
   red_case: {
     subject: (p) => `[Red] ${formatTrackingCode(code(p))} owned by ${str(p, 'owner') || 'to be named'}`,
