@@ -77,6 +77,25 @@ describe.skipIf(Boolean(skipReason))('a case from filing to rating', () => {
     await context.close();
   });
 
+  it('an admin reads the dashboard, the outbox, the 2027 calendar and the deadline policies', async () => {
+    const { context, page } = await signIn(browser, 'admin@demo.test');
+    await page.goto('/staff/dashboard');
+    expect(await text(page, 'h1')).toBe('督办看板');
+    expect(await text(page, 'main ul.counts')).toContain('已超期');
+    expect(await page.locator('#department-table tbody tr').count()).toBeGreaterThan(0);
+    await page.goto('/staff/outbox');
+    expect(await text(page, 'h1')).toBe('发送记录');
+    expect(await text(page, '#outbox')).toContain('receipt');
+    await page.goto('/staff/admin/calendar?year=2027');
+    expect(await text(page, 'h1')).toBe('2027 年工作日历');
+    expect(await text(page, '#calendar-status')).toMatch(/本年/);
+    await page.goto('/staff/admin/policies');
+    expect(await text(page, 'h1')).toBe('办理时限');
+    expect(await text(page, '#policies')).toContain('Base: acknowledge and first contact');
+    expect(pageErrors.get(context)).toEqual([]);
+    await context.close();
+  });
+
   /** A dispatcher finds the case in the queue, reveals the contact and assigns it. */
   async function dispatcherAssigns() {
     const { context, page } = await signIn(browser, 'dispatcher@demo.test');

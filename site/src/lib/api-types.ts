@@ -82,6 +82,7 @@ export interface QueueCounts {
   overdue: number;
   dueSoon: number;
   red: number;
+  flagged?: number;
   pendingExtensions: number;
 }
 

@@ -28,7 +28,7 @@ export type ApiResult<T> =
   | { ok: false; status: number; error: ApiError; response: Response };
 
 export interface CallOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   json?: unknown;
   lang?: Lang;
   csrf?: string | undefined;
