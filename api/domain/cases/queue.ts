@@ -10,7 +10,8 @@ export const OPEN_STATUSES = ['new', 'assigned', 'in_progress', 'replied'] as co
 /** "Due soon" means the next clock ends within this many hours. */
 export const DUE_SOON_HOURS = 24;
 
-export interface QueueFilters {
+/** What narrows a list of cases: the queue's filters, shared by the CSV export. */
+export interface CaseFilters {
   status?: Array<(typeof CASE_STATUSES)[number]> | undefined;
   station?: string | undefined;
   department?: string | undefined;
@@ -22,6 +23,9 @@ export interface QueueFilters {
   /** Flagged by a dissatisfied rating, waiting for the dispatcher. */
   flagged?: boolean | undefined;
   q?: string | undefined;
+}
+
+export interface QueueFilters extends CaseFilters {
   cursor?: string | undefined;
   limit: number;
 }
@@ -57,7 +61,7 @@ export function scopeCondition(staff: Staff): SQL | undefined {
  * The queue's filters as SQL conditions, within what the caller may see; the
  * CSV export uses the same ones. Unknown codes are a 400 naming the field.
  */
-export async function queueConditions(ctx: Ctx, staff: Staff, input: Omit<QueueFilters, 'cursor' | 'limit' | 'status'> & { status?: QueueFilters['status'] | 'all' }): Promise<Array<SQL | undefined>> {
+export async function queueConditions(ctx: Ctx, staff: Staff, input: Omit<CaseFilters, 'status'> & { status?: CaseFilters['status'] | 'all' }): Promise<Array<SQL | undefined>> {
   const ref = await ctx.reference.get(ctx.db);
   const now = ctx.clock.now();
   const conditions: Array<SQL | undefined> = [scopeCondition(staff)];

@@ -1,9 +1,9 @@
 import { and, asc, gte, lt, or, type SQL, sql } from 'drizzle-orm';
-import { caseEvents, cases, type CASE_STATUSES, type CHANNELS, type PRIORITIES } from '../../../db/schema.ts';
+import { caseEvents, cases } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { forbidden, invalidInput } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
-import { queueConditions } from '../cases/queue.ts';
+import { type CaseFilters, queueConditions } from '../cases/queue.ts';
 import { endOfShanghaiDay, startOfShanghaiDay } from '../deadlines/shanghai-time.ts';
 import { kindName, localName } from '../meta.ts';
 import type { Staff } from '../staff/session.ts';
@@ -22,17 +22,9 @@ import { isCalendarDate } from './range.ts';
  * case gets a `contact_revealed` event in its timeline — written before its
  * row leaves — as a single look at a contact does.
  */
-export interface CaseExportFilters {
-  status?: Array<(typeof CASE_STATUSES)[number]> | 'all' | undefined;
-  station?: string | undefined;
-  department?: string | undefined;
-  category?: string | undefined;
-  priority?: (typeof PRIORITIES)[number] | undefined;
-  channel?: (typeof CHANNELS)[number] | undefined;
-  overdue?: boolean | undefined;
-  dueSoon?: boolean | undefined;
-  flagged?: boolean | undefined;
-  q?: string | undefined;
+export interface CaseExportFilters extends Omit<CaseFilters, 'status'> {
+  /** The queue's statuses, or 'all' (closed and returned cases too). */
+  status?: CaseFilters['status'] | 'all' | undefined;
   from?: string | undefined;
   to?: string | undefined;
   reveal?: boolean | undefined;
