@@ -100,3 +100,6 @@ function isDatabaseDown(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === '57P01' || code === '57P03';
 }
+
+/** An error response in a route's OpenAPI contract: the envelope, with what it means there. */
+export const errorDoc = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });

@@ -7,13 +7,12 @@ import { ingestOrders, MAX_ORDERS_PER_PUSH } from '../../domain/feed12345/ingest
 import type { SignatureClaim } from '../../domain/feed12345/replay.ts';
 import { verifyFeedSignature } from '../../domain/feed12345/signature.ts';
 import { DomainError, invalidInput } from '../../errors.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorDoc } from '../../http/envelope.ts';
 import { FeedEvaluation, FeedEvaluationResult, FeedOrder, FeedOrderResults, FeedPush, SignatureHeaders } from './schemas.ts';
 
 /** 500 orders of up to 4,000 characters of Chinese each, with room to spare. */
 export const FEED_BODY_LIMIT = 10 * 1024 * 1024;
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
 
 /** The verified signature of each request, for the handler to claim against replays. */
 const claims = new WeakMap<Request, SignatureClaim>();
@@ -65,10 +64,10 @@ export const feedOrdersRoute = createRoute({
   },
   responses: {
     200: { description: 'One result per order, in the order sent', content: { 'application/json': { schema: FeedOrderResults } } },
-    400: error('Not JSON, not an order or a list of orders, or an empty list'),
-    401: error('Missing, invalid, stale or replayed signature'),
-    413: error('More than 500 orders, or a body over 10 MB'),
-    503: error('The feed is not configured (no FEED_12345_SECRET)'),
+    400: errorDoc('Not JSON, not an order or a list of orders, or an empty list'),
+    401: errorDoc('Missing, invalid, stale or replayed signature'),
+    413: errorDoc('More than 500 orders, or a body over 10 MB'),
+    503: errorDoc('The feed is not configured (no FEED_12345_SECRET)'),
   },
 });
 
@@ -85,12 +84,12 @@ export const feedEvaluationsRoute = createRoute({
   },
   responses: {
     200: { description: 'Recorded, or already recorded', content: { 'application/json': { schema: FeedEvaluationResult } } },
-    400: error('Invalid fields'),
-    401: error('Missing, invalid, stale or replayed signature'),
-    404: error('No case for this order number'),
-    409: error('The case has not been replied to, or a different result is already recorded for this reply'),
-    413: error('Body too large'),
-    503: error('The feed is not configured (no FEED_12345_SECRET)'),
+    400: errorDoc('Invalid fields'),
+    401: errorDoc('Missing, invalid, stale or replayed signature'),
+    404: errorDoc('No case for this order number'),
+    409: errorDoc('The case has not been replied to, or a different result is already recorded for this reply'),
+    413: errorDoc('Body too large'),
+    503: errorDoc('The feed is not configured (no FEED_12345_SECRET)'),
   },
 });
 

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { issueApiKey, listApiKeys, revokeApiKey } from '../../domain/open311/api-keys.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorDoc } from '../../http/envelope.ts';
 import { requireAdmin, requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
 import { ApiKey, ApiKeyList, ApiKeyParams, IssueApiKeyBody, IssuedApiKey } from './schemas.ts';
@@ -14,9 +14,8 @@ import { ApiKey, ApiKeyList, ApiKeyParams, IssueApiKeyBody, IssuedApiKey } from 
  */
 const guards = [requireStaff, requireAdmin];
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
-const reads = { 401: error('No session'), 403: error('Not an admin') };
-const writes = { 400: error('Bad input'), 401: error('No session'), 403: error('Not an admin, or CSRF'), 404: error('No such key') };
+const reads = { 401: errorDoc('No session'), 403: errorDoc('Not an admin') };
+const writes = { 400: errorDoc('Bad input'), 401: errorDoc('No session'), 403: errorDoc('Not an admin, or CSRF'), 404: errorDoc('No such key') };
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['staff: admin'];
 const BASE = '/api/staff/admin/api-keys';

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { createPolicy, importCalendarYear, listCalendarYear, listPolicies, setCalendarDay, updatePolicy } from '../../domain/deadlines/admin.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorDoc } from '../../http/envelope.ts';
 import { requireAdmin, requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
 import { CASE_KINDS, CHANNELS, DAY_KINDS, DURATION_UNITS, PRIORITIES } from '../../../db/schema.ts';
@@ -59,8 +59,7 @@ const Policy = z
   })
   .openapi('Policy');
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
-const errors = { 400: error('Bad input'), 401: error('No session'), 403: error('Not an admin, or CSRF'), 404: error('No such row') };
+const errors = { 400: errorDoc('Bad input'), 401: errorDoc('No session'), 403: errorDoc('Not an admin, or CSRF'), 404: errorDoc('No such row') };
 const ok = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const tags = ['staff: admin'];

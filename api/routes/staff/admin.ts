@@ -5,7 +5,7 @@ import { createCategory, listCategories, updateCategory } from '../../domain/adm
 import { createDepartment, listDepartments, updateDepartment } from '../../domain/admin/departments.ts';
 import { createLocation, listLocations, updateLocation } from '../../domain/admin/locations.ts';
 import { createStaff, listStaff, updateStaff } from '../../domain/admin/staff.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorDoc } from '../../http/envelope.ts';
 import { requireAdmin, requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
 import {
@@ -38,9 +38,8 @@ import {
  */
 const guards = [requireStaff, requireAdmin];
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
-const reads = { 400: error('Bad input'), 401: error('No session'), 403: error('Not an admin') };
-const writes = { ...reads, 403: error('Not an admin, or CSRF'), 404: error('No such row'), 409: error('Duplicate, or not allowed now') };
+const reads = { 400: errorDoc('Bad input'), 401: errorDoc('No session'), 403: errorDoc('Not an admin') };
+const writes = { ...reads, 403: errorDoc('Not an admin, or CSRF'), 404: errorDoc('No such row'), 409: errorDoc('Duplicate, or not allowed now') };
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, ...json(schema) });
 const tags = ['staff: admin'];

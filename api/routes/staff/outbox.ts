@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { OUTBOX_CHANNELS, OUTBOX_STATUSES } from '../../../db/schema.ts';
 import type { AppEnv } from '../../context.ts';
 import { listOutbox, retryOutbox } from '../../domain/outbox/admin.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorDoc } from '../../http/envelope.ts';
 import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
 
@@ -27,7 +27,6 @@ const OutboxItem = z
   })
   .openapi('OutboxItem');
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
 
 export const outboxRoute = createRoute({
   method: 'get',
@@ -42,7 +41,7 @@ export const outboxRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },
-  responses: { 200: { description: 'Messages', content: { 'application/json': { schema: z.array(OutboxItem) } } }, 401: error('No session'), 403: error('Not allowed') },
+  responses: { 200: { description: 'Messages', content: { 'application/json': { schema: z.array(OutboxItem) } } }, 401: errorDoc('No session'), 403: errorDoc('Not allowed') },
 });
 
 export const retryRoute = createRoute({
@@ -53,10 +52,10 @@ export const retryRoute = createRoute({
   request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
   responses: {
     200: { description: 'Queued again', content: { 'application/json': { schema: z.object({ id: z.number().int(), status: z.literal('pending') }) } } },
-    401: error('No session'),
-    403: error('Not an admin'),
-    404: error('No such message'),
-    409: error('Not dead or failed'),
+    401: errorDoc('No session'),
+    403: errorDoc('Not an admin'),
+    404: errorDoc('No such message'),
+    409: errorDoc('Not dead or failed'),
   },
 });
 

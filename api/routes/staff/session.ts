@@ -1,12 +1,11 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { signIn, signOut } from '../../domain/staff/session.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorDoc } from '../../http/envelope.ts';
 import { clearSessionCookie, requireStaff, setSessionCookie, type StaffEnv } from '../../http/staff-auth.ts';
 import type { RouteGuards } from '../guards.ts';
 import { SessionInfo, SignInBody } from './schemas.ts';
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
 
 export const signInRoute = createRoute({
   method: 'post',
@@ -15,7 +14,7 @@ export const signInRoute = createRoute({
   summary: 'Sign in',
   description: 'Sets an HttpOnly session cookie; send the returned csrfToken as X-CSRF-Token on every write.',
   request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
-  responses: { 200: { description: 'Signed in', content: { 'application/json': { schema: SessionInfo } } }, 400: error('Bad input'), 401: error('Wrong credentials or locked'), 429: error('Too many attempts') },
+  responses: { 200: { description: 'Signed in', content: { 'application/json': { schema: SessionInfo } } }, 400: errorDoc('Bad input'), 401: errorDoc('Wrong credentials or locked'), 429: errorDoc('Too many attempts') },
 });
 
 export const signOutRoute = createRoute({
@@ -23,7 +22,7 @@ export const signOutRoute = createRoute({
   path: '/api/staff/session',
   tags: ['staff'],
   summary: 'Sign out (revokes the session)',
-  responses: { 204: { description: 'Signed out' }, 401: error('No session'), 403: error('CSRF') },
+  responses: { 204: { description: 'Signed out' }, 401: errorDoc('No session'), 403: errorDoc('CSRF') },
 });
 
 export const meRoute = createRoute({
@@ -31,7 +30,7 @@ export const meRoute = createRoute({
   path: '/api/staff/me',
   tags: ['staff'],
   summary: 'Who is signed in',
-  responses: { 200: { description: 'The session', content: { 'application/json': { schema: SessionInfo } } }, 401: error('No session') },
+  responses: { 200: { description: 'The session', content: { 'application/json': { schema: SessionInfo } } }, 401: errorDoc('No session') },
 });
 
 export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
