@@ -17,6 +17,12 @@ describe('tracking codes', () => {
     for (const c of counts.values()) expect(Math.abs(c - expected) / expected).toBeLessThan(0.15);
   });
 
+  it('never repeat across many draws (fresh random bytes for each)', () => {
+    const codes = new Set<string>();
+    for (let i = 0; i < 20_000; i++) codes.add(newTrackingCode());
+    expect(codes.size).toBe(20_000);
+  });
+
   it('skip the bytes that would bias the draw', () => {
     // 248..255 would favour the first eight symbols; a source of only those must not be used.
     let calls = 0;

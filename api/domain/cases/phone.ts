@@ -15,8 +15,12 @@ export function parsePhone(input: string): ParsedPhone | undefined {
   const trimmed = input.trim();
   if (trimmed.length === 0 || trimmed.length > 32) return undefined;
   const parsed = parsePhoneNumberFromString(trimmed, 'CN');
-  if (!parsed || !parsed.isValid()) return undefined;
+  if (!parsed) return undefined;
+  // With the "max" metadata, isValid() is getType() !== undefined (the same
+  // pattern matching); ask once, and fall back to isValid() only when the
+  // number's country carries no type patterns.
   const type = parsed.getType();
+  if (type === undefined && !parsed.isValid()) return undefined;
   return {
     e164: parsed.number,
     last4: parsed.number.slice(-4),

@@ -21,13 +21,39 @@ export function endOfShanghaiDay(day: string): Date {
   return new Date(startOfShanghaiDay(day).getTime() + DAY_MS);
 }
 
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+/** Days since 1970-01-01 of a calendar date (YYYY-MM-DD). */
+export function epochDay(day: string): number {
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 }
 
-/** 0 = Sunday … 6 = Saturday. */
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * The calendar date (YYYY-MM-DD) `n` days after 1970-01-01, by the
+ * proleptic Gregorian "days from civil" inverse (H. Hinnant), without building
+ * a Date: deadline arithmetic walks the calendar a day at a time on every
+ * filed case.
+ */
+export function dayFromEpoch(n: number): string {
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097; // day of the 400-year era, 0…146096
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // from 1 March
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
+}
+
+export function addDays(day: string, n: number): string {
+  return dayFromEpoch(epochDay(day) + n);
+}
+
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 export function weekday(day: string): number {
-  return new Date(`${day}T00:00:00Z`).getUTCDay();
+  return (((epochDay(day) + 4) % 7) + 7) % 7;
 }
 
 /** Formats an instant as ISO 8601 with the +08:00 offset, as the office reads it. */

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../context.ts';
 import { recordFeedEvaluation } from '../../domain/feed12345/evaluation.ts';
 import { ingestOrders, MAX_ORDERS_PER_PUSH } from '../../domain/feed12345/ingest.ts';
@@ -29,12 +29,7 @@ const signedFeed: MiddlewareHandler<AppEnv>[] = [
     if (!c.var.ctx.config.feed12345.secret) throw new DomainError('unavailable', 'feed.not_configured');
     await next();
   },
-  bodyLimit({
-    maxSize: FEED_BODY_LIMIT,
-    onError: () => {
-      throw new DomainError('invalid_input', 'payload_too_large', { limit: FEED_BODY_LIMIT }, undefined, 413);
-    },
-  }),
+  limitBody(FEED_BODY_LIMIT),
   async (c, next) => {
     const { ctx } = c.var;
     const body = await c.req.text();

@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AppEnv } from '../../context.ts';
 import { readRequestFilters } from '../../domain/open311/filters.ts';
@@ -8,6 +7,7 @@ import { getRequest, queryRequests } from '../../domain/open311/requests.ts';
 import { getDiscovery, getServiceDefinition, listServices } from '../../domain/open311/services.ts';
 import { type SubmitInput, submitRequest } from '../../domain/open311/submit.ts';
 import { DomainError } from '../../errors.ts';
+import { limitBody } from '../../http/body-limit.ts';
 import { t } from '../../i18n.ts';
 import type { RouteGuards } from '../guards.ts';
 import { definitionWire, discoveryWire, requestWire, serviceWire } from './present.ts';
@@ -31,12 +31,7 @@ const FILE = ':file{[^/]+\\.(?:json|xml)}';
 const stem = (file: string) => file.replace(/\.(json|xml)$/, '');
 
 const formBody: MiddlewareHandler<AppEnv>[] = [
-  bodyLimit({
-    maxSize: OPEN311_BODY_LIMIT,
-    onError: () => {
-      throw new DomainError('invalid_input', 'payload_too_large', { limit: OPEN311_BODY_LIMIT }, undefined, 413);
-    },
-  }),
+  limitBody(OPEN311_BODY_LIMIT),
   async (c, next) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {

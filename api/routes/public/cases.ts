@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { MiddlewareHandler } from 'hono';
+import { limitBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../context.ts';
 import { createCase } from '../../domain/cases/create.ts';
 import { lookupCase } from '../../domain/cases/lookup.ts';
@@ -21,12 +21,7 @@ const errors = (...statuses: Array<400 | 404 | 413 | 429 | 503>) =>
 
 /** JSON or a form, non-empty, within the size limit; anything else is refused before parsing. */
 const intakeBody: MiddlewareHandler<AppEnv>[] = [
-  bodyLimit({
-    maxSize: INTAKE_BODY_LIMIT,
-    onError: () => {
-      throw new DomainError('invalid_input', 'payload_too_large', { limit: INTAKE_BODY_LIMIT }, undefined, 413);
-    },
-  }),
+  limitBody(INTAKE_BODY_LIMIT),
   async (c, next) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     const known = type.startsWith('application/json') || type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
