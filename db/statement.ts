@@ -27,3 +27,30 @@ export function compiledStatement<K extends string>(
     return db._.session.prepareQuery(query, undefined, undefined, false).execute(values);
   };
 }
+
+interface Preparable<T> {
+  _prepare(name?: string): { execute(values?: Record<string, unknown>): Promise<T> };
+}
+
+/**
+ * A drizzle query built and compiled once per database handle and then run
+ * with only its placeholders bound: for hot reads such as the status lookup.
+ * `build` returns the query with `sql.placeholder(name)` where values go.
+ *
+ * It keeps what drizzle makes on every `await query` (its unnamed prepared
+ * form, so the driver's own prepare setting still decides, as for any other
+ * query) instead of rebuilding the query tree and its SQL text per call. On
+ * Node the handle is the process's pool, so the build happens once; a
+ * Worker's per-request handle builds it per request, as before.
+ */
+export function preparedQuery<T>(build: (db: Db) => PromiseLike<T>): (db: Db, values: Record<string, unknown>) => Promise<T> {
+  const compiled = new WeakMap<Db, ReturnType<Preparable<T>['_prepare']>>();
+  return (db, values) => {
+    let query = compiled.get(db);
+    if (!query) {
+      query = (build(db) as unknown as Preparable<T>)._prepare();
+      compiled.set(db, query);
+    }
+    return query.execute(values);
+  };
+}

@@ -1,5 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
 import { cases } from '../../../db/schema.ts';
+import { preparedQuery } from '../../../db/statement.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { localName } from '../meta.ts';
@@ -10,43 +12,45 @@ import { constantTimeEqual } from '../../constant-time.ts';
 const PUBLIC_DATA_KEYS = ['text', 'newDueAt', 'mergedInto', 'reason', 'satisfaction', 'resolved'] as const;
 
 /**
+ * One statement: the case, its public timeline and whether this reply is rated.
+ * Names are spelled out in the subqueries, where drizzle would leave them unqualified.
+ */
+const selectPublicCase = preparedQuery((db: Db) =>
+  db
+    .select({
+      id: cases.id,
+      trackingCode: cases.trackingCode,
+      status: cases.status,
+      kind: cases.kind,
+      stationId: cases.stationId,
+      categoryId: cases.categoryId,
+      locationId: cases.locationId,
+      receivedAt: cases.receivedAt,
+      replyDueAt: cases.replyDueAt,
+      repliedAt: cases.repliedAt,
+      closedAt: cases.closedAt,
+      replyText: cases.replyText,
+      phone4: cases.reporterPhone4,
+      events: sql<Array<{ type: string; at: string; data: Record<string, unknown> }>>`coalesce((
+        select json_agg(json_build_object('type', e.type, 'at', e.at, 'data', e.data) order by e.id)
+        from case_events e where e.case_id = cases.id and e.is_public), '[]'::json)`,
+      rated: sql<boolean>`exists (
+        select 1 from evaluations v
+        where v.case_id = cases.id and v.source = 'citizen' and v.reply_round = cases.reopen_count)`,
+    })
+    .from(cases)
+    .where(eq(cases.trackingCode, sql.placeholder('code')))
+    .limit(1),
+);
+
+/**
  * The citizen's view of a case: status, what it is about, its clocks, the public
  * timeline and the reply. Never the reporter's name, phone or email. An unknown
  * code and a wrong phone4 answer the same not-found, after the same work.
  */
 export async function lookupCase({ ctx, input }: { ctx: Ctx; input: { trackingCode: string; phone4: string } }) {
   const code = normalizeTrackingCode(input.trackingCode);
-  // One statement: the case, its public timeline and whether this reply is rated.
-  // Names are spelled out in the subqueries, where drizzle would leave them unqualified.
-  const row = code
-    ? (
-        await ctx.db
-          .select({
-            id: cases.id,
-            trackingCode: cases.trackingCode,
-            status: cases.status,
-            kind: cases.kind,
-            stationId: cases.stationId,
-            categoryId: cases.categoryId,
-            locationId: cases.locationId,
-            receivedAt: cases.receivedAt,
-            replyDueAt: cases.replyDueAt,
-            repliedAt: cases.repliedAt,
-            closedAt: cases.closedAt,
-            replyText: cases.replyText,
-            phone4: cases.reporterPhone4,
-            events: sql<Array<{ type: string; at: string; data: Record<string, unknown> }>>`coalesce((
-              select json_agg(json_build_object('type', e.type, 'at', e.at, 'data', e.data) order by e.id)
-              from case_events e where e.case_id = cases.id and e.is_public), '[]'::json)`,
-            rated: sql<boolean>`exists (
-              select 1 from evaluations v
-              where v.case_id = cases.id and v.source = 'citizen' and v.reply_round = cases.reopen_count)`,
-          })
-          .from(cases)
-          .where(eq(cases.trackingCode, code))
-          .limit(1)
-      )[0]
-    : undefined;
+  const row = code ? (await selectPublicCase(ctx.db, { code }))[0] : undefined;
   const matches = row !== undefined && row.phone4 !== null && constantTimeEqual(row.phone4, input.phone4);
   if (!row || !matches) throw notFound('case_not_found');
 
