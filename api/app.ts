@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps) {
       config: deps.config,
       logger,
       reference,
-      requestId: c.var.requestId,
+      requestId: c.get('requestId'),
       lang,
     });
     const started = performance.now();
@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
     if (deps.kickOutbox && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400) deps.kickOutbox(c);
     // Path only: query strings may carry the phone digits of a status lookup.
     logger.info('request', {
-      requestId: c.var.requestId,
+      requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.onError(handleError);
-  app.notFound((c) => errorResponse(c, 'not_found', t(c.var.lang ?? 'zh-CN', 'route_not_found')));
+  app.notFound((c) => errorResponse(c, 'not_found', t(c.get('lang') ?? 'zh-CN', 'route_not_found')));
 
   const guards: RouteGuards = {
     intakeRateLimit: rateLimit('intake', limiter, () => deps.config.intakeRateLimit, 3600_000, clientIp),

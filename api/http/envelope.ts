@@ -26,7 +26,7 @@ export function errorResponse(
   details?: unknown,
   status: number = statusFor(code),
 ) {
-  const body: ErrorEnvelope = { error: { code, message, requestId: c.var.requestId ?? 'unknown', ...(details === undefined ? {} : { details }) } };
+  const body: ErrorEnvelope = { error: { code, message, requestId: c.get('requestId') ?? 'unknown', ...(details === undefined ? {} : { details }) } };
   return c.json(body, status as 400);
 }
 
@@ -55,7 +55,7 @@ export function fieldIssues(error: ZodError, lang: Lang): FieldIssue[] {
 }
 
 export function validationError(c: Context<AppEnv>, error: ZodError) {
-  const lang = c.var.lang ?? 'zh-CN';
+  const lang = c.get('lang') ?? 'zh-CN';
   const fields = fieldIssues(error, lang);
   const names = [...new Set(fields.map((f) => f.field))].join(', ');
   return errorResponse(c, 'invalid_input', t(lang, 'invalid_input', { fields: names }), { fields });
@@ -63,7 +63,7 @@ export function validationError(c: Context<AppEnv>, error: ZodError) {
 
 /** The app's onError: typed domain errors keep their code; anything else is a logged 500. */
 export function handleError(err: unknown, c: Context<AppEnv>) {
-  const lang = c.var.lang ?? 'zh-CN';
+  const lang = c.get('lang') ?? 'zh-CN';
   if (err instanceof DomainError) {
     if (err.code === 'rate_limited') c.header('Retry-After', String(err.params.seconds ?? 60));
     return errorResponse(c, err.code, t(lang, err.messageKey, err.params), localizeDetails(err.details, lang), err.statusOverride);
@@ -81,11 +81,11 @@ export function handleError(err: unknown, c: Context<AppEnv>) {
     if (status === 404) return errorResponse(c, 'not_found', t(lang, 'not_found'));
   }
   if (isDatabaseDown(err)) {
-    c.var.ctx?.logger.error('database unavailable', { requestId: c.var.requestId, error: String((err as Error).message) });
+    c.get('ctx')?.logger.error('database unavailable', { requestId: c.get('requestId'), error: String((err as Error).message) });
     return errorResponse(c, 'unavailable', t(lang, 'unavailable'));
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  c.var.ctx?.logger.error('unhandled error', { requestId: c.var.requestId, error: e.message, stack: e.stack });
+  c.get('ctx')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: e.message, stack: e.stack });
   return errorResponse(c, 'internal', t(lang, 'internal'));
 }
 

@@ -54,7 +54,7 @@ export function rateLimit(
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const client = clientIp(c) ?? 'unknown';
-    const decision = limiter.hit(`${name}:${client}`, limit(c), windowMs, c.var.ctx.clock.now().getTime());
+    const decision = limiter.hit(`${name}:${client}`, limit(c), windowMs, c.get('ctx').clock.now().getTime());
     if (!decision.allowed) {
       c.header('Retry-After', String(decision.retryAfter));
       throw new DomainError('rate_limited', 'rate_limited', { seconds: decision.retryAfter });

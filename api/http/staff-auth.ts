@@ -33,7 +33,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
-  const session = token ? await resolveSession({ ctx: c.var.ctx, token }) : undefined;
+  const session = token ? await resolveSession({ ctx: c.get('ctx'), token }) : undefined;
   if (!token || !session) throw new DomainError('unauthorized', 'unauthorized');
   if (!SAFE_METHODS.has(c.req.method)) {
     let sent = c.req.header(CSRF_HEADER);
@@ -51,6 +51,6 @@ export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
 
 /** After requireStaff: admins only, checked before the body is read. */
 export const requireAdmin: MiddlewareHandler<StaffEnv> = async (c, next) => {
-  if (c.var.staff.role !== 'admin') throw new DomainError('forbidden', 'admin.only');
+  if (c.get('staff').role !== 'admin') throw new DomainError('forbidden', 'admin.only');
   await next();
 };

@@ -11,10 +11,10 @@
  *                           service's INSERT names, those the table has) — no
  *                           timeline event, no outbox message.
  *                           201 {trackingCode, status, replyDueAt}.
- *   GET /api/cases/{code}   SELECT the case by tracking_code (unique index), check
- *   ?phone4=NNNN            phone4, then SELECT its public case_events ordered by id
- *                           (parity with the service: two sequential round trips).
- *                           200 JSON of the public view, 404 otherwise.
+ *   GET /api/cases/{code}   the service's one statement (api/domain/cases/lookup.ts):
+ *   ?phone4=NNNN            the case by tracking_code (unique index) with its public
+ *                           timeline (json_agg) and whether the reply is rated; check
+ *                           phone4. 200 JSON of the public view, 404 otherwise.
  *
  * BENCH_BASELINE_INTAKE=cte makes the intake run the service's statement shape
  * instead (cases + case_events + outbox in one CTE, prepared), to tell the cost
@@ -186,6 +186,7 @@ await runChild(async () => {
     const phone4 = query.get('phone4') ?? '';
     if (!/^\d{4}$/.test(phone4)) return send(res, 400, { error: 'invalid_input' });
     const code = decodeURIComponent(rawCode).toUpperCase().replace(/[\s\-_]/g, '');
+    // The service's statement: the case, its public timeline and whether the reply is rated, in one round trip.
     const [row] = await sql<
       {
         id: string;
@@ -201,14 +202,21 @@ await runChild(async () => {
         closed_at: Date | null;
         reply_text: string | null;
         reporter_phone4: string | null;
+        events: Array<{ type: string; at: string; data: Record<string, unknown> }>;
+        rated: boolean;
       }[]
     >`
       SELECT id, tracking_code, status, kind, station_id, category_id, location_id, received_at,
-             reply_due_at, replied_at, closed_at, reply_text, reporter_phone4
+             reply_due_at, replied_at, closed_at, reply_text, reporter_phone4,
+             coalesce((
+               select json_agg(json_build_object('type', e.type, 'at', e.at, 'data', e.data) order by e.id)
+               from case_events e where e.case_id = cases.id and e.is_public), '[]'::json) AS events,
+             exists (
+               select 1 from evaluations v
+               where v.case_id = cases.id and v.source = 'citizen' and v.reply_round = cases.reopen_count) AS rated
       FROM cases WHERE tracking_code = ${code} LIMIT 1`;
     if (!row || row.reporter_phone4 !== phone4) return send(res, 404, { error: 'case_not_found' });
-    const events = await sql<{ type: string; at: Date; data: Record<string, unknown> }[]>`
-      SELECT type, at, data FROM case_events WHERE case_id = ${row.id} AND is_public = true ORDER BY id`;
+    const events = row.events;
     send(res, 200, {
       trackingCode: row.tracking_code,
       status: row.status,
@@ -220,7 +228,8 @@ await runChild(async () => {
       replyDueAt: row.reply_due_at.toISOString(),
       closedAt: row.closed_at?.toISOString() ?? null,
       reply: row.reply_text !== null && row.replied_at ? { text: row.reply_text, at: row.replied_at.toISOString() } : null,
-      timeline: events.map((e) => ({ type: e.type, at: e.at.toISOString(), ...(typeof e.data?.text === 'string' ? { text: e.data.text } : {}) })),
+      canEvaluate: (row.status === 'replied' || row.status === 'closed') && !row.rated,
+      timeline: events.map((e) => ({ type: e.type, at: new Date(e.at).toISOString(), ...(typeof e.data?.text === 'string' ? { text: e.data.text } : {}) })),
     });
   }
 

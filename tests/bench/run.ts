@@ -169,7 +169,7 @@ export const BENCHES: BenchCase[] = [
     title: 'POST /api/cases (JSON, valid, random 139xxxxxxxx phone)',
     target: 0.6,
     notes: [
-      'service: validation + reference cache + deadlines + one CTE statement inserting cases + case_events + outbox (SMS receipt)',
+      'service: validation + reference cache + deadlines + one statement (compiled once) inserting cases + case_events + outbox (SMS receipt)',
       process.env.BENCH_BASELINE_INTAKE === 'cte'
         ? 'baseline (BENCH_BASELINE_INTAKE=cte): JSON.parse + map lookups + the service\'s CTE shape (cases + case_events + outbox), prepared'
         : 'baseline: JSON.parse + map lookups + ONE INSERT into cases (the columns create.ts names), nothing else',
@@ -182,8 +182,8 @@ export const BENCHES: BenchCase[] = [
     title: 'GET /api/cases/{trackingCode}?phone4=NNNN over cases filed beforehand',
     target: 0.7,
     notes: [
-      'service: lookupCase() via drizzle — SELECT the case by tracking_code, then (in parallel) its public case_events and its evaluations',
-      'baseline: SELECT the case by tracking_code (unique index), then its public case_events — two sequential prepared statements; the service\'s evaluations query has no twin',
+      'service: lookupCase() via drizzle — one statement: the case by tracking_code with its public timeline (json_agg) and whether the reply is rated',
+      'baseline: the same statement, prepared, through postgres.js; phone4 check and the public view built by hand',
     ],
     async setup(env) {
       const n = env.options.lookupCases;

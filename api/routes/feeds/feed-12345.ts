@@ -26,7 +26,7 @@ const claims = new WeakMap<Request, SignatureClaim>();
  */
 const signedFeed: MiddlewareHandler<AppEnv>[] = [
   async (c, next) => {
-    if (!c.var.ctx.config.feed12345.secret) throw new DomainError('unavailable', 'feed.not_configured');
+    if (!c.get('ctx').config.feed12345.secret) throw new DomainError('unavailable', 'feed.not_configured');
     await next();
   },
   limitBody(FEED_BODY_LIMIT),
@@ -107,8 +107,8 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>) {
 
   app.openapi({ ...feedOrdersRoute, middleware: signedFeed }, async (c) => {
     const orders = ordersOf(c.req.valid('json'));
-    const outcome = await ingestOrders({ ctx: c.var.ctx, input: { orders, source: 'feed', signature: claims.get(c.req.raw) } });
-    c.var.ctx.logger.info('12345 orders', { requestId: c.var.requestId, ...outcome.counts });
+    const outcome = await ingestOrders({ ctx: c.get('ctx'), input: { orders, source: 'feed', signature: claims.get(c.req.raw) } });
+    c.get('ctx').logger.info('12345 orders', { requestId: c.get('requestId'), ...outcome.counts });
     const results = outcome.results.map((r) =>
       r.result === 'rejected'
         ? { index: r.index, orderNo: r.orderNo, result: r.result, reason: r.reason }
@@ -119,7 +119,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>) {
 
   app.openapi({ ...feedEvaluationsRoute, middleware: signedFeed }, async (c) => {
     const body = c.req.valid('json');
-    const outcome = await recordFeedEvaluation({ ctx: c.var.ctx, input: body, signature: claims.get(c.req.raw) });
+    const outcome = await recordFeedEvaluation({ ctx: c.get('ctx'), input: body, signature: claims.get(c.req.raw) });
     return c.json({ orderNo: body.orderNo, ...outcome }, 200);
   });
 }

@@ -56,7 +56,7 @@ export const deleteApiKeyRoute = createRoute({
 
 export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>) {
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
-  const caller = (c: Context<StaffEnv>) => ({ ctx: c.var.ctx, actor: c.var.staff });
+  const caller = (c: Context<StaffEnv>) => ({ ctx: c.get('ctx'), actor: c.get('staff') });
 
   staffApp.openapi({ ...listApiKeysRoute, middleware: guards }, async (c) => c.json({ items: toWire(await listApiKeys(caller(c))) }, 200));
   staffApp.openapi({ ...issueApiKeyRoute, middleware: guards }, async (c) => c.json(toWire(await issueApiKey({ ...caller(c), input: c.req.valid('json') })), 201));

@@ -82,32 +82,32 @@ export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteG
   open311.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }));
 
   for (const format of FORMATS) {
-    open311.get(`/discovery.${format}`, async (c) => send(c, 'discovery', discoveryWire(await getDiscovery({ ctx: c.var.ctx }))));
+    open311.get(`/discovery.${format}`, async (c) => send(c, 'discovery', discoveryWire(await getDiscovery({ ctx: c.get('ctx') }))));
 
-    open311.get(`/services.${format}`, async (c) => send(c, 'services', (await listServices({ ctx: c.var.ctx })).map(serviceWire)));
+    open311.get(`/services.${format}`, async (c) => send(c, 'services', (await listServices({ ctx: c.get('ctx') })).map(serviceWire)));
 
     open311.get(`/requests.${format}`, async (c) => {
-      const filters = await readRequestFilters({ ctx: c.var.ctx, query: c.req.queries() });
-      const found = await queryRequests({ ctx: c.var.ctx, input: filters });
+      const filters = await readRequestFilters({ ctx: c.get('ctx'), query: c.req.queries() });
+      const found = await queryRequests({ ctx: c.get('ctx'), input: filters });
       return send(c, 'service_requests', found.map((r) => requestWire(r, filters.extensions)));
     });
 
     open311.post(`/requests.${format}`, guards.intakeRateLimit, ...formBody, async (c) => {
-      const filed = await submitRequest({ ctx: c.var.ctx, input: await readSubmission(c) });
+      const filed = await submitRequest({ ctx: c.get('ctx'), input: await readSubmission(c) });
       return send(c, 'service_requests', [{ service_request_id: filed.trackingCode, service_notice: filed.notice }]);
     });
   }
 
-  open311.get(`/services/${FILE}`, async (c) => send(c, 'service_definition', definitionWire(await getServiceDefinition({ ctx: c.var.ctx, input: { code: stem(c.req.param('file')) } }))));
+  open311.get(`/services/${FILE}`, async (c) => send(c, 'service_definition', definitionWire(await getServiceDefinition({ ctx: c.get('ctx'), input: { code: stem(c.req.param('file')) } }))));
 
   open311.get(`/requests/${FILE}`, async (c) => {
     const extensions = extensionsOf(c);
-    const found = await getRequest({ ctx: c.var.ctx, input: { id: stem(c.req.param('file')), extensions } });
+    const found = await getRequest({ ctx: c.get('ctx'), input: { id: stem(c.req.param('file')), extensions } });
     return send(c, 'service_requests', [requestWire(found, extensions)]);
   });
 
   // Anything else under the prefix is a GeoReport 404, not the app's envelope.
-  open311.all('*', (c) => sendErrors(c, 404, [{ code: 404, description: t(c.var.lang ?? 'zh-CN', 'route_not_found') }]));
+  open311.all('*', (c) => sendErrors(c, 404, [{ code: 404, description: t(c.get('lang') ?? 'zh-CN', 'route_not_found') }]));
 
   app.route(OPEN311_BASE, open311);
 }

@@ -38,7 +38,7 @@ function fieldErrors(fields: FieldIssue[], status: number, lang: Lang): Open311E
 
 /** The sub-app's onError: what the app's handleError does, spoken in GeoReport's errors. */
 export function open311ErrorHandler(err: unknown, c: Context<AppEnv>) {
-  const lang = c.var.lang ?? 'zh-CN';
+  const lang = c.get('lang') ?? 'zh-CN';
   if (err instanceof DomainError) {
     const status = err.statusOverride ?? statusFor(err.code);
     if (err.code === 'rate_limited') c.header('Retry-After', String(err.params.seconds ?? 60));
@@ -52,10 +52,10 @@ export function open311ErrorHandler(err: unknown, c: Context<AppEnv>) {
   }
   const code = (err as { code?: string } | null)?.code;
   if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === '57P01' || code === '57P03') {
-    c.var.ctx?.logger.error('database unavailable', { requestId: c.var.requestId, error: String((err as Error).message) });
+    c.get('ctx')?.logger.error('database unavailable', { requestId: c.get('requestId'), error: String((err as Error).message) });
     return sendErrors(c, 503, [{ code: 503, description: t(lang, 'unavailable') }]);
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  c.var.ctx?.logger.error('unhandled error', { requestId: c.var.requestId, error: e.message, stack: e.stack });
-  return sendErrors(c, 500, [{ code: 500, description: `${t(lang, 'internal')} (${c.var.requestId ?? 'unknown'})` }]);
+  c.get('ctx')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: e.message, stack: e.stack });
+  return sendErrors(c, 500, [{ code: 500, description: `${t(lang, 'internal')} (${c.get('requestId') ?? 'unknown'})` }]);
 }

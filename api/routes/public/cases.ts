@@ -87,9 +87,9 @@ export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards
   app.openapi({ ...createCaseRoute, middleware: [guards.intakeRateLimit, ...intakeBody] }, async (c) => {
     const isForm = !(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
     const body = isForm ? c.req.valid('form') : c.req.valid('json');
-    const lang = body.lang ?? c.var.lang;
+    const lang = body.lang ?? c.get('lang');
     const created = await createCase({
-      ctx: { ...c.var.ctx, lang },
+      ctx: { ...c.get('ctx'), lang },
       input: { ...body, lang, channel: 'web', actor: { type: 'citizen' } },
     });
     if (isForm) {
@@ -105,7 +105,7 @@ export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards
   app.openapi({ ...lookupCaseRoute, middleware: [guards.lookupRateLimit] }, async (c) => {
     const { trackingCode } = c.req.valid('param');
     const { phone4 } = c.req.valid('query');
-    const found = await lookupCase({ ctx: c.var.ctx, input: { trackingCode, phone4 } });
+    const found = await lookupCase({ ctx: c.get('ctx'), input: { trackingCode, phone4 } });
     return c.json(
       {
         ...found,
@@ -123,7 +123,7 @@ export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards
     const { trackingCode } = c.req.valid('param');
     const body = c.req.valid('json');
     const result = await evaluateCase({
-      ctx: c.var.ctx,
+      ctx: c.get('ctx'),
       input: { trackingCode, phone4: body.phone4, satisfaction: body.satisfaction, resolved: body.resolved ? 'yes' : 'no', comment: body.comment },
     });
     return c.json(

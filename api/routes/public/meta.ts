@@ -27,13 +27,13 @@ export const metaRoute = createRoute({
 export function registerMetaRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(healthRoute, async (c) => {
     c.header('Cache-Control', 'no-store');
-    if (await databaseReachable({ ctx: c.var.ctx })) return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
+    if (await databaseReachable({ ctx: c.get('ctx') })) return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
     return c.json({ status: 'unavailable' as const, db: 'unreachable' as const }, 503);
   });
 
   app.openapi(metaRoute, async (c) => {
     // Short: admins expect a new category or location on the form within moments.
     c.header('Cache-Control', 'public, max-age=15');
-    return c.json(await getMeta({ ctx: c.var.ctx }), 200);
+    return c.json(await getMeta({ ctx: c.get('ctx') }), 200);
   });
 }

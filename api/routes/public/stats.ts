@@ -36,15 +36,15 @@ export const statsCsvRoute = createRoute({
 
 export function registerStatsRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(statsRoute, async (c) => {
-    const stats = await getStats({ ctx: c.var.ctx, input: c.req.valid('query') });
+    const stats = await getStats({ ctx: c.get('ctx'), input: c.req.valid('query') });
     c.header('Cache-Control', CACHE);
     return c.json(stats, 200);
   });
 
   app.openapi(statsCsvRoute, async (c) => {
-    const stats = await getStats({ ctx: c.var.ctx, input: c.req.valid('query') });
+    const stats = await getStats({ ctx: c.get('ctx'), input: c.req.valid('query') });
     const name = `stats-${stats.from}-${stats.to}${stats.station ? `-${stats.station.code}` : ''}${stats.groupBy ? `-by-${stats.groupBy}` : ''}.csv`;
-    return c.body(figuresCsv(stats, c.var.lang), 200, {
+    return c.body(figuresCsv(stats, c.get('lang')), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${name}"`,
       'Cache-Control': CACHE,

@@ -110,19 +110,19 @@ export function registerAdminDeadlineRoutes(app: OpenAPIHono<AppEnv>) {
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
   const middleware = [requireStaff, requireAdmin];
   staffApp.openapi({ ...calendarRoute, middleware }, async (c) =>
-    c.json(await listCalendarYear({ ctx: c.var.ctx, staff: c.var.staff, year: c.req.valid('query').year }), 200),
+    c.json(await listCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), year: c.req.valid('query').year }), 200),
   );
   staffApp.openapi({ ...calendarDayRoute, middleware }, async (c) =>
-    c.json(await setCalendarDay({ ctx: c.var.ctx, staff: c.var.staff, input: { day: c.req.valid('param').day, ...c.req.valid('json') } }), 200),
+    c.json(await setCalendarDay({ ctx: c.get('ctx'), staff: c.get('staff'), input: { day: c.req.valid('param').day, ...c.req.valid('json') } }), 200),
   );
   staffApp.openapi({ ...calendarImportRoute, middleware }, async (c) =>
-    c.json(await importCalendarYear({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('json') }), 200),
+    c.json(await importCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') }), 200),
   );
-  staffApp.openapi({ ...policiesRoute, middleware }, async (c) => c.json(toWire(await listPolicies({ ctx: c.var.ctx, staff: c.var.staff })), 200));
+  staffApp.openapi({ ...policiesRoute, middleware }, async (c) => c.json(toWire(await listPolicies({ ctx: c.get('ctx'), staff: c.get('staff') })), 200));
   staffApp.openapi({ ...createPolicyRoute, middleware }, async (c) =>
-    c.json(toWire(await createPolicy({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('json') })), 201),
+    c.json(toWire(await createPolicy({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') })), 201),
   );
   staffApp.openapi({ ...updatePolicyRoute, middleware }, async (c) =>
-    c.json(toWire(await updatePolicy({ ctx: c.var.ctx, staff: c.var.staff, input: { id: c.req.valid('param').id, ...c.req.valid('json') } })), 200),
+    c.json(toWire(await updatePolicy({ ctx: c.get('ctx'), staff: c.get('staff'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } })), 200),
   );
 }

@@ -143,7 +143,7 @@ export const updateLocationRoute = createRoute({
 
 export function registerAdminRoutes(app: OpenAPIHono<AppEnv>) {
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
-  const caller = (c: Context<StaffEnv>) => ({ ctx: c.var.ctx, actor: c.var.staff });
+  const caller = (c: Context<StaffEnv>) => ({ ctx: c.get('ctx'), actor: c.get('staff') });
 
   staffApp.openapi({ ...listStaffRoute, middleware: guards }, async (c) => c.json({ items: toWire(await listStaff(caller(c))) }, 200));
   staffApp.openapi({ ...createStaffRoute, middleware: guards }, async (c) => c.json(toWire(await createStaff({ ...caller(c), input: c.req.valid('json') })), 201));

@@ -82,19 +82,19 @@ export const departmentsRoute = createRoute({
 export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
   staffApp.openapi({ ...departmentsRoute, middleware: [requireStaff] }, async (c) =>
-    c.json({ items: await listDepartmentsForStaff({ ctx: c.var.ctx }) }, 200),
+    c.json({ items: await listDepartmentsForStaff({ ctx: c.get('ctx') }) }, 200),
   );
   staffApp.openapi({ ...queueRoute, middleware: [requireStaff] }, async (c) => {
-    const page = await listQueue({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('query') });
+    const page = await listQueue({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') });
     return c.json(toWire(page), 200);
   });
 
   staffApp.openapi({ ...countsRoute, middleware: [requireStaff] }, async (c) => {
-    return c.json(await queueCounts({ ctx: c.var.ctx, staff: c.var.staff }), 200);
+    return c.json(await queueCounts({ ctx: c.get('ctx'), staff: c.get('staff') }), 200);
   });
 
   staffApp.openapi({ ...caseRoute, middleware: [requireStaff] }, async (c) => {
-    const detail = await getCaseDetail({ ctx: c.var.ctx, staff: c.var.staff, input: { caseId: c.req.valid('param').id } });
+    const detail = await getCaseDetail({ ctx: c.get('ctx'), staff: c.get('staff'), input: { caseId: c.req.valid('param').id } });
     c.header('Cache-Control', 'no-store');
     return c.json(toWire(detail), 200);
   });
@@ -102,8 +102,8 @@ export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
   staffApp.openapi({ ...enterRoute, middleware: [requireStaff] }, async (c) => {
     const body = c.req.valid('json');
     const created = await enterCase({
-      ctx: c.var.ctx,
-      staff: c.var.staff,
+      ctx: c.get('ctx'),
+      staff: c.get('staff'),
       input: { ...body, lang: body.lang ?? 'zh-CN', receivedAt: new Date(body.receivedAt) },
     });
     return c.json({ id: created.id, trackingCode: created.trackingCode, status: created.status, replyDueAt: created.replyDueAt.toISOString() }, 201);
@@ -111,6 +111,6 @@ export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
 
   staffApp.openapi({ ...revealRoute, middleware: [requireStaff] }, async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json(await revealContact({ ctx: c.var.ctx, staff: c.var.staff, input: { caseId: c.req.valid('param').id } }), 200);
+    return c.json(await revealContact({ ctx: c.get('ctx'), staff: c.get('staff'), input: { caseId: c.req.valid('param').id } }), 200);
   });
 }

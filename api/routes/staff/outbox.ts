@@ -62,9 +62,9 @@ export const retryRoute = createRoute({
 export function registerOutboxRoutes(app: OpenAPIHono<AppEnv>) {
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
   staffApp.openapi({ ...outboxRoute, middleware: [requireStaff] }, async (c) =>
-    c.json(toWire(await listOutbox({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('query') })), 200),
+    c.json(toWire(await listOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') })), 200),
   );
   staffApp.openapi({ ...retryRoute, middleware: [requireStaff] }, async (c) =>
-    c.json(await retryOutbox({ ctx: c.var.ctx, staff: c.var.staff, input: { id: c.req.valid('param').id } }), 200),
+    c.json(await retryOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: { id: c.req.valid('param').id } }), 200),
   );
 }

@@ -36,7 +36,7 @@ export const meRoute = createRoute({
 export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
   app.openapi({ ...signInRoute, middleware: [guards.signInRateLimit] }, async (c) => {
     const input = c.req.valid('json');
-    const session = await signIn({ ctx: c.var.ctx, input });
+    const session = await signIn({ ctx: c.get('ctx'), input });
     setSessionCookie(c, session.token);
     c.header('Cache-Control', 'no-store');
     return c.json({ staff: session.staff, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() }, 200);
@@ -44,13 +44,13 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGua
 
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
   staffApp.openapi({ ...signOutRoute, middleware: [requireStaff] }, async (c) => {
-    await signOut({ ctx: c.var.ctx, token: c.var.sessionToken });
+    await signOut({ ctx: c.get('ctx'), token: c.get('sessionToken') });
     clearSessionCookie(c);
     return c.body(null, 204);
   });
 
   staffApp.openapi({ ...meRoute, middleware: [requireStaff] }, async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ staff: c.var.staff, csrfToken: c.var.csrfToken }, 200);
+    return c.json({ staff: c.get('staff'), csrfToken: c.get('csrfToken') }, 200);
   });
 }

@@ -86,12 +86,12 @@ export const caseExportRoute = createRoute({
 export function registerStaffStatsRoutes(app: OpenAPIHono<AppEnv>) {
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
   staffApp.openapi({ ...departmentTableRoute, middleware: [requireStaff] }, async (c) => {
-    return c.json(await departmentTable({ ctx: c.var.ctx, staff: c.var.staff, input: c.req.valid('query') }), 200);
+    return c.json(await departmentTable({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') }), 200);
   });
 
   staffApp.openapi({ ...caseExportRoute, middleware: [requireStaff] }, async (c) => {
     const input = c.req.valid('query');
-    const { rows } = await exportCases({ ctx: c.var.ctx, staff: c.var.staff, input });
+    const { rows } = await exportCases({ ctx: c.get('ctx'), staff: c.get('staff'), input });
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -100,7 +100,7 @@ export function registerStaffStatsRoutes(app: OpenAPIHono<AppEnv>) {
           if (next.done) controller.close();
           else controller.enqueue(encoder.encode(next.value));
         } catch (err) {
-          c.var.ctx.logger.error('case export failed', { requestId: c.var.requestId, error: (err as Error).message });
+          c.get('ctx').logger.error('case export failed', { requestId: c.get('requestId'), error: (err as Error).message });
           controller.error(err);
         }
       },
@@ -108,7 +108,7 @@ export function registerStaffStatsRoutes(app: OpenAPIHono<AppEnv>) {
         await rows.return(undefined);
       },
     });
-    const stamp = c.var.ctx.clock.now().toISOString().slice(0, 10);
+    const stamp = c.get('ctx').clock.now().toISOString().slice(0, 10);
     return c.body(body, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="cases-${stamp}${input.reveal ? '-with-contacts' : ''}.csv"`,

@@ -65,8 +65,8 @@ export function registerVerbRoutes(app: OpenAPIHono<AppEnv>) {
     staffApp.openapi({ ...route, middleware: [requireStaff] }, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json') as never;
-      await (VERBS[verb].run as Run<Verb>)({ ctx: c.var.ctx, staff: c.var.staff, caseId: id, body });
-      const detail = await getCaseDetail({ ctx: c.var.ctx, staff: c.var.staff, input: { caseId: id } });
+      await (VERBS[verb].run as Run<Verb>)({ ctx: c.get('ctx'), staff: c.get('staff'), caseId: id, body });
+      const detail = await getCaseDetail({ ctx: c.get('ctx'), staff: c.get('staff'), input: { caseId: id } });
       return c.json(toWire(detail), 200);
     });
   }

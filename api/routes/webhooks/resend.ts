@@ -26,14 +26,14 @@ export function registerResendRoutes(app: OpenAPIHono<AppEnv>) {
   // The raw body is what was signed, so it is read as text before any parsing.
   app.openapi(resendRoute, async (c) => {
     const raw = await c.req.text();
-    const secret = c.var.ctx.config.resendWebhookSecret;
+    const secret = c.get('ctx').config.resendWebhookSecret;
     const ok =
       secret !== undefined &&
       (await verifySvix(
         secret,
         { id: c.req.header('svix-id'), timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') },
         raw,
-        c.var.ctx.clock.now(),
+        c.get('ctx').clock.now(),
       ));
     if (!ok) throw new DomainError('invalid_signature', 'signature.invalid');
     let event: z.infer<typeof ResendEvent>;
@@ -44,7 +44,7 @@ export function registerResendRoutes(app: OpenAPIHono<AppEnv>) {
     }
     const status = event.type.startsWith('email.') ? event.type.slice(6) : event.type;
     const bounce = (event.data as { bounce?: { message?: string } }).bounce?.message;
-    await recordDeliveryStatus({ ctx: c.var.ctx, input: { providerMessageId: event.data.email_id, status, error: bounce } });
+    await recordDeliveryStatus({ ctx: c.get('ctx'), input: { providerMessageId: event.data.email_id, status, error: bounce } });
     return c.body(null, 204);
   });
 }

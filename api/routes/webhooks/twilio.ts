@@ -27,12 +27,12 @@ async function formParams(c: Context): Promise<Record<string, string>> {
 }
 
 const verified: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const token = c.var.ctx.config.twilioAuthToken;
+  const token = c.get('ctx').config.twilioAuthToken;
   const url = new URL(c.req.url);
-  const calledUrl = `${c.var.ctx.config.publicBaseUrl}${url.pathname}${url.search}`;
+  const calledUrl = `${c.get('ctx').config.publicBaseUrl}${url.pathname}${url.search}`;
   const params = await formParams(c);
   if (!token || !(await verifyTwilio(token, calledUrl, params, c.req.header('x-twilio-signature')))) {
-    c.var.ctx.logger.warn('twilio webhook refused: bad signature', { requestId: c.var.requestId, path: url.pathname });
+    c.get('ctx').logger.warn('twilio webhook refused: bad signature', { requestId: c.get('requestId'), path: url.pathname });
     throw new DomainError('forbidden', 'signature.invalid');
   }
   await next();
@@ -64,12 +64,12 @@ function twiml(message: string): string {
 export function registerTwilioRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...smsRoute, middleware: [verified] }, async (c) => {
     const form = c.req.valid('form');
-    const reply = await handleInboundSms({ ctx: c.var.ctx, input: { messageSid: form.MessageSid, from: form.From, body: form.Body } });
+    const reply = await handleInboundSms({ ctx: c.get('ctx'), input: { messageSid: form.MessageSid, from: form.From, body: form.Body } });
     return c.body(twiml(reply), 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
   app.openapi({ ...statusRoute, middleware: [verified] }, async (c) => {
     const form = c.req.valid('form');
-    await recordDeliveryStatus({ ctx: c.var.ctx, input: { providerMessageId: form.MessageSid, status: form.MessageStatus, error: form.ErrorCode ? `twilio error ${form.ErrorCode}` : undefined } });
+    await recordDeliveryStatus({ ctx: c.get('ctx'), input: { providerMessageId: form.MessageSid, status: form.MessageStatus, error: form.ErrorCode ? `twilio error ${form.ErrorCode}` : undefined } });
     return c.body(null, 204);
   });
 }
