@@ -1,10 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { type AppDeps, type AppEnv, systemClock } from './context.ts';
 import { createReferenceCache } from './domain/reference.ts';
 import { docsPage } from './http/docs-page.ts';
+import { secureHeadersUpFront } from './http/security-headers.ts';
 import { errorResponse, handleError, validationError } from './http/envelope.ts';
 import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
 import { langFromAcceptLanguage, parseLang, t } from './i18n.ts';
@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps) {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
-  app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-site' }));
+  app.use('/api/*', secureHeadersUpFront({ crossOriginResourcePolicy: 'same-site' }));
   app.use('/api/staff/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
