@@ -44,6 +44,19 @@ function trackingCode(): string {
   return code;
 }
 
+const PUBLIC_DATA_KEYS = ['text', 'newDueAt', 'mergedInto', 'reason', 'satisfaction', 'resolved'];
+
+function publicData(data: Record<string, unknown> | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of PUBLIC_DATA_KEYS) if (typeof data?.[key] === 'string') out[key] = data[key] as string;
+  return out;
+}
+
+/** ISO 8601 in Beijing time, as the service answers. */
+function beijing(at: Date): string {
+  return `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
 function send(res: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -82,11 +95,11 @@ await runChild(async () => {
   });
 
   // The reference data, once (the service caches it for 30 s; same effect under load).
-  const stationRows = await sql<{ id: number; code: string }[]>`select id, code from stations where active`;
-  const categoryRows = await sql<{ id: number; code: string; default_priority: string }[]>`
-    select id, code, default_priority from categories where active`;
-  const locationRows = await sql<{ id: number; station_id: number; code: string }[]>`
-    select id, station_id, code from locations where active`;
+  const stationRows = await sql<{ id: number; code: string; name_zh: string }[]>`select id, code, name_zh from stations where active`;
+  const categoryRows = await sql<{ id: number; code: string; name_zh: string; default_priority: string }[]>`
+    select id, code, name_zh, default_priority from categories where active`;
+  const locationRows = await sql<{ id: number; station_id: number; code: string; name_zh: string }[]>`
+    select id, station_id, code, name_zh from locations where active`;
   // The columns the service's intake writes (api/domain/cases/create.ts); the last
   // three arrived with later migrations, so they are used when the table has them.
   const present = new Set(
@@ -100,11 +113,11 @@ await runChild(async () => {
     'next_due_at', 'reply_started_at', 'next_alert_at', 'created_at', 'updated_at',
   ].filter((c) => present.has(c));
   const stations = new Map(stationRows.map((s) => [s.code, s.id]));
-  const stationCodes = new Map(stationRows.map((s) => [s.id, s.code]));
+  const stationsById = new Map(stationRows.map((s) => [s.id, { code: s.code, name: s.name_zh }]));
   const categories = new Map(categoryRows.map((c) => [c.code, c]));
-  const categoryCodes = new Map(categoryRows.map((c) => [c.id, c.code]));
+  const categoriesById = new Map(categoryRows.map((c) => [c.id, { code: c.code, name: c.name_zh }]));
   const locations = new Map(locationRows.map((l) => [`${l.station_id}:${l.code}`, l.id]));
-  const locationCodes = new Map(locationRows.map((l) => [l.id, l.code]));
+  const locationsById = new Map(locationRows.map((l) => [l.id, { code: l.code, name: l.name_zh }]));
 
   async function intake(req: http.IncomingMessage, res: http.ServerResponse) {
     const text = await readBody(req);
@@ -217,19 +230,20 @@ await runChild(async () => {
       FROM cases WHERE tracking_code = ${code} LIMIT 1`;
     if (!row || row.reporter_phone4 !== phone4) return send(res, 404, { error: 'case_not_found' });
     const events = row.events;
+    // The service's public view, field for field: names, +08:00 times, public event data only.
     send(res, 200, {
       trackingCode: row.tracking_code,
       status: row.status,
       kind: row.kind,
-      station: stationCodes.get(row.station_id) ?? null,
-      category: categoryCodes.get(row.category_id) ?? null,
-      location: row.location_id !== null ? (locationCodes.get(row.location_id) ?? null) : null,
-      createdAt: row.received_at.toISOString(),
-      replyDueAt: row.reply_due_at.toISOString(),
-      closedAt: row.closed_at?.toISOString() ?? null,
-      reply: row.reply_text !== null && row.replied_at ? { text: row.reply_text, at: row.replied_at.toISOString() } : null,
+      station: stationsById.get(row.station_id) ?? null,
+      category: categoriesById.get(row.category_id) ?? null,
+      location: row.location_id !== null ? (locationsById.get(row.location_id) ?? null) : null,
+      createdAt: beijing(row.received_at),
+      replyDueAt: beijing(row.reply_due_at),
+      closedAt: row.closed_at ? beijing(row.closed_at) : null,
+      reply: row.reply_text !== null && row.replied_at ? { text: row.reply_text, at: beijing(row.replied_at) } : null,
+      timeline: events.map((e) => ({ type: e.type, at: beijing(new Date(e.at)), ...publicData(e.data) })),
       canEvaluate: (row.status === 'replied' || row.status === 'closed') && !row.rated,
-      timeline: events.map((e) => ({ type: e.type, at: new Date(e.at).toISOString(), ...(typeof e.data?.text === 'string' ? { text: e.data.text } : {}) })),
     });
   }
 

@@ -13,6 +13,7 @@
  */
 import { benchDelivery, benchSweep } from './jobs.ts';
 import { benchFeed } from './feed-12345.ts';
+import assert from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -249,6 +250,23 @@ async function smokeTest(name: string, client: HttpClient): Promise<void> {
   if (wrong.status !== 404) throw new Error(`${name}: lookup with wrong phone4 → ${wrong.status}`);
 }
 
+/**
+ * The baseline must give the same answer for the same work: a case filed
+ * through the service is looked up on both, and the two bodies must be equal.
+ */
+async function sameLookupAnswer(service: HttpClient, baseline: HttpClient): Promise<void> {
+  const f = intakeRequest(1);
+  const created = await service.request(f.request);
+  const { trackingCode } = JSON.parse(created.body) as { trackingCode: string };
+  const request = lookupRequest({ trackingCode, phone4: f.phone.slice(-4) });
+  const [a, b] = [await service.request(request), await baseline.request(request)];
+  try {
+    assert.deepStrictEqual(JSON.parse(b.body), JSON.parse(a.body));
+  } catch {
+    throw new Error(`lookup: the baseline's answer differs from the service's\n  service:  ${a.body}\n  baseline: ${b.body}`);
+  }
+}
+
 /** How busy the machine is with other work, over one idle second before the run. */
 async function backgroundBusyPct(): Promise<number | undefined> {
   const before = machineBusyUs();
@@ -303,6 +321,7 @@ async function main(): Promise<number> {
   try {
     await smokeTest('service', env.service.client);
     await smokeTest('baseline', env.baseline.client);
+    await sameLookupAnswer(env.service.client, env.baseline.client);
     for (const bench of benches) {
       log(`${bench.id}: ${bench.title}`);
       outcomes.push(await bench.run(env));
