@@ -171,9 +171,9 @@ export const BENCHES: BenchCase[] = [
     target: 0.6,
     notes: [
       'service: validation + reference cache + deadlines + one statement (compiled once) inserting cases + case_events + outbox (SMS receipt)',
-      process.env.BENCH_BASELINE_INTAKE === 'cte'
-        ? 'baseline (BENCH_BASELINE_INTAKE=cte): JSON.parse + map lookups + the service\'s CTE shape (cases + case_events + outbox), prepared'
-        : 'baseline: JSON.parse + map lookups + ONE INSERT into cases (the columns create.ts names), nothing else',
+      process.env.BENCH_BASELINE_INTAKE === 'single'
+        ? 'baseline (BENCH_BASELINE_INTAKE=single): JSON.parse + map lookups + ONE INSERT into cases (the columns create.ts names), no event or receipt'
+        : 'baseline: JSON.parse + map lookups + the same INSERT as the service (cases + case_events + outbox in one CTE statement), prepared',
     ],
     request: () => (i) => intakeRequest(i).request,
     expect: (s) => s === 201,
