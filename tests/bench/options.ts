@@ -71,7 +71,7 @@ export function readOptions(): BenchOptions {
     databaseName,
     seconds: num('BENCH_SECONDS', 10, { min: 0.5, max: 600 }),
     warmupSeconds: num('BENCH_WARMUP_SECONDS', 5, { min: 0, max: 120 }),
-    rounds: Math.round(num('BENCH_ROUNDS', 2, { min: 1, max: 20 })),
+    rounds: Math.round(num('BENCH_ROUNDS', 4, { min: 1, max: 20 })),
     connections: Math.round(num('BENCH_CONNECTIONS', 32, { min: 1, max: 1024 })),
     poolMax: Math.round(num('BENCH_POOL_MAX', 10, { min: 1, max: 100 })),
     preloadCases: Math.round(num('BENCH_PRELOAD_CASES', 20_000, { min: 0, max: 10_000_000 })),
