@@ -41,7 +41,7 @@ export function pgBackendsCpuUs(database: string): number | undefined {
   let ticks = 0;
   const needle = ` ${database} `;
   for (const pid of entries) {
-    if (!/^\d+$/.test(pid)) continue;
+    if (/^\d+$/.exec(pid) === null) continue; // a process directory, not self/net/…
     try {
       const title = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
       if (!title.startsWith('postgres:') || !title.includes(needle)) continue;

@@ -9,7 +9,7 @@ export type WorkdayLookup = (day: string) => boolean;
  * nobody has imported yet.
  */
 export function workdayLookup(known: Map<string, boolean>): WorkdayLookup {
-  return (day) => known.get(day) ?? (weekday(day) !== 0 && weekday(day) !== 6);
+  return (day) => known.get(day) ?? weekday(day) % 6 !== 0; // neither Sunday (0) nor Saturday (6)
 }
 
 /**

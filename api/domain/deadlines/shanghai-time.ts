@@ -26,8 +26,6 @@ export function epochDay(day: string): number {
   return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-
 /**
  * The calendar date (YYYY-MM-DD) `n` days after 1970-01-01, by the
  * proleptic Gregorian "days from civil" inverse (H. Hinnant), without building
@@ -44,7 +42,7 @@ export function dayFromEpoch(n: number): string {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${y}-${pad2(m)}-${pad2(d)}`;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 export function addDays(day: string, n: number): string {

@@ -31,7 +31,7 @@ const signedFeed: MiddlewareHandler<AppEnv>[] = [
   },
   limitBody(FEED_BODY_LIMIT),
   async (c, next) => {
-    const { ctx } = c.var;
+    const ctx = c.get('ctx');
     const body = await c.req.text();
     const verdict = await verifyFeedSignature({ secret: ctx.config.feed12345.secret!, header: c.req.header('x-signature'), body, now: ctx.clock.now() });
     if (!verdict.ok) {
