@@ -126,6 +126,13 @@ export const cases = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     trackingCode: text().notNull(),
+    /**
+     * The id Open311 publishes (service_request_id). Random and unrelated to the
+     * tracking code, which is half of the status-lookup secret and never listed.
+     */
+    publicId: text()
+      .notNull()
+      .default(sql`gen_random_uuid()::text`),
     stationId: integer()
       .notNull()
       .references(() => stations.id),
@@ -186,6 +193,7 @@ export const cases = pgTable(
   },
   (t) => [
     uniqueIndex('cases_tracking_code_uq').on(t.trackingCode),
+    uniqueIndex('cases_public_id_uq').on(t.publicId),
     uniqueIndex('cases_channel_external_ref_uq').on(t.channel, t.externalRef),
     index('cases_status_reply_due_idx').on(t.status, t.replyDueAt),
     index('cases_station_received_idx').on(t.stationId, t.receivedAt),
@@ -268,6 +276,14 @@ export const outbox = pgTable(
     /** What the provider later reported (Twilio status callback, Resend event): delivered, bounced… */
     deliveryStatus: text(),
     deliveredAt: timestamp({ withTimezone: true }),
+    /** When the provider's event behind deliveryStatus happened: an older event never overwrites a newer one. */
+    deliveryStatusAt: timestamp({ withTimezone: true }),
+    /**
+     * Set when an attempt ended without knowing whether the provider took the
+     * message (timeout, reset, 5xx): the next attempt looks it up before sending
+     * again. Cleared once the outcome is known.
+     */
+    unconfirmedSince: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),
   },
@@ -429,6 +445,9 @@ export const feedSignatures = pgTable(
   {
     mac: text().primaryKey(),
     signedAt: timestamp({ withTimezone: true }).notNull(),
+    /** The answer given to the request, so an identical retry after a lost response gets it again. */
+    responseStatus: integer(),
+    responseBody: jsonb().$type<unknown>(),
   },
   (t) => [index('feed_signatures_signed_at_idx').on(t.signedAt)],
 );
@@ -541,4 +560,36 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)],
+);
+
+/**
+ * Failed sign-ins per account and client address. A client that guesses is
+ * locked out; a stranger elsewhere cannot lock staff out of their own account.
+ * The account-wide count (staff_users.failed_sign_ins) only slows sign-ins down.
+ */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    /** lower(email) as typed, so unknown accounts are counted the same way as known ones. */
+    account: text().notNull(),
+    client: text().notNull(),
+    failures: integer().notNull().default(0),
+    lockedUntil: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.client] }), index('sign_in_failures_updated_idx').on(t.updatedAt)],
+);
+
+/**
+ * Provider webhook deliveries already processed (Resend's svix-id), so a
+ * redelivery is acknowledged without acting twice. Pruned after a week.
+ */
+export const webhookReceipts = pgTable(
+  'webhook_receipts',
+  {
+    provider: text().notNull(),
+    eventId: text().notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index('webhook_receipts_received_idx').on(t.receivedAt)],
 );
