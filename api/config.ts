@@ -47,8 +47,22 @@ export const EnvSchema = z.object({
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   /** Sign-in attempts a single client may make per 10 minutes (on top of the per-account lock). */
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
-  /** Trust X-Forwarded-For from a reverse proxy in front of the Node server. */
-  TRUST_PROXY: flag.optional(),
+  /**
+   * How many reverse proxies in front of the Node server append to X-Forwarded-For
+   * (the client is that many entries from the right). `true`/`yes` mean one; off by default.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((v) => v.toLowerCase())
+    .pipe(
+      z.union([
+        z.enum(['true', 'yes']).transform(() => 1),
+        z.enum(['false', 'no', '']).transform(() => 0),
+        z.coerce.number().int('a whole number of proxy hops').min(0).max(10),
+      ]),
+    )
+    .optional(),
   /** The office's 24-hour line, shown on the public site (a sample number, marked as such, when unset). */
   HOTLINE_PHONE: z.string().trim().max(40).regex(/^[0-9+\-\s()]*$/, 'digits, spaces, +, - and () only').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -67,7 +81,8 @@ export interface Config {
   intakeRateLimit: number;
   lookupRateLimit: number;
   signInRateLimit: number;
-  trustProxy: boolean;
+  /** Trusted reverse-proxy hops in front of the Node server (0: use the socket's address). */
+  trustProxy: number;
   logLevel: Env['LOG_LEVEL'];
   twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl: string } | undefined;
   /** Verifies inbound Twilio webhooks; present whenever the auth token is, even without a sender. */
@@ -118,7 +133,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     intakeRateLimit: env.INTAKE_RATE_LIMIT,
     lookupRateLimit: env.LOOKUP_RATE_LIMIT,
     signInRateLimit: env.SIGN_IN_RATE_LIMIT,
-    trustProxy: env.TRUST_PROXY ?? false,
+    trustProxy: env.TRUST_PROXY ?? 0,
     logLevel: env.LOG_LEVEL,
     twilio,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN,

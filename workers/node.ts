@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createApp } from '../api/app.ts';
+import { clientAddress } from '../api/http/client-address.ts';
 import { ConfigError, loadConfig } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
 import { createReferenceCache } from '../api/domain/reference.ts';
@@ -35,13 +36,7 @@ async function main() {
     });
   }
 
-  const clientIp = (c: Context) => {
-    if (config.trustProxy) {
-      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
-    return getConnInfo(c).remote.address;
-  };
+  const clientIp = (c: Context) => clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.trustProxy);
   // Background jobs: the deadline sweep, survey reminders and outbox delivery every minute,
   // and delivery at once after a write that may have queued messages.
   const jobReference = createReferenceCache();
