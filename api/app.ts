@@ -6,7 +6,9 @@ import { createReferenceCache } from './domain/reference.ts';
 import { docsPage } from './http/docs-page.ts';
 import { secureHeadersUpFront } from './http/security-headers.ts';
 import { errorResponse, handleError, validationError } from './http/envelope.ts';
+import { limitBody } from './http/body-limit.ts';
 import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
+import { sameOriginForms } from './http/same-origin.ts';
 import { langFromAcceptLanguage, parseLang, t } from './i18n.ts';
 import { createLogger } from './logger.ts';
 import type { RouteGuards } from './routes/guards.ts';
@@ -26,6 +28,11 @@ import { registerResendRoutes } from './routes/webhooks/resend.ts';
 import { registerTwilioRoutes } from './routes/webhooks/twilio.ts';
 
 export const API_VERSION = '1.0.0';
+
+/** Twilio's and Resend's callbacks are a few kB; anything near this is not from them. */
+export const WEBHOOK_BODY_LIMIT = 64 * 1024;
+/** An email and a password. */
+export const SIGN_IN_BODY_LIMIT = 8 * 1024;
 
 /**
  * Builds the Hono app. Both runtimes call this: the Node server once, the Worker
@@ -74,6 +81,11 @@ export function createApp(deps: AppDeps) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+
+  // Refused before the body is read: providers' callbacks are small, and so is a sign-in.
+  app.use('/webhooks/*', limitBody(WEBHOOK_BODY_LIMIT));
+  app.use('/api/staff/session', limitBody(SIGN_IN_BODY_LIMIT));
+  app.use('/api/cases', sameOriginForms(deps.config.publicBaseUrl));
 
   app.onError(handleError);
   app.notFound((c) => errorResponse(c, 'not_found', t(c.get('lang') ?? 'zh-CN', 'route_not_found')));

@@ -28,6 +28,10 @@ const MESSAGES: Catalogue = {
   },
   conflict: { 'zh-CN': '操作冲突，请刷新后重试', en: 'Conflicting change; reload and try again' },
   forbidden: { 'zh-CN': '没有权限', en: 'Not allowed' },
+  form_foreign_origin: {
+    'zh-CN': '只接受本站页面提交的表单，请在本站“在线投诉”页面填写',
+    en: 'Forms are accepted from this site’s own pages only: please use the report page',
+  },
   unauthorized: { 'zh-CN': '请先登录', en: 'Sign in first' },
   rate_limited: {
     'zh-CN': '操作过于频繁，请 {seconds} 秒后再试',
@@ -125,6 +129,14 @@ const MESSAGES: Catalogue = {
   'field.invalid_value': { 'zh-CN': '取值无效', en: 'Not an allowed value' },
   'field.unknown_key': { 'zh-CN': '不认识的字段', en: 'Unknown field' },
   'field.invalid': { 'zh-CN': '格式不正确', en: 'Not valid' },
+  'field.unstorable': {
+    'zh-CN': '含有无法保存的字符（空字符或残缺的 Unicode 字符）',
+    en: 'Holds characters that cannot be stored (NUL or broken Unicode)',
+  },
+  unstorable_text: {
+    'zh-CN': '提交的内容含有无法保存的字符（空字符或残缺的 Unicode 字符）',
+    en: 'The request holds characters that cannot be stored (NUL or broken Unicode)',
+  },
   'phone.invalid': { 'zh-CN': '请输入有效的手机号码', en: 'Enter a valid phone number' },
   'email.invalid': { 'zh-CN': '请输入有效的电子邮箱', en: 'Enter a valid email address' },
   'station.unknown': { 'zh-CN': '没有这个车站', en: 'Unknown station' },

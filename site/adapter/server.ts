@@ -1,4 +1,5 @@
 import { createApp } from 'astro/app/entrypoint';
+import { formBodyLimit, limitFormBody } from './form-limit.ts';
 import type { SiteHandler } from './types.ts';
 
 /**
@@ -8,13 +9,16 @@ import type { SiteHandler } from './types.ts';
  */
 const app = createApp();
 
-export const handle: SiteHandler = (request, locals) =>
-  app.render(request, {
+export const handle: SiteHandler = async (incoming, locals) => {
+  const request = await limitFormBody(incoming, formBodyLimit(new URL(incoming.url).pathname));
+  if (request instanceof Response) return request;
+  return app.render(request, {
     locals,
     addCookieHeader: true,
     ...(locals.clientIp ? { clientAddress: locals.clientIp } : {}),
     // Every page renders on demand, 404 included: never fetch an error page over the network.
     prerenderedErrorPageFetch: async () => new Response(null, { status: 404 }),
   });
+};
 
 export default { handle };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGN_IN_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from '../../api/app.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { CreatedCase } from '../../api/routes/public/schemas.ts';
 import { INTAKE_BODY_LIMIT } from '../../api/routes/public/cases.ts';
@@ -28,11 +29,14 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function post(body: string, { chunked }: { chunked: boolean }): Promise<{ status: number; text: string }> {
+function post(
+  body: string,
+  { chunked, path = '/api/cases', type = 'application/json' }: { chunked: boolean; path?: string; type?: string },
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': type };
     if (!chunked) headers['content-length'] = String(Buffer.byteLength(body));
-    const req = http.request({ host: '127.0.0.1', port, path: '/api/cases', method: 'POST', headers }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -69,6 +73,38 @@ describe('intake body limit over HTTP', () => {
       expect(res.status).toBe(413);
       expect(ErrorEnvelope.parse(JSON.parse(res.text)).error.code).toBe('invalid_input');
       expect(await rowsWithPhone(phone)).toHaveLength(0);
+    });
+  }
+});
+
+/**
+ * The callbacks of Twilio and Resend and the staff sign-in are small; their
+ * bodies are refused from the declared length, or by counting a streamed one,
+ * before a signature is checked or a password hashed.
+ */
+describe('small bodies on webhooks and sign-in', () => {
+  const capped = [
+    { path: '/webhooks/twilio/sms', limit: WEBHOOK_BODY_LIMIT, type: 'application/x-www-form-urlencoded', field: 'Body' },
+    { path: '/webhooks/twilio/status', limit: WEBHOOK_BODY_LIMIT, type: 'application/x-www-form-urlencoded', field: 'MessageStatus' },
+    { path: '/webhooks/resend', limit: WEBHOOK_BODY_LIMIT, type: 'application/json', field: 'type' },
+    { path: '/api/staff/session', limit: SIGN_IN_BODY_LIMIT, type: 'application/json', field: 'password' },
+  ];
+  const bodyOf = (type: string, field: string, size: number) =>
+    type === 'application/json' ? JSON.stringify({ [field]: 'x'.repeat(size) }) : `${field}=${'x'.repeat(size)}`;
+
+  for (const { path, limit, type, field } of capped) {
+    for (const chunked of [false, true]) {
+      it(`refuses ${path} over ${limit / 1024} kB ${chunked ? 'chunked' : 'with Content-Length'} with 413`, async () => {
+        const res = await post(bodyOf(type, field, limit + 1), { chunked, path, type });
+        expect(res.status).toBe(413);
+        expect(ErrorEnvelope.parse(JSON.parse(res.text)).error.code).toBe('invalid_input');
+      });
+    }
+    it(`still reads ${path} within its limit (answered by the route, not the cap)`, async () => {
+      const res = await post(bodyOf(type, field, 100), { chunked: true, path, type });
+      expect(res.status).not.toBe(413);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
     });
   }
 });

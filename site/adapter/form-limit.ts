@@ -1,0 +1,68 @@
+/**
+ * Size limits for the site's own form posts, applied before a page reads the
+ * body (both runtimes go through the SSR entry, site/adapter/server.ts).
+ *
+ * A page's `await request.formData()` reads everything the client sends; a
+ * 300 MB post would be held in memory before any field is looked at. A
+ * declared Content-Length over the limit is refused at once; a streamed body
+ * is read only up to the limit, then the rest is never read.
+ */
+
+/** The public forms and the sign-in: the same ceiling as the API's intake. */
+export const FORM_BODY_LIMIT = 32 * 1024;
+/** Staff console forms, which include the calendar import (a year of days as JSON). */
+export const STAFF_FORM_BODY_LIMIT = 1024 * 1024;
+
+export function formBodyLimit(pathname: string): number {
+  return pathname.startsWith('/staff/') && pathname !== '/staff/login' ? STAFF_FORM_BODY_LIMIT : FORM_BODY_LIMIT;
+}
+
+/**
+ * The request with its body read into memory when within `limit`, or a 413
+ * page. Requests without a body pass unchanged.
+ */
+export async function limitFormBody(request: Request, limit: number): Promise<Request | Response> {
+  if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return request;
+  const url = new URL(request.url);
+  const english = url.pathname.startsWith('/en/');
+  const back = url.pathname + url.search;
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) {
+    await request.body.cancel().catch(() => undefined);
+    return tooLarge(english, limit, back);
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return tooLarge(english, limit, back);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
+}
+
+function tooLarge(english: boolean, limit: number, backTo: string): Response {
+  const kb = Math.floor(limit / 1024);
+  const [lang, title, text, back] = english
+    ? ['en', 'Too much to send', `The form was larger than ${kb} kB and was not accepted. Shorten the text and send it again.`, 'Go back']
+    : ['zh-CN', '提交的内容过大', `表单超过 ${kb} KB，未被受理。请精简内容后重新提交。`, '返回'];
+  const html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="${escapeHtml(backTo)}">${back}</a></p></main></body></html>`;
+  return new Response(html, {
+    status: 413,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' },
+  });
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

@@ -1,0 +1,50 @@
+import http from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { FORM_BODY_LIMIT } from '../../site/adapter/form-limit.ts';
+import { baseUrl, skipReason } from './browser.ts';
+
+/**
+ * The site's form posts on the running Node server: an oversize form is
+ * refused with a 413 page before the page reads it, streamed or declared, and
+ * the server goes on answering.
+ */
+function post(path: string, size: number, chunked: boolean): Promise<{ status: number; text: string }> {
+  const url = new URL(path, baseUrl);
+  const body = `description=${'a'.repeat(size)}`;
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin };
+    if (!chunked) headers['content-length'] = String(Buffer.byteLength(body));
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    // The server may close the connection while the rest is still being written.
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+    if (chunked) {
+      for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024));
+      req.end();
+    } else {
+      req.end(body);
+    }
+  });
+}
+
+describe.skipIf(Boolean(skipReason))('site form size limits', () => {
+  for (const path of ['/report', '/en/status', '/rate', '/staff/login']) {
+    for (const chunked of [false, true]) {
+      it(`refuses a 2 MB post to ${path} ${chunked ? 'streamed' : 'with its length'} with 413`, async () => {
+        const res = await post(path, 2 * 1024 * 1024, chunked);
+        expect(res.status).toBe(413);
+        expect(res.text).toMatch(path.startsWith('/en/') ? /Too much to send/ : /提交的内容过大/);
+      });
+    }
+  }
+
+  it('still renders a small post to the same page (its own validation answers)', async () => {
+    const res = await post('/report', FORM_BODY_LIMIT / 4, false);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<form');
+  });
+});

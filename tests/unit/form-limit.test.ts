@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { FORM_BODY_LIMIT, STAFF_FORM_BODY_LIMIT, formBodyLimit, limitFormBody } from '../../site/adapter/form-limit.ts';
+
+/** A body that never ends, counting what was pulled from it: what a 300 MB post looks like to the server. */
+function endless(chunkSize = 16 * 1024) {
+  const state = { pulled: 0, cancelled: false };
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      state.pulled += chunkSize;
+      controller.enqueue(new Uint8Array(chunkSize).fill(0x61));
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return { stream, state };
+}
+
+const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
+  new Request(`http://127.0.0.1:8787${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+    duplex: 'half',
+  } as RequestInit);
+
+describe('site form limits', () => {
+  it('gives the public forms and the sign-in the intake ceiling, the staff console more', () => {
+    for (const path of ['/report', '/en/report', '/status', '/en/status', '/rate', '/en/rate', '/staff/login']) {
+      expect(formBodyLimit(path)).toBe(FORM_BODY_LIMIT);
+    }
+    expect(formBodyLimit('/staff/admin/calendar')).toBe(STAFF_FORM_BODY_LIMIT);
+  });
+
+  it('stops reading a streamed body once past the limit, and answers 413 in the page language', async () => {
+    const { stream, state } = endless();
+    const res = await limitFormBody(post('/en/report', stream), FORM_BODY_LIMIT);
+    expect(res).toBeInstanceOf(Response);
+    const page = res as Response;
+    expect(page.status).toBe(413);
+    expect(await page.text()).toContain('Too much to send');
+    expect(state.cancelled).toBe(true);
+    // At most the limit plus what the stream had queued ahead: never the whole body.
+    expect(state.pulled).toBeLessThanOrEqual(FORM_BODY_LIMIT + 3 * 16 * 1024);
+  });
+
+  it('refuses a declared length over the limit without reading a byte', async () => {
+    const { stream, state } = endless();
+    const res = await limitFormBody(post('/report', stream, { 'content-length': String(300 * 1024 * 1024) }), FORM_BODY_LIMIT);
+    expect((res as Response).status).toBe(413);
+    expect(await (res as Response).text()).toContain('提交的内容过大');
+    // The stream may have been asked to fill its queue once, but nothing was consumed past that.
+    expect(state.pulled).toBeLessThanOrEqual(16 * 1024);
+  });
+
+  it('hands a body within the limit on whole, with its headers', async () => {
+    const body = `description=${encodeURIComponent('出站口有人拉客')}&phone=13912345678`;
+    const res = await limitFormBody(post('/report', body, { cookie: 'receipt=1', origin: 'http://127.0.0.1:8787' }), FORM_BODY_LIMIT);
+    expect(res).toBeInstanceOf(Request);
+    const request = res as Request;
+    expect(request.method).toBe('POST');
+    expect(request.headers.get('cookie')).toBe('receipt=1');
+    expect(request.headers.get('origin')).toBe('http://127.0.0.1:8787');
+    const form = await request.formData();
+    expect(form.get('description')).toBe('出站口有人拉客');
+    expect(form.get('phone')).toBe('13912345678');
+  });
+
+  it('passes requests without a body through untouched', async () => {
+    const get = new Request('http://127.0.0.1:8787/status?code=ABC');
+    expect(await limitFormBody(get, FORM_BODY_LIMIT)).toBe(get);
+  });
+});
