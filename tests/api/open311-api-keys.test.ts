@@ -72,7 +72,8 @@ describe('issuing a key', () => {
   it('files a request with the key and records when it was last used', async () => {
     const issued = await issue();
     const { json } = await fetchBoth<Array<{ service_request_id: string }>>(t.app, '/open311/v2/requests', 'request-created', 'service_requests', () => filing(issued.key));
-    expect(json[0]!.service_request_id).toMatch(/^[2-9A-HJKMNP-Z]{10}$/);
+    // The public id, a UUID: never the case's tracking code.
+    expect(json[0]!.service_request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const [row] = await t.db.select().from(apiKeys).where(eq(apiKeys.id, issued.id));
     expect(row!.lastUsedAt).not.toBeNull();
   });

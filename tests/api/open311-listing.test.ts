@@ -103,7 +103,7 @@ describe('filters', () => {
   });
 
   it('filters by open and closed, and by updated_after / updated_before', async () => {
-    const [row] = await t.db.select().from(cases).where(eq(cases.trackingCode, filed.tenDays!));
+    const [row] = await t.db.select().from(cases).where(eq(cases.publicId, filed.tenDays!));
     clock.set(new Date(new Date(NOW).getTime() + 60_000));
     const res = await call(t.app, dispatcher, 'POST', `/api/staff/cases/${row!.id}/assign`, { version: row!.version, leadDepartment: 'enf3' });
     expect(res.status).toBe(200);
@@ -120,8 +120,11 @@ describe('filters', () => {
     expect(ids(await list('?updated_after=2026-06-15T10:00:30%2B08:00'))).toEqual(named('tenDays'));
     // updated_* alone lifts the default requested window: the 100-day-old case is there when it was updated.
     expect(ids(await list('?updated_before=2026-03-08T00:00:00%2B08:00'))).toEqual(named('old'));
+    // The reply reaches the key that filed the request; the public list says only that it was answered.
     const [closed] = await list('?status=closed');
-    expect(closed).toMatchObject({ status: 'closed', status_notes: '已清理占道车辆', updated_datetime: '2026-06-15T10:01:00+08:00' });
+    expect(closed).toMatchObject({ status: 'closed', status_notes: '已答复', updated_datetime: '2026-06-15T10:01:00+08:00' });
+    const [own] = await list(`?status=closed&api_key=${apiKey}`);
+    expect(own).toMatchObject({ status: 'closed', status_notes: '已清理占道车辆', updated_datetime: '2026-06-15T10:01:00+08:00' });
   });
 });
 
@@ -132,11 +135,16 @@ describe('pages and extensions', () => {
     expect(await list('?page_size=2&page=3')).toEqual([]);
   });
 
-  it('adds the detailed status and the public notes with extensions=true, and only then', async () => {
-    const plain = await list('?page_size=1');
-    expect(plain[0]).not.toHaveProperty('notes');
-    expect(plain[0]).not.toHaveProperty('extended_attributes');
-    const [today] = await list('?page_size=1&extensions=true');
+  it('adds the detailed status with extensions=true, and the kind and public notes only for the filing key', async () => {
+    for (const key of ['', `&api_key=${apiKey}`]) {
+      const plain = await list(`?page_size=1${key}`);
+      expect(plain[0]).not.toHaveProperty('notes');
+      expect(plain[0]).not.toHaveProperty('extended_attributes');
+    }
+    const [stranger] = await list('?page_size=1&extensions=true');
+    expect(stranger!.extended_attributes).toEqual({ detailed_status: 'new', station: 'TJN' });
+    expect(stranger).not.toHaveProperty('notes');
+    const [today] = await list(`?page_size=1&extensions=true&api_key=${apiKey}`);
     expect(today).toMatchObject({ extended_attributes: { detailed_status: 'new', station: 'TJN', kind: 'complaint' } });
     expect(today!.notes).toEqual([{ datetime: '2026-06-15T08:00:00+08:00', type: 'created', summary: '已受理' }]);
   });

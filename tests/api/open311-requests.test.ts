@@ -53,26 +53,31 @@ async function file(fields: Fields = {}) {
   return (body as Array<{ service_request_id: string; service_notice: string }>)[0]!;
 }
 
+/** Reads one request as a stranger (no key), in both formats. */
 async function read(id: string, query = '') {
   const { json } = await fetchBoth<Req[]>(t.app, `${V2}/requests/${id}`, 'service-requests', 'service_requests', undefined, query);
   expect(json).toHaveLength(1);
   return json[0]!;
 }
 
-async function caseOf(code: string) {
-  const [row] = await t.db.select().from(cases).where(eq(cases.trackingCode, code));
+/** Reads one request as the client whose key filed it. */
+const readAsFiler = (id: string, query = '') => read(id, `${query ? `${query}&` : '?'}api_key=${apiKey}`);
+
+/** The case behind a public id. */
+async function caseOf(id: string) {
+  const [row] = await t.db.select().from(cases).where(eq(cases.publicId, id));
   return row!;
 }
 
-async function ok(as: StaffSession, code: string, verb: string, body: Record<string, unknown>) {
-  const row = await caseOf(code);
+async function ok(as: StaffSession, id: string, verb: string, body: Record<string, unknown>) {
+  const row = await caseOf(id);
   const res = await call(t.app, as, 'POST', `/api/staff/cases/${row.id}/${verb}`, { version: row.version, ...body });
   if (res.status !== 200) throw new Error(`${verb} → ${res.status} ${await res.text()}`);
   return CaseDetail.parse(await res.json());
 }
 
 describe('POST requests: filing from a civic app', () => {
-  it('files a case on the open311 channel with everything the app sent, and answers the tracking code', async () => {
+  it('files a case on the open311 channel with everything the app sent, and answers its public id, the tracking code only in the receipt', async () => {
     const fields = {
       service_code: 'illegal_taxi',
       'attribute[location]': 'TJ:front_square',
@@ -92,10 +97,13 @@ describe('POST requests: filing from a civic app', () => {
       form({ ...baseFields(), ...fields }),
     );
     const created = json[0]!;
-    expect(created.service_notice).toContain(created.service_request_id);
     expect(Object.keys(created).sort()).toEqual(['service_notice', 'service_request_id']);
 
     const row = await caseOf(created.service_request_id);
+    expect(created.service_request_id).toBe(row.publicId);
+    expect(created.service_request_id).not.toContain(row.trackingCode);
+    // The notice is the citizen's receipt, answered only to the client it filed through.
+    expect(created.service_notice).toContain(row.trackingCode);
     expect(row).toMatchObject({ channel: 'open311', kind: 'report', status: 'new', reporterName: '张三', reporterEmail: fields.email });
     expect(row.reporterPhone).toMatch(/^\+86139\d{8}$/);
     const receipts = await t.db.select().from(outbox).where(eq(outbox.caseId, row.id));
@@ -112,6 +120,7 @@ describe('POST requests: filing from a civic app', () => {
       service_request_id: created.service_request_id,
       status: 'open',
       service_name: 'Illegal taxis',
+      status_notes: 'received, awaiting assignment',
       service_code: 'illegal_taxi',
       description: null,
       requested_datetime: '2026-03-02T09:00:00+08:00',
@@ -204,35 +213,41 @@ describe('POST requests: filing from a civic app', () => {
 });
 
 describe('GET requests/{id} through a case’s life', () => {
-  it('maps new/assigned/in_progress to open and replied/closed to closed, with the reply as status_notes', async () => {
+  it('maps new/assigned/in_progress to open and replied/closed to closed; the reply and department reach only the filing key', async () => {
     const { service_request_id: id } = await file({ 'attribute[location]': 'TJ:exit' });
-    expect(await read(id)).toMatchObject({ status: 'open' });
-    expect(await read(id)).not.toHaveProperty('agency_responsible');
+    expect(await read(id)).toMatchObject({ status: 'open', status_notes: '已受理，待分派' });
+    expect(await readAsFiler(id)).not.toHaveProperty('agency_responsible');
 
     clock.advance(10 * 60_000);
     await ok(dispatcher, id, 'assign', { leadDepartment: 'enf1' });
-    expect(await read(id, '?lang=en')).toMatchObject({ status: 'open', agency_responsible: 'Enforcement Section 1', updated_datetime: '2026-03-02T09:10:00+08:00' });
+    expect(await readAsFiler(id, '?lang=en')).toMatchObject({ status: 'open', agency_responsible: 'Enforcement Section 1', updated_datetime: '2026-03-02T09:10:00+08:00' });
+    expect(await read(id, '?lang=en')).toMatchObject({ status: 'open', status_notes: 'assigned to a department', updated_datetime: '2026-03-02T09:10:00+08:00' });
+    expect(await read(id)).not.toHaveProperty('agency_responsible');
     await ok(handler, id, 'acknowledge', {});
-    expect(await read(id, '?extensions=true')).toMatchObject({ status: 'open', extended_attributes: { detailed_status: 'in_progress', station: 'TJ', kind: 'complaint' } });
+    expect(await readAsFiler(id, '?extensions=true')).toMatchObject({ status: 'open', extended_attributes: { detailed_status: 'in_progress', station: 'TJ', kind: 'complaint' } });
+    expect(await read(id, '?extensions=true')).toMatchObject({ status: 'open', status_notes: '办理中', extended_attributes: { detailed_status: 'in_progress', station: 'TJ' } });
 
     const reply = `经核查，已对拉客人员依法处理 ${randomUUID()}`;
     await ok(handler, id, 'reply', { text: reply });
-    expect(await read(id)).toMatchObject({ status: 'closed', status_notes: reply, agency_responsible: '执法一科' });
+    expect(await readAsFiler(id)).toMatchObject({ status: 'closed', status_notes: reply, agency_responsible: '执法一科' });
+    expect(await read(id)).toMatchObject({ status: 'closed', status_notes: '已答复' });
     await ok(dispatcher, id, 'close', {});
-    expect(await read(id)).toMatchObject({ status: 'closed', status_notes: reply });
+    expect(await readAsFiler(id)).toMatchObject({ status: 'closed', status_notes: reply });
+    expect(await read(id)).toMatchObject({ status: 'closed', status_notes: '已办结' });
 
     await ok(dispatcher, id, 'reopen', { reason: '市民反映问题仍存在' });
-    const reopened = await read(id, '?extensions=true&lang=en');
-    expect(reopened.status).toBe('open');
-    expect(reopened).not.toHaveProperty('status_notes');
+    const reopened = await readAsFiler(id, '?extensions=true&lang=en');
+    expect(reopened).toMatchObject({ status: 'open', status_notes: 'being handled' });
     const notes = reopened.notes as Array<{ type: string; summary: string; description?: string; datetime: string }>;
     expect(notes.map((n) => n.type)).toEqual(['created', 'assigned', 'acknowledged', 'replied', 'closed', 'reopened']);
     expect(notes.find((n) => n.type === 'replied')).toMatchObject({ summary: 'Replied', description: reply });
     expect(notes.find((n) => n.type === 'reopened')).toMatchObject({ summary: 'Reopened', description: '市民反映问题仍存在' });
     expect(notes.every((n) => /\+08:00$/.test(n.datetime))).toBe(true);
+    // A stranger gets no timeline at all.
+    expect(await read(id, '?extensions=true&lang=en')).not.toHaveProperty('notes');
   });
 
-  it('shows an approved extension’s new deadline as expected_datetime and as a note', async () => {
+  it('shows an approved extension’s new deadline as expected_datetime to all, and as a note to the filing key', async () => {
     const { service_request_id: id } = await file();
     await ok(dispatcher, id, 'assign', { leadDepartment: 'enf1' });
     await ok(handler, id, 'acknowledge', {});
@@ -240,7 +255,8 @@ describe('GET requests/{id} through a case’s life', () => {
     const newDue = new Date(new Date(before.expected_datetime as string).getTime() + 5 * 86_400_000);
     await ok(handler, id, 'extend', { reason: '需协调铁路公安联合处置', newDueAt: newDue.toISOString() });
     await ok(supervisor, id, 'decide-extension', { approve: true });
-    const after = await read(id, '?extensions=true&lang=en');
+    expect(new Date((await read(id)).expected_datetime as string).getTime()).toBe(newDue.getTime());
+    const after = await readAsFiler(id, '?extensions=true&lang=en');
     expect(new Date(after.expected_datetime as string).getTime()).toBe(newDue.getTime());
     const notes = after.notes as Array<{ type: string; description?: string }>;
     // The request and the refusal stay internal; the approval is public.
@@ -248,19 +264,25 @@ describe('GET requests/{id} through a case’s life', () => {
     expect(notes[3]!.description).toContain('Now due by');
   });
 
-  it('closes a returned request with its reason and a merged one as a duplicate, promising no date', async () => {
+  it('closes a returned request with its reason and a merged one as a duplicate by public id, for the filing key; promises no date', async () => {
     const returned = await file();
     await ok(dispatcher, returned.service_request_id, 'return', { reason: '不属于本站区管辖，请联系市交通委' });
-    const r = await read(returned.service_request_id);
+    const r = await readAsFiler(returned.service_request_id);
     expect(r).toMatchObject({ status: 'closed', status_notes: '不属于本站区管辖，请联系市交通委' });
     expect(r).not.toHaveProperty('expected_datetime');
+    expect(await read(returned.service_request_id)).toMatchObject({ status: 'closed', status_notes: '已退回' });
 
     const master = await file();
     const dup = await file();
-    await ok(dispatcher, dup.service_request_id, 'merge', { into: master.service_request_id });
-    const d = await read(dup.service_request_id, '?lang=en&extensions=true');
+    const masterCode = (await caseOf(master.service_request_id)).trackingCode;
+    await ok(dispatcher, dup.service_request_id, 'merge', { into: masterCode });
+    const d = await readAsFiler(dup.service_request_id, '?lang=en&extensions=true');
     expect(d).toMatchObject({ status: 'closed', status_notes: `Duplicate of request ${master.service_request_id}`, extended_attributes: { detailed_status: 'merged' } });
     expect(d).not.toHaveProperty('expected_datetime');
+    // The merge note names the master by public id too: the master's tracking code is another reporter's secret.
+    expect((d.notes as Array<{ type: string; description?: string }>).find((n) => n.type === 'merged')!.description).toBe(`Duplicate of request ${master.service_request_id}`);
+    expect(JSON.stringify(d)).not.toContain(masterCode);
+    expect(await read(dup.service_request_id, '?lang=en')).toMatchObject({ status: 'closed', status_notes: 'merged with another case' });
   });
 
   it('escapes markup in XML and drops what XML 1.0 cannot carry', async () => {
@@ -268,22 +290,30 @@ describe('GET requests/{id} through a case’s life', () => {
     await ok(dispatcher, id, 'assign', { leadDepartment: 'enf1' });
     await ok(handler, id, 'acknowledge', {});
     await ok(handler, id, 'reply', { text: 'A & B <C> "D" \'E\' \u0007end' });
-    const xml = await (await t.app.request(`${V2}/requests/${id}.xml`)).text();
+    const xml = await (await t.app.request(`${V2}/requests/${id}.xml?api_key=${apiKey}`)).text();
     expect(xml).toContain('<status_notes>A &amp; B &lt;C&gt; &quot;D&quot; &apos;E&apos; end</status_notes>');
     // JSON carries the text as it is (so here, and only here, the two formats differ).
-    const [json] = (await (await t.app.request(`${V2}/requests/${id}.json`)).json()) as Req[];
+    const [json] = (await (await t.app.request(`${V2}/requests/${id}.json?api_key=${apiKey}`)).json()) as Req[];
     expect(json!.status_notes).toBe('A & B <C> "D" \'E\' \u0007end');
   });
 
-  it('is a 404 for an unknown or malformed id, in both formats', async () => {
+  it('is a 404 for an unknown or malformed id, and for a tracking code, in both formats', async () => {
     await expectErrorBoth(t.app, `${V2}/requests/ZZZZZZZZZZ`, 404);
     await expectErrorBoth(t.app, `${V2}/requests/not-a-code`, 404);
+    await expectErrorBoth(t.app, `${V2}/requests/${randomUUID()}`, 404);
+    const { service_request_id: id } = await file();
+    const code = (await caseOf(id)).trackingCode;
+    for (const asked of [code, `${code.slice(0, 5)}-${code.slice(5)}`, code.toLowerCase()]) {
+      const unknown = await expectErrorBoth(t.app, `${V2}/requests/${asked}`, 404);
+      // The same answer as for any unknown id, even to the key that filed it.
+      expect(unknown).toEqual([{ code: 404, description: `没有编号为 ${asked} 的诉求` }]);
+      expect(await expectErrorBoth(t.app, `${V2}/requests/${asked}`, 404, undefined, `?api_key=${apiKey}`)).toEqual(unknown);
+    }
   });
 
-  it('forgives dashes and lower case in the id', async () => {
+  it('forgives upper case in the id', async () => {
     const { service_request_id: id } = await file();
-    const dashed = `${id.slice(0, 5)}-${id.slice(5)}`.toLowerCase();
-    expect((await read(dashed)).service_request_id).toBe(id);
+    expect((await read(id.toUpperCase())).service_request_id).toBe(id);
   });
 });
 
@@ -292,10 +322,22 @@ describe('GET requests by id list', () => {
     const a = await file();
     clock.advance(60_000);
     const b = await file({ service_code: 'parking' });
-    const query = `?service_request_id=${a.service_request_id},${b.service_request_id.toLowerCase()},ZZZZZZZZZZ,nonsense&status=closed&service_code=signage`;
+    const query = `?service_request_id=${a.service_request_id},${b.service_request_id.toUpperCase()},ZZZZZZZZZZ,nonsense&status=closed&service_code=signage`;
     const { json } = await fetchBoth<Req[]>(t.app, `${V2}/requests`, 'service-requests', 'service_requests', undefined, query);
     // service_request_id overrides the other filters (status, service_code), as the spec says.
     expect(json.map((r) => r.service_request_id)).toEqual([b.service_request_id, a.service_request_id]);
+  });
+
+  it('finds nothing by tracking codes, with or without the filing key', async () => {
+    const a = await file();
+    const code = (await caseOf(a.service_request_id)).trackingCode;
+    for (const key of ['', `&api_key=${apiKey}`]) {
+      const { json } = await fetchBoth<Req[]>(t.app, `${V2}/requests`, 'service-requests', 'service_requests', undefined, `?service_request_id=${code},${code.toLowerCase()}${key}`);
+      expect(json).toEqual([]);
+    }
+    // The same list by public id finds it, so the empty answer above is the tracking code's doing.
+    const { json } = await fetchBoth<Req[]>(t.app, `${V2}/requests`, 'service-requests', 'service_requests', undefined, `?service_request_id=${code},${a.service_request_id}`);
+    expect(json.map((r) => r.service_request_id)).toEqual([a.service_request_id]);
   });
 
   it('refuses more than 200 ids', async () => {
@@ -328,7 +370,8 @@ describe('privacy', () => {
     await ok(handler, id, 'acknowledge', {});
     await ok(handler, id, 'contact', { method: 'phone', note: `已联系 ${phone}` });
     await ok(handler, id, 'reply', { text: '已处理，感谢监督。' });
-    for (const query of ['', '?extensions=true', '?extensions=true&lang=en']) {
+    // As a stranger and as the filing key, which sees the most.
+    for (const query of ['', '?extensions=true', '?extensions=true&lang=en', `?api_key=${apiKey}`, `?extensions=true&api_key=${apiKey}`]) {
       for (const path of [`${V2}/requests/${id}`, `${V2}/requests`]) {
         const q = path.endsWith('requests') ? `${query ? `${query}&` : '?'}service_request_id=${id}` : query;
         const both = await fetchBoth(t.app, path, 'service-requests', 'service_requests', undefined, q);

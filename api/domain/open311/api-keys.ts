@@ -107,3 +107,22 @@ export async function authenticateApiKey(ctx: Ctx, key: string | undefined): Pro
   if (!row) throw new DomainError('forbidden', 'open311.api_key_invalid');
   return row;
 }
+
+/**
+ * The key a reader of requests presents, if it is live. Reading needs no key,
+ * so a missing, unknown or revoked one is no error: its reader simply sees what
+ * a stranger sees. A live key lets its client read the replies and timelines of
+ * the requests it filed. Asked as an UPDATE, like filing, so that a revocation
+ * holds at once (a read could come from a query cache) and the key's last use
+ * counts its reads.
+ */
+export async function identifyReader(ctx: Ctx, key: string | undefined): Promise<string | undefined> {
+  const given = key?.trim();
+  if (!given || !given.startsWith(API_KEY_PREFIX) || given.length > 100) return undefined;
+  const [row] = await ctx.db
+    .update(apiKeys)
+    .set({ lastUsedAt: ctx.clock.now() })
+    .where(and(eq(apiKeys.keyHash, await hashToken(given)), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return row?.id;
+}

@@ -1,7 +1,7 @@
 import type { Ctx } from '../../context.ts';
 import { type FieldIssue, invalidInput } from '../../errors.ts';
 import { t } from '../../i18n.ts';
-import { normalizeTrackingCode } from '../cases/tracking-code.ts';
+import { normalizePublicId } from './public-id.ts';
 
 /**
  * The filters of GET requests, read from the query as GeoReport v2 and its
@@ -127,8 +127,8 @@ export async function readRequestFilters({ ctx, query }: { ctx: Ctx; query: RawQ
   let updated: Range | undefined;
   if (rawIds.length) {
     if (rawIds.length > MAX_IDS) issue('service_request_id', 'open311.too_many_ids', { max: MAX_IDS });
-    // An id that cannot be a tracking code matches nothing; it is not an error.
-    ids = [...new Set(rawIds.map(normalizeTrackingCode).filter((c): c is string => c !== undefined))];
+    // An id that cannot be a public id (a tracking code among them) matches nothing; it is not an error.
+    ids = [...new Set(rawIds.map(normalizePublicId).filter((c): c is string => c !== undefined))];
   } else {
     const codes = list(query.service_code);
     if (codes.length) {

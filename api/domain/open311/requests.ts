@@ -4,20 +4,26 @@ import { caseEvents, cases, CASE_STATUSES, categories, locations, stations } fro
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
-import { normalizeTrackingCode } from '../cases/tracking-code.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import { localName } from '../meta.ts';
+import { statusWord } from '../sms/words.ts';
+import { identifyReader } from './api-keys.ts';
 import type { RequestFilters } from './filters.ts';
+import { normalizePublicId } from './public-id.ts';
 import { locationKey } from './services.ts';
 
 /**
- * Service requests as the public may read them: every case, by its tracking
- * code. What leaves here is the office's own account of a case — its service,
- * place, status, clocks, the department on it and the public reply — and never
- * the reporter's name, phone, email or own words: the description, like the
- * reporter's contact, is not published (the public status page does not show
- * it either). The coordinates a civic app sent are the one exception the
- * reporter chose to give.
+ * Service requests as Open311 readers may read them, by their public id
+ * (never the tracking code: see public-id.ts).
+ *
+ * Anyone may read the list, so what a stranger sees is only what says nothing
+ * about the person behind a case: its service, station and place (and the
+ * coordinates the filing app chose to send), its status in a neutral phrase,
+ * and its times. The office's reply, a return reason, the department and the
+ * timeline reach only the client whose API key filed that request — it is the
+ * citizen's own channel — as the status page reaches only the holder of the
+ * tracking code and phone digits. The reporter's name, phone, email and own
+ * words leave for no one: the description is never published.
  */
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const OPEN_STATUSES = ['new', 'assigned', 'in_progress'] as const satisfies readonly CaseStatus[];
@@ -39,11 +45,14 @@ export interface PublicNote {
 }
 
 export interface PublicRequest {
-  trackingCode: string;
+  /** The public id (service_request_id). */
+  id: string;
   status: 'open' | 'closed';
   detailedStatus: CaseStatus;
-  statusNotes: string | undefined;
+  /** The status in words; for the filing key, the reply, the return reason or the request it duplicates. */
+  statusNotes: string;
   service: { code: string; name: string };
+  /** The lead department: for the filing key only. */
   agency: string | undefined;
   requestedAt: Date;
   updatedAt: Date;
@@ -53,9 +62,15 @@ export interface PublicRequest {
   lat: number | undefined;
   long: number | undefined;
   station: string;
-  kind: string;
-  /** Only with extensions. */
+  /** For the filing key only. */
+  kind: string | undefined;
+  /** The public timeline: for the filing key only, with extensions. */
   notes?: PublicNote[] | undefined;
+}
+
+/** Who reads: a stranger, or the client holding the live key with this id. */
+export interface Reader {
+  apiKey?: string | undefined;
 }
 
 const master = alias(cases, 'master_case');
@@ -65,7 +80,7 @@ function selectRequests(ctx: Ctx) {
   return ctx.db
     .select({
       id: cases.id,
-      trackingCode: cases.trackingCode,
+      publicId: cases.publicId,
       status: cases.status,
       kind: cases.kind,
       categoryCode: categories.code,
@@ -83,10 +98,11 @@ function selectRequests(ctx: Ctx) {
       replyDueAt: cases.replyDueAt,
       replyText: cases.replyText,
       returnReason: cases.returnReason,
-      masterCode: master.trackingCode,
-      // Only the coordinates are read from the filing event; its other fields stay internal.
+      masterPublicId: master.publicId,
+      // From the filing event: the coordinates (published) and the key that filed (to know the filer when it reads).
       lat: sql<string | null>`${submitted.data}->>'lat'`,
       long: sql<string | null>`${submitted.data}->>'long'`,
+      filedBy: sql<string | null>`${submitted.data}->>'apiKeyId'`,
     })
     .from(cases)
     .innerJoin(categories, eq(categories.id, cases.categoryId))
@@ -99,7 +115,7 @@ function selectRequests(ctx: Ctx) {
 type Row = Awaited<ReturnType<typeof selectRequests>>[number];
 
 function conditions(filters: RequestFilters): SQL[] {
-  if (filters.ids) return [inArray(cases.trackingCode, filters.ids.length ? filters.ids : [''])];
+  if (filters.ids) return [inArray(cases.publicId, filters.ids.length ? filters.ids : [''])];
   const where: SQL[] = [];
   if (filters.serviceCodes) where.push(inArray(categories.code, filters.serviceCodes));
   if (filters.statuses && filters.statuses.length === 1) {
@@ -113,40 +129,46 @@ function conditions(filters: RequestFilters): SQL[] {
 }
 
 /** Newest first; a page of at most 1,000 (the spec's default limit, and the extension's largest page). */
-export async function queryRequests({ ctx, input }: { ctx: Ctx; input: RequestFilters }): Promise<PublicRequest[]> {
-  const rows = await selectRequests(ctx)
-    .where(and(...conditions(input)))
-    .orderBy(desc(cases.receivedAt), desc(cases.trackingCode))
-    .limit(input.pageSize)
-    .offset((input.page - 1) * input.pageSize);
-  return present(ctx, rows, input.extensions);
+export async function queryRequests({ ctx, input }: { ctx: Ctx; input: RequestFilters & Reader }): Promise<PublicRequest[]> {
+  const [rows, reader] = await Promise.all([
+    selectRequests(ctx)
+      .where(and(...conditions(input)))
+      .orderBy(desc(cases.receivedAt), desc(cases.publicId))
+      .limit(input.pageSize)
+      .offset((input.page - 1) * input.pageSize),
+    identifyReader(ctx, input.apiKey),
+  ]);
+  return present(ctx, rows, input.extensions, reader);
 }
 
-/** One request by its id (a tracking code, dashes and case forgiven), or a 404. */
-export async function getRequest({ ctx, input }: { ctx: Ctx; input: { id: string; extensions: boolean } }): Promise<PublicRequest> {
-  const code = normalizeTrackingCode(input.id);
-  const rows = code ? await selectRequests(ctx).where(eq(cases.trackingCode, code)).limit(1) : [];
+/** One request by its public id (upper case forgiven), or a 404 — the same for a tracking code as for any unknown id. */
+export async function getRequest({ ctx, input }: { ctx: Ctx; input: { id: string; extensions: boolean } & Reader }): Promise<PublicRequest> {
+  const id = normalizePublicId(input.id);
+  const [rows, reader] = await Promise.all([id ? selectRequests(ctx).where(eq(cases.publicId, id)).limit(1) : [], identifyReader(ctx, input.apiKey)]);
   if (!rows.length) throw notFound('open311.request_not_found', { id: input.id.slice(0, 40) });
-  const [request] = await present(ctx, rows, input.extensions);
+  const [request] = await present(ctx, rows, input.extensions, reader);
   return request!;
 }
 
-async function present(ctx: Ctx, rows: Row[], extensions: boolean): Promise<PublicRequest[]> {
+async function present(ctx: Ctx, rows: Row[], extensions: boolean, readerKeyId: string | undefined): Promise<PublicRequest[]> {
   if (!rows.length) return [];
-  const [ref, notes] = await Promise.all([ctx.reference.get(ctx.db), extensions ? publicNotes(ctx, rows.map((r) => r.id)) : undefined]);
+  const filedByReader = (row: Row) => readerKeyId !== undefined && row.filedBy === readerKeyId;
+  const own = rows.filter(filedByReader);
+  const [ref, notes] = await Promise.all([ctx.reference.get(ctx.db), extensions && own.length ? publicNotes(ctx, own) : undefined]);
   const { lang } = ctx;
   return rows.map((row) => {
-    const department = row.leadDepartmentId !== null ? ref.departmentsById.get(row.leadDepartmentId) : undefined;
+    const filer = filedByReader(row);
+    const department = filer && row.leadDepartmentId !== null ? ref.departmentsById.get(row.leadDepartmentId) : undefined;
     const station = localName({ nameZh: row.stationZh, nameEn: row.stationEn }, lang);
     const place = row.locationCode !== null ? localName({ nameZh: row.locationZh!, nameEn: row.locationEn! }, lang) : undefined;
     const lat = row.lat !== null ? Number(row.lat) : undefined;
     const long = row.long !== null ? Number(row.long) : undefined;
     const ended = row.status === 'returned' || row.status === 'merged';
     return {
-      trackingCode: row.trackingCode,
+      id: row.publicId,
       status: georeportStatus(row.status),
       detailedStatus: row.status,
-      statusNotes: statusNotes(ctx, row),
+      statusNotes: statusNotes(ctx, row, filer),
       service: { code: row.categoryCode, name: localName({ nameZh: row.categoryZh, nameEn: row.categoryEn }, lang) },
       agency: department ? localName(department, lang) : undefined,
       requestedAt: row.receivedAt,
@@ -159,43 +181,51 @@ async function present(ctx: Ctx, rows: Row[], extensions: boolean): Promise<Publ
       lat: Number.isFinite(lat) && Number.isFinite(long) ? lat : undefined,
       long: Number.isFinite(lat) && Number.isFinite(long) ? long : undefined,
       station: row.stationCode,
-      kind: row.kind,
-      ...(notes ? { notes: notes.get(row.id) ?? [] } : {}),
+      kind: filer ? row.kind : undefined,
+      ...(notes && filer ? { notes: notes.get(row.id) ?? [] } : {}),
     };
   });
 }
 
-/** Why the request is closed: the office's public reply, the reason it was returned, or the request it duplicates. */
-function statusNotes(ctx: Ctx, row: Row): string | undefined {
+/**
+ * For a stranger, the status in the office's public words (those of the SMS
+ * status answer). For the filing key, why the request is closed: the office's
+ * reply, the reason it was returned, or the request it duplicates (by public id).
+ */
+function statusNotes(ctx: Ctx, row: Row, filer: boolean): string {
+  const phrase = statusWord(row.status, ctx.lang);
+  if (!filer) return phrase;
   switch (row.status) {
     case 'replied':
     case 'closed':
-      return row.replyText ?? undefined;
+      return row.replyText ?? phrase;
     case 'returned':
-      return row.returnReason ?? undefined;
+      return row.returnReason ?? phrase;
     case 'merged':
-      return row.masterCode ? t(ctx.lang, 'open311.status_note.merged', { code: row.masterCode }) : undefined;
+      return row.masterPublicId ? t(ctx.lang, 'open311.status_note.merged', { code: row.masterPublicId }) : phrase;
     default:
-      return undefined;
+      return phrase;
   }
 }
 
 /**
- * The public timeline, as notes. Only what the public status page shows: the
- * step, its time, and the office's public words (the reply, a return reason, a
- * new deadline, the master of a merge). Ratings and comments stay out.
+ * The public timeline of the filing key's own requests, as notes. Only what the
+ * public status page shows: the step, its time, and the office's public words
+ * (the reply, a return reason, a new deadline, the master of a merge by its
+ * public id). Ratings and comments stay out.
  */
-async function publicNotes(ctx: Ctx, caseIds: string[]): Promise<Map<string, PublicNote[]>> {
+async function publicNotes(ctx: Ctx, rows: Row[]): Promise<Map<string, PublicNote[]>> {
+  const masters = new Map(rows.map((r) => [r.id, r.masterPublicId]));
   const events = await ctx.db
     .select({ caseId: caseEvents.caseId, type: caseEvents.type, at: caseEvents.at, data: caseEvents.data })
     .from(caseEvents)
-    .where(and(inArray(caseEvents.caseId, caseIds), eq(caseEvents.isPublic, true)))
+    .where(and(inArray(caseEvents.caseId, [...masters.keys()]), eq(caseEvents.isPublic, true)))
     .orderBy(asc(caseEvents.id));
   const byCase = new Map<string, PublicNote[]>();
   for (const e of events) {
     const key = `open311.note.${e.type}`;
     const summary = t(ctx.lang, key);
-    const description = noteText(ctx, e.type, e.data);
+    const description = noteText(ctx, e.type, e.data, masters.get(e.caseId) ?? null);
     const note: PublicNote = { at: e.at, type: e.type, summary: summary === key ? e.type : summary, ...(description ? { description } : {}) };
     const list = byCase.get(e.caseId);
     if (list) list.push(note);
@@ -204,7 +234,7 @@ async function publicNotes(ctx: Ctx, caseIds: string[]): Promise<Map<string, Pub
   return byCase;
 }
 
-function noteText(ctx: Ctx, type: string, data: Record<string, unknown>): string | undefined {
+function noteText(ctx: Ctx, type: string, data: Record<string, unknown>, masterPublicId: string | null): string | undefined {
   const text = (k: string) => (typeof data[k] === 'string' && data[k] !== '' ? (data[k] as string) : undefined);
   switch (type) {
     case 'replied':
@@ -212,7 +242,8 @@ function noteText(ctx: Ctx, type: string, data: Record<string, unknown>): string
     case 'returned':
       return text('reason');
     case 'merged':
-      return text('mergedInto') ? t(ctx.lang, 'open311.status_note.merged', { code: text('mergedInto')! }) : undefined;
+      // The event names the master by its tracking code, the secret of another reporter: name it by its public id.
+      return masterPublicId ? t(ctx.lang, 'open311.status_note.merged', { code: masterPublicId }) : undefined;
     case 'reopened':
       return text('reason') === 'dissatisfied' ? t(ctx.lang, 'open311.note.reopened_dissatisfied') : text('reason');
     case 'extension_approved': {

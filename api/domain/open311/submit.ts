@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { caseEvents, CASE_KINDS } from '../../../db/schema.ts';
+import { eq } from 'drizzle-orm';
+import { caseEvents, CASE_KINDS, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { type FieldIssue, invalidInput, notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
@@ -46,8 +47,12 @@ const MediaUrl = z.url({ protocol: /^https?$/ }).max(2000);
  * and the public status page and the rating need the phone's last four digits.
  * The service definition says so (its `contact_notice` attribute). Email and
  * name stay optional.
+ *
+ * The answer's id is the case's public id. Its notice carries the tracking
+ * code: it is the citizen's receipt, and this answer goes only to the client
+ * the citizen filed through, never to a reader of the list.
  */
-export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInput }): Promise<{ trackingCode: string; replyDueAt: Date; notice: string }> {
+export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInput }): Promise<{ publicId: string; trackingCode: string; replyDueAt: Date; notice: string }> {
   const key = await authenticateApiKey(ctx, input.apiKey);
   const ref = await ctx.reference.get(ctx.db);
   if (!input.serviceCode) throw invalidInput('open311.service_code_missing', [{ field: 'service_code', code: 'required', message: t(ctx.lang, 'open311.service_code_missing') }]);
@@ -141,10 +146,12 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
         ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
       },
     });
-    return done;
+    const [row] = await tx.db.select({ publicId: cases.publicId }).from(cases).where(eq(cases.id, done.id));
+    return { ...done, publicId: row!.publicId };
   });
-  ctx.logger.info('open311 request filed', { requestId: ctx.requestId, apiKeyId: key.id, trackingCode: created.trackingCode });
+  ctx.logger.info('open311 request filed', { requestId: ctx.requestId, apiKeyId: key.id, publicId: created.publicId });
   return {
+    publicId: created.publicId,
     trackingCode: created.trackingCode,
     replyDueAt: created.replyDueAt,
     notice: t(ctx.lang, 'open311.service_notice', { code: created.trackingCode, due: toShanghaiIso(created.replyDueAt) }),

@@ -49,7 +49,17 @@ const FormBody = z
   .openapi('GeoReportSubmission');
 
 const Params = (name: string) => z.object({ [name]: z.string().openapi({ param: { name, in: 'path' } }) });
-const Extensions = z.object({ extensions: z.string().optional().openapi({ param: { name: 'extensions', in: 'query' }, description: 'true: extended_attributes and notes' }) });
+const Extensions = z.object({
+  extensions: z.string().optional().openapi({ param: { name: 'extensions', in: 'query' }, description: 'true: extended_attributes, and notes for the filing key' }),
+  api_key: z.string().optional().openapi({ param: { name: 'api_key', in: 'query' }, description: 'Optional: the key that filed the request sees its reply and timeline' }),
+});
+
+/** What every reader of requests is told about ids and who sees what. */
+const READING =
+  'Ids are public ids (random UUIDs), never tracking codes: a tracking code is half of the citizen’s status-lookup secret, and asked for as an id it finds nothing. ' +
+  'Anyone sees a request’s service, station and place (and the coordinates the filing app sent), its status with status_notes in neutral words, and its times. ' +
+  'Its reply, return reason, department, kind and public timeline (notes) go only to the api_key that filed it; any other key, a revoked one or none sees the public view. ' +
+  'Never any reporter data: description is always null.';
 
 export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
   const tags = ['open311'];
@@ -70,8 +80,7 @@ export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
       path: at('/requests'),
       tags,
       summary: 'Service requests (cases), newest first',
-      description:
-        'Defaults to the last 90 days and at most 1,000 requests. Ids are tracking codes. Never any reporter data: description is always null.',
+      description: `Defaults to the last 90 days and at most 1,000 requests. ${READING}`,
       request: { query: GeoReportRequestsQuery },
       responses: answers(GeoReportRequests, 'The requests', [400]),
     });
@@ -80,14 +89,17 @@ export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
       path: at('/requests'),
       tags,
       summary: 'File a service request (needs an api_key)',
+      description:
+        'Answers the new request’s public id. service_notice is the citizen’s receipt and carries the tracking code: this answer goes only to the filing client, never to a reader of requests.',
       request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: FormBody } } } },
-      responses: answers(GeoReportCreated, 'Filed: the tracking code', [400, 403, 404, 413, 429]),
+      responses: answers(GeoReportCreated, 'Filed: the public id, and the citizen’s receipt as service_notice', [400, 403, 404, 413, 429]),
     });
     app.openAPIRegistry.registerPath({
       method: 'get',
       path: at('/requests/{service_request_id}'),
       tags,
       summary: 'One service request',
+      description: `An unknown id, a malformed one or a tracking code is a 404. ${READING}`,
       request: { params: Params('service_request_id'), query: Extensions },
       responses: answers(GeoReportRequests, 'A list of one request', [404]),
     });

@@ -74,6 +74,8 @@ async function readSubmission(c: Context<AppEnv>): Promise<SubmitInput> {
 }
 
 const extensionsOf = (c: Context<AppEnv>) => (c.req.query('extensions') ?? '').trim().toLowerCase() === 'true';
+/** Reads need no key; a live one shows its client the replies and timelines of the requests it filed. */
+const readerKey = (c: Context<AppEnv>) => c.req.query('api_key');
 
 export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
   const open311 = new Hono<AppEnv>();
@@ -88,13 +90,13 @@ export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteG
 
     open311.get(`/requests.${format}`, async (c) => {
       const filters = await readRequestFilters({ ctx: c.get('ctx'), query: c.req.queries() });
-      const found = await queryRequests({ ctx: c.get('ctx'), input: filters });
+      const found = await queryRequests({ ctx: c.get('ctx'), input: { ...filters, apiKey: readerKey(c) } });
       return send(c, 'service_requests', found.map((r) => requestWire(r, filters.extensions)));
     });
 
     open311.post(`/requests.${format}`, guards.intakeRateLimit, ...formBody, async (c) => {
       const filed = await submitRequest({ ctx: c.get('ctx'), input: await readSubmission(c) });
-      return send(c, 'service_requests', [{ service_request_id: filed.trackingCode, service_notice: filed.notice }]);
+      return send(c, 'service_requests', [{ service_request_id: filed.publicId, service_notice: filed.notice }]);
     });
   }
 
@@ -102,7 +104,7 @@ export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteG
 
   open311.get(`/requests/${FILE}`, async (c) => {
     const extensions = extensionsOf(c);
-    const found = await getRequest({ ctx: c.get('ctx'), input: { id: stem(c.req.param('file')), extensions } });
+    const found = await getRequest({ ctx: c.get('ctx'), input: { id: stem(c.req.param('file')), extensions, apiKey: readerKey(c) } });
     return send(c, 'service_requests', [requestWire(found, extensions)]);
   });
 

@@ -47,7 +47,7 @@ export function definitionWire(d: { code: string; attributes: ServiceAttribute[]
 export function requestWire(r: PublicRequest, extensions: boolean): z.infer<typeof GeoReportRequest> {
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
   return {
-    service_request_id: r.trackingCode,
+    service_request_id: r.id,
     status: r.status,
     ...optional('status_notes', r.statusNotes),
     service_name: r.service.name,
@@ -63,8 +63,12 @@ export function requestWire(r: PublicRequest, extensions: boolean): z.infer<type
     ...optional('long', r.long),
     ...(extensions
       ? {
-          extended_attributes: { detailed_status: r.detailedStatus, station: r.station, kind: r.kind },
-          notes: (r.notes ?? []).map((n) => ({ datetime: toShanghaiIso(n.at), type: n.type, summary: n.summary, ...optional('description', n.description) })),
+          extended_attributes: { detailed_status: r.detailedStatus, station: r.station, ...optional('kind', r.kind) },
+          // The timeline goes only to the key that filed the request; a stranger gets no notes at all.
+          ...optional(
+            'notes',
+            r.notes?.map((n) => ({ datetime: toShanghaiIso(n.at), type: n.type, summary: n.summary, ...optional('description', n.description) })),
+          ),
         }
       : {}),
   };

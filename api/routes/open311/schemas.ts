@@ -65,13 +65,18 @@ export const GeoReportNote = z.object({ datetime: W3cTime, type: z.string(), sum
 
 export const GeoReportRequest = z
   .object({
-    service_request_id: z.string().openapi({ example: 'K7M2QX9PRT', description: 'The case’s tracking code' }),
+    service_request_id: z.string().openapi({
+      example: '3f1c9a52-7d4e-4b8a-9c61-2e5f0b7d8a14',
+      description: 'The case’s public id: random, never its tracking code and not derived from it',
+    }),
     status: z.enum(['open', 'closed']),
-    status_notes: z.string().optional(),
+    status_notes: z.string().optional().openapi({
+      description: 'The status in words; for the api_key that filed the request, the office’s reply, the return reason or the request it duplicates',
+    }),
     service_name: z.string(),
     service_code: z.string(),
     description: z.null().openapi({ description: 'Not published: the reporter’s own words stay with the office' }),
-    agency_responsible: z.string().optional(),
+    agency_responsible: z.string().optional().openapi({ description: 'The lead department, for the api_key that filed the request' }),
     requested_datetime: W3cTime,
     updated_datetime: W3cTime,
     expected_datetime: W3cTime.optional(),
@@ -80,10 +85,10 @@ export const GeoReportRequest = z
     lat: z.number().optional(),
     long: z.number().optional(),
     extended_attributes: z
-      .object({ detailed_status: z.string(), station: z.string(), kind: z.string() })
+      .object({ detailed_status: z.string(), station: z.string(), kind: z.string().optional() })
       .optional()
-      .openapi({ description: 'With extensions=true' }),
-    notes: z.array(GeoReportNote).optional().openapi({ description: 'With extensions=true: the public timeline' }),
+      .openapi({ description: 'With extensions=true; kind only for the api_key that filed the request' }),
+    notes: z.array(GeoReportNote).optional().openapi({ description: 'With extensions=true, for the api_key that filed the request: the public timeline' }),
   })
   .openapi('GeoReportRequest');
 export const GeoReportRequests = z.array(GeoReportRequest);
@@ -94,7 +99,8 @@ export const GeoReportCreated = z
 
 /** The query of GET requests, for the contract; the domain reads and checks it. */
 export const GeoReportRequestsQuery = z.object({
-  service_request_id: z.string().optional().openapi({ description: 'Comma-separated tracking codes; overrides the other filters' }),
+  service_request_id: z.string().optional().openapi({ description: 'Comma-separated public ids (a tracking code matches nothing); overrides the other filters' }),
+  api_key: z.string().optional().openapi({ description: 'Optional: the key that filed a request sees its reply, department, kind and timeline; any other key, a revoked one or none sees the public view' }),
   service_code: z.string().optional().openapi({ description: 'Comma-separated service codes' }),
   start_date: z.string().optional().openapi({ description: 'W3C datetime with a time zone, or a date (Asia/Shanghai); at most 90 days before end_date' }),
   end_date: z.string().optional(),
