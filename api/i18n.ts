@@ -39,10 +39,10 @@ const MESSAGES: Catalogue = {
   },
   unavailable: { 'zh-CN': '服务暂时不可用，请稍后再试', en: 'The service is unavailable; try again shortly' },
   internal: { 'zh-CN': '服务器内部错误，请稍后再试', en: 'Internal error; try again shortly' },
-  sign_in_failed: { 'zh-CN': '邮箱或密码不正确', en: 'Wrong email or password' },
-  sign_in_locked: {
-    'zh-CN': '登录失败次数过多，请 {minutes} 分钟后再试',
-    en: 'Too many failed sign-ins; try again in {minutes} minutes',
+  // One answer for an unknown email, a wrong password, an inactive account and a locked-out client.
+  sign_in_failed: {
+    'zh-CN': '邮箱或密码不正确，或失败次数过多，请稍后再试',
+    en: 'Wrong email or password, or too many failed attempts; try again later',
   },
   csrf_failed: { 'zh-CN': '页面已过期，请刷新后重试', en: 'Missing or wrong CSRF token; reload and try again' },
   forbidden_verb: { 'zh-CN': '您没有权限执行此操作（{verb}）', en: 'You may not do this ({verb})' },
@@ -151,7 +151,7 @@ const MESSAGES: Catalogue = {
   'stats.range_too_long': { 'zh-CN': '统计区间最长 3 年', en: 'The period can be at most 3 years' },
   'stats.period_invalid': { 'zh-CN': 'period 应为 YYYY、YYYY-Qn 或 YYYY-MM', en: '`period` must be YYYY, YYYY-Qn or YYYY-MM' },
   'stats.period_with_dates': { 'zh-CN': 'period 不能与 from/to 同时使用', en: 'Give either `period` or `from`/`to`, not both' },
-  'stats.reveal_forbidden': { 'zh-CN': '仅督办人员和管理员可以导出联系方式', en: 'Only supervisors and administrators may export contact details' },
+  'stats.reveal_forbidden': { 'zh-CN': '仅督办人员可以导出联系方式', en: 'Only supervisors may export contact details' },
   // Open311 GeoReport v2 (/open311/v2): errors, texts of discovery and services, status notes, note labels.
   'open311.api_key_missing': { 'zh-CN': '缺少 api_key：提交诉求需要办公室签发的 API 密钥', en: 'api_key is missing: filing a request needs an API key issued by the office' },
   'open311.api_key_invalid': { 'zh-CN': 'api_key 无效或已被停用', en: 'The api_key is not valid or has been revoked' },

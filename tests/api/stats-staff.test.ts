@@ -143,10 +143,10 @@ describe('GET /api/staff/export/cases.csv', () => {
     expect(lines).toHaveLength(1 + 3);
   });
 
-  it('contact details only for a supervisor or admin who asks, and each exported case records it', async () => {
+  it('contact details only for a supervisor who asks, and each exported case records it', async () => {
     const refused = await call(t.app, dispatcher, 'GET', '/api/staff/export/cases.csv?reveal=true&lang=en');
     expect(refused.status).toBe(403);
-    expect(ErrorEnvelope.parse(await refused.json()).error.message).toBe('Only supervisors and administrators may export contact details');
+    expect(ErrorEnvelope.parse(await refused.json()).error.message).toBe('Only supervisors may export contact details');
 
     const { lines, text, res } = await exportCsv(supervisor, 'station=TJ&status=all&reveal=true');
     expect(res.headers.get('content-disposition')).toContain('with-contacts');
@@ -157,7 +157,20 @@ describe('GET /api/staff/export/cases.csv', () => {
       await t.db.execute(sql`SELECT count(*)::int AS n FROM case_events WHERE type = 'contact_revealed' AND data->>'via' = 'export'`),
     );
     expect(Number(events!.n)).toBe(5);
-    expect((await exportCsv(admin, 'station=TJ&reveal=1')).res.status).toBe(200);
+  });
+
+  it('follows the reveal rule: whoever may not open one contact may not export them all', async () => {
+    // An admin may not reveal a single case's contact…
+    const [one] = rowsOf<{ id: string }>(await t.db.execute(sql`SELECT id FROM cases ORDER BY received_at LIMIT 1`));
+    expect((await call(t.app, admin, 'POST', `/api/staff/cases/${one!.id}/reveal`)).status).toBe(403);
+    // …so neither the whole export, nor a handler's department export.
+    for (const who of [admin, handler]) {
+      const res = await call(t.app, who, 'GET', '/api/staff/export/cases.csv?reveal=1');
+      expect(res.status).toBe(403);
+      expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('forbidden');
+    }
+    // Without contacts the export stays open to them.
+    expect((await exportCsv(admin, 'station=TJ')).res.status).toBe(200);
   });
 
   it('bad filters are a 400 before anything is sent; no session is a 401', async () => {

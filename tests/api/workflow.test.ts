@@ -273,6 +273,26 @@ describe('the queue', () => {
     await expectError(await call(t.app, dispatcher, 'GET', '/api/staff/cases?status=bogus'), 400, 'invalid_input');
     await expectError(await call(t.app, dispatcher, 'GET', '/api/staff/cases?station=XX'), 400, 'invalid_input');
     await expectError(await call(t.app, dispatcher, 'GET', '/api/staff/cases?cursor=garbage'), 400, 'invalid_input');
+    // Well-formed JSON whose values would reach SQL as bad casts, and stray shapes.
+    const id = '00000000-0000-4000-8000-000000000000';
+    const forged = [
+      { r: 1, d: 'not a date', id },
+      { r: 1, d: '2026-02-30T00:00:00+08:00x', id },
+      { r: 1, d: '2026-12-01T00:00:00.000Z', id: 'not-a-uuid' },
+      { r: 1, d: '2026-12-01T00:00:00.000Z', id: "x'; drop table cases; --" },
+      { r: 'a', d: '2026-12-01T00:00:00.000Z', id },
+      { r: 1e308, d: 'infinity', id },
+      null,
+      [1, 2, 3],
+    ];
+    for (const cursor of forged) {
+      const encoded = encodeURIComponent(btoa(JSON.stringify(cursor)));
+      await expectError(await call(t.app, dispatcher, 'GET', `/api/staff/cases?cursor=${encoded}`), 400, 'invalid_input');
+    }
+    await expectError(await call(t.app, dispatcher, 'GET', `/api/staff/cases?cursor=${encodeURIComponent('€€€')}`), 400, 'invalid_input');
+    // A cursor whose instant JavaScript reads leniently is rewritten, never passed on as typed.
+    const lenient = btoa(JSON.stringify({ r: 1, d: '2026-12-01T00:00:00+08:00', id }));
+    expect((await call(t.app, dispatcher, 'GET', `/api/staff/cases?cursor=${encodeURIComponent(lenient)}`)).status).toBe(200);
     await expectError(await call(t.app, dispatcher, 'GET', '/api/staff/cases/not-a-uuid'), 400, 'invalid_input');
     await expectError(await call(t.app, dispatcher, 'GET', '/api/staff/cases/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
   });

@@ -36,10 +36,22 @@ const dueKey = sql<Date>`coalesce(${cases.nextDueAt}, 'infinity'::timestamptz)`;
 
 type Cursor = { r: number; d: string; id: string };
 const encodeCursor = (c: Cursor) => btoa(JSON.stringify(c)).replace(/=+$/, '');
+/** 9999-12-31T23:59:59.999Z: within what both Date and PostgreSQL print the same way. */
+const MAX_INSTANT = 253402300800000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A cursor comes back from the browser's address bar, so it is checked field by
+ * field before any of it reaches SQL: a hand-edited one is a 400, not a cast
+ * error in the database.
+ */
 function decodeCursor(s: string): Cursor {
   try {
-    const c = JSON.parse(atob(s)) as Cursor;
-    if (typeof c.r === 'number' && typeof c.d === 'string' && typeof c.id === 'string') return c;
+    const c = JSON.parse(atob(s)) as Partial<Cursor> | null;
+    const due = typeof c?.d === 'string' && c.d !== 'infinity' ? Date.parse(c.d) : Number.NaN;
+    // Rewritten by the Date, so the database only ever sees a well-formed instant.
+    const d = c?.d === 'infinity' ? 'infinity' : due >= 0 && due < MAX_INSTANT ? new Date(due).toISOString() : undefined;
+    if (c && (c.r === 0 || c.r === 1) && d && typeof c.id === 'string' && UUID.test(c.id)) return { r: c.r, d, id: c.id };
   } catch {
     // fall through
   }

@@ -3,6 +3,7 @@ import { caseEvents, cases } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { forbidden, invalidInput } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
+import { canDo } from '../cases/access.ts';
 import { type CaseFilters, queueConditions } from '../cases/queue.ts';
 import { endOfShanghaiDay, startOfShanghaiDay } from '../deadlines/shanghai-time.ts';
 import { kindName, localName } from '../meta.ts';
@@ -18,7 +19,7 @@ import { isCalendarDate } from './range.ts';
  * so a year of a city's cases never sits in memory.
  *
  * No personal data by default: the reporter's name, phone and email are added
- * only for a supervisor or admin who asks (`reveal`), and then every exported
+ * only for a supervisor who asks (`reveal`), and then every exported
  * case gets a `contact_revealed` event in its timeline — written before its
  * row leaves — as a single look at a contact does.
  */
@@ -31,7 +32,17 @@ export interface CaseExportFilters extends Omit<CaseFilters, 'status'> {
 }
 
 export const EXPORT_PAGE = 1000;
-export const REVEAL_ROLES = ['supervisor', 'admin'] as const;
+/**
+ * Contacts in bulk are the supervisors' to export: a role that may also see one
+ * case's contact (PERMISSIONS.reveal), so an export never shows more than the
+ * same person could open case by case. Admins run the system and see no
+ * contacts either way.
+ */
+export const EXPORT_CONTACT_ROLES = ['supervisor'] as const;
+
+export function mayExportContacts(staff: Staff): boolean {
+  return (EXPORT_CONTACT_ROLES as readonly string[]).includes(staff.role) && canDo(staff, 'reveal');
+}
 
 const STATUS_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
   new: { 'zh-CN': '待分派', en: 'new' },
@@ -94,7 +105,7 @@ const CONTACT_HEADERS: Array<[string, string]> = [
 
 /** Checks the filters and the caller's rights now (a 400 or 403 before any byte is sent), then streams. */
 export async function exportCases({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: CaseExportFilters }) {
-  if (input.reveal && !(REVEAL_ROLES as readonly string[]).includes(staff.role)) throw forbidden('stats.reveal_forbidden');
+  if (input.reveal && !mayExportContacts(staff)) throw forbidden('stats.reveal_forbidden');
   const conditions = await queueConditions(ctx, staff, input);
   for (const field of ['from', 'to'] as const) {
     const value = input[field];

@@ -15,8 +15,17 @@ export async function loadSession(page: PageContext): Promise<StaffSession | und
 
 /** Where to go after signing in: a console path only, never another site. */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/staff') || next.startsWith('//') || next.includes('\\')) return '/staff';
+  if (!next || !next.startsWith('/staff') || next.startsWith('//') || next.includes('\\') || !isCleanPath(next)) return '/staff';
   return next;
+}
+
+/**
+ * Whether a `next=` could be a console address at all: printable, no spaces or
+ * control characters (a CR/LF would split the Location header). Anything else
+ * is a broken or forged link, answered 400 by the sign-in page.
+ */
+export function isCleanPath(next: string): boolean {
+  return /^[\x21-\x7e]*$/.test(next);
 }
 
 export function loginRedirect(url: URL): Response {
