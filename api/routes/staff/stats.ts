@@ -61,7 +61,7 @@ export const CaseExportQuery = z.object({
   q: z.string().max(100).optional(),
   from: z.string().max(10).optional().openapi({ description: 'Received on or after (YYYY-MM-DD, Asia/Shanghai)' }),
   to: z.string().max(10).optional().openapi({ description: 'Received on or before (YYYY-MM-DD, Asia/Shanghai)' }),
-  reveal: flag.openapi({ description: 'Add the reporter’s name, phone and email (supervisors and admins; each case’s timeline records it)' }),
+  reveal: flag.openapi({ description: 'Add the reporter’s name, phone and email (supervisors only, as for one case’s contact; each case’s timeline records it)' }),
   lang: z.enum(LANGS).optional(),
 });
 
