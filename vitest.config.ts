@@ -28,8 +28,9 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Several navigations per test; generous for a loaded machine (a step's own wait is 30 s).
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           pool: 'forks',
           // The work happens in Chromium and the server; the files can overlap even on two cores.
           maxWorkers: 3,

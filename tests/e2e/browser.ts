@@ -31,8 +31,10 @@ export const pageErrors = new WeakMap<BrowserContext, string[]>();
 
 export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: MOBILE, locale: 'zh-CN', ...options });
-  // Fail a step in seconds, with what it was waiting for, rather than at the test's timeout.
-  context.setDefaultTimeout(8_000);
+  // A step fails with what it was waiting for, well before the test's own timeout, yet
+  // with room for a busy two-core laptop where the server and Chromium share the CPU.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(45_000);
   const errors: string[] = [];
   pageErrors.set(context, errors);
   context.on('weberror', (e) => errors.push(`pageerror: ${e.error().message}`));
