@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { recordDeliveryStatus } from '../../domain/outbox/delivery-status.ts';
+import { recordResendEvent } from '../../domain/outbox/delivery-status.ts';
 import { DomainError } from '../../errors.ts';
 import { ErrorEnvelope } from '../../http/envelope.ts';
 import { verifySvix } from '../../http/signatures.ts';
@@ -16,7 +16,7 @@ export const resendRoute = createRoute({
   tags: ['webhooks'],
   summary: 'Resend delivery events (Svix-signed)',
   responses: {
-    204: { description: 'Recorded' },
+    204: { description: 'Recorded, or already recorded (a redelivery of the same svix-id changes nothing)' },
     400: { description: 'Not an event', content: { 'application/json': { schema: ErrorEnvelope } } },
     401: { description: 'Bad, missing or stale signature', content: { 'application/json': { schema: ErrorEnvelope } } },
   },
@@ -44,7 +44,21 @@ export function registerResendRoutes(app: OpenAPIHono<AppEnv>) {
     }
     const status = event.type.startsWith('email.') ? event.type.slice(6) : event.type;
     const bounce = (event.data as { bounce?: { message?: string } }).bounce?.message;
-    await recordDeliveryStatus({ ctx: c.get('ctx'), input: { providerMessageId: event.data.email_id, status, error: bounce } });
+    const outcome = await recordResendEvent({
+      ctx: c.get('ctx'),
+      input: { eventId: c.req.header('svix-id')!, providerMessageId: event.data.email_id, status, error: bounce, at: eventTime(event.created_at, c.req.header('svix-timestamp')!) },
+    });
+    if (outcome !== 'recorded') c.get('ctx').logger.info('resend event not applied', { requestId: c.get('requestId'), outcome, status });
     return c.body(null, 204);
   });
+}
+
+/**
+ * When the event happened: Resend dates each event in its payload. The
+ * svix-timestamp is when this delivery attempt was signed (a retry hours
+ * later carries a later one), so it only stands in when the payload has no date.
+ */
+function eventTime(createdAt: string | undefined, svixTimestamp: string): Date {
+  const dated = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
+  return Number.isNaN(dated) ? new Date(Number(svixTimestamp) * 1000) : new Date(dated);
 }
