@@ -35,6 +35,8 @@ export const EnvSchema = z.object({
   DISSATISFIED_ACTION: z.enum(['flag', 'reopen']).default('flag'),
   /** Delivery attempts before an outbox row is dead (visible to admins, who can retry it). */
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** How long one provider call (Twilio, Resend, 12345 callback) may take; well under the 300 s delivery lease. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** The station an SMS complaint is filed under (SMS carries no station). */
   SMS_DEFAULT_STATION: z.string().default('TJ'),
   FEED_12345_SECRET: optionalText,
@@ -91,6 +93,7 @@ export interface Config {
   resendWebhookSecret: string | undefined;
   dissatisfiedAction: 'flag' | 'reopen';
   outboxMaxAttempts: number;
+  providerTimeoutMs: number;
   smsDefaultStation: string;
   feed12345: { secret: string | undefined; callbackUrl: string | undefined };
 }
@@ -141,6 +144,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET,
     dissatisfiedAction: env.DISSATISFIED_ACTION,
     outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     smsDefaultStation: env.SMS_DEFAULT_STATION,
     feed12345: { secret: env.FEED_12345_SECRET, callbackUrl: env.FEED_12345_CALLBACK_URL },
   };

@@ -1,39 +1,70 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../api/context.ts';
 import { outboxDelivery } from './jobs/deliver-outbox.ts';
-import { runScheduledJobs } from './jobs/index.ts';
+import { errorKind, jobs, runScheduledJobs, type ScheduledJob } from './jobs/index.ts';
 
 /**
  * The Node runtime's stand-in for the Cron Trigger: runs the job registry at the
- * top of every minute. A tick that is still running when the next one is due
- * is not doubled (the jobs are safe to overlap anyway; this just saves work).
+ * top of every minute. A job still busy from an earlier tick (a delivery
+ * waiting on a slow provider) sits this tick out; the others run, so the
+ * deadline sweep never waits for a send.
  */
-export function startScheduler(makeCtx: (id: string) => Ctx, cron = '* * * * *'): { stop(): void } {
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
+export function createScheduler(
+  makeCtx: (id: string) => Ctx,
+  options: { cron?: string; registry?: Readonly<Record<string, ScheduledJob>> } = {},
+) {
+  const cron = options.cron ?? '* * * * *';
+  const registry = options.registry ?? jobs;
+  const busy = new Set<string>();
+
+  /** One tick: resolves when this tick's jobs are done (a hanging one keeps only its own tick open). */
   const tick = async () => {
-    if (running) return;
-    running = true;
+    const due: Record<string, ScheduledJob> = {};
+    for (const [name, job] of Object.entries(registry)) {
+      if (busy.has(name) || (job.crons && !job.crons.includes(cron))) continue;
+      busy.add(name);
+      due[name] = {
+        run: async (ctx, c) => {
+          try {
+            await job.run(ctx, c);
+          } finally {
+            busy.delete(name);
+          }
+        },
+      };
+    }
     const ctx = makeCtx(`cron-${randomUUID()}`);
     try {
-      await runScheduledJobs(ctx, cron);
+      await runScheduledJobs(ctx, cron, due);
     } catch (err) {
-      ctx.logger.error('scheduled jobs failed', { error: (err as Error).message });
+      ctx.logger.error('scheduled jobs failed', errorKind(err));
     } finally {
-      running = false;
+      // A job that did not get to run (an earlier one threw synchronously) is free again.
+      for (const name of Object.keys(due)) busy.delete(name);
     }
   };
-  const schedule = () => {
-    const delay = 60_000 - (Date.now() % 60_000);
-    timer = setTimeout(() => {
+
+  return {
+    tick,
+    start(): { stop(): void } {
+      let timer: NodeJS.Timeout | undefined;
+      const schedule = () => {
+        const delay = 60_000 - (Date.now() % 60_000);
+        timer = setTimeout(() => {
+          void tick();
+          schedule();
+        }, delay);
+        timer.unref();
+      };
       void tick();
       schedule();
-    }, delay);
-    timer.unref();
+      return { stop: () => clearTimeout(timer) };
+    },
   };
-  void tick();
-  schedule();
-  return { stop: () => clearTimeout(timer) };
+}
+
+export function startScheduler(makeCtx: (id: string) => Ctx, cron = '* * * * *'): { stop(): void } {
+  return createScheduler(makeCtx, { cron }).start();
 }
 
 /**
@@ -57,7 +88,7 @@ export function startDeliveryLoop(makeCtx: (id: string) => Ctx): { kick(): void 
         try {
           await outboxDelivery.run(ctx, 'kick');
         } catch (err) {
-          ctx.logger.error('outbox delivery failed', { error: (err as Error).message });
+          ctx.logger.error('outbox delivery failed', errorKind(err));
         }
       } while (again);
     } finally {

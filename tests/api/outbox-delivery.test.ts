@@ -18,8 +18,8 @@ let twilio: Awaited<ReturnType<typeof startFakeTwilio>>;
 let resend: Awaited<ReturnType<typeof startFakeResend>>;
 
 beforeAll(async () => {
-  twilio = await startFakeTwilio(SID, TOKEN);
-  resend = await startFakeResend('re_test_key');
+  twilio = await startFakeTwilio(SID, TOKEN, { now: () => clock.now() });
+  resend = await startFakeResend('re_test_key', { now: () => clock.now() });
 });
 afterAll(async () => {
   await twilio.close();
@@ -73,7 +73,8 @@ describe('outbox delivery', () => {
     expect(sent.Body.length).toBeLessThanOrEqual(70);
     expect(sent.From).toBe('+15005550006');
     expect(sent.StatusCallback).toBe('https://hotline.example.cn/webhooks/twilio/status');
-    expect(sent.idempotencyToken).toBe(sms!.idempotencyKey);
+    // Twilio ignores idempotency headers on sends; what ties the row to the message is its sid.
+    expect(sent.sid).toBe(sms!.providerMessageId);
     const email = resend.emails().find((e) => e.to === String(body.email))!;
     expect(email.subject).toContain(trackingCode.slice(0, 5));
     expect(email.text).toContain('https://hotline.example.cn/status?code=');
@@ -146,6 +147,8 @@ describe('outbox delivery', () => {
     const rows = await t.db.select().from(outbox).where(and(eq(outbox.recipient, '+8613800000400'), eq(outbox.template, 'receipt')));
     expect(rows.every((r) => r.status === 'dead' && r.attempts === 1)).toBe(true);
     expect(rows[0]!.lastError).toMatch(/21211/);
+    // A 4xx is a refusal, not a doubt: there is nothing to look up later.
+    expect(rows[0]!.unconfirmedSince).toBeNull();
   });
 
   it('honours opt-outs: nothing goes to a number that sent STOP', async () => {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A local HTTP server for a provider fake: records requests, can fail the next N with a status. */
@@ -9,28 +9,45 @@ export interface FakeRequest {
   body: string;
 }
 
+/**
+ * What the fake does with a request: answer it, or break the way real
+ * networks and providers do — drop the connection without an answer
+ * ('reset'), or never answer at all ('hang', until the fake closes).
+ */
+export type FakeAnswer = { status: number; body: unknown; headers?: Record<string, string> } | 'reset' | 'hang';
+
 export interface HttpFake {
   url: string;
   requests: FakeRequest[];
-  failNext(count: number, status: number): void;
+  /** Refuse the next `count` requests with `status` before the provider looks at them (nothing is taken). */
+  failNext(count: number, status: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
-export async function startHttpFake(handle: (req: FakeRequest) => { status: number; body: unknown }): Promise<HttpFake> {
+export async function startHttpFake(handle: (req: FakeRequest) => FakeAnswer): Promise<HttpFake> {
   const requests: FakeRequest[] = [];
-  let failures: { count: number; status: number } = { count: 0, status: 500 };
+  let failures: { count: number; status: number; headers: Record<string, string> } = { count: 0, status: 500, headers: {} };
+  const hanging = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(request);
-      let out: { status: number; body: unknown };
+      let out: FakeAnswer;
       if (failures.count > 0) {
         failures.count--;
-        out = { status: failures.status, body: { message: 'injected failure' } };
+        out = { status: failures.status, body: { message: 'injected failure' }, headers: failures.headers };
       } else out = handle(request);
-      res.writeHead(out.status, { 'content-type': 'application/json' });
+      if (out === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (out === 'hang') {
+        hanging.add(res);
+        return;
+      }
+      res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers });
       res.end(JSON.stringify(out.body));
     });
   });
@@ -39,9 +56,14 @@ export async function startHttpFake(handle: (req: FakeRequest) => { status: numb
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    failNext(count, status) {
-      failures = { count, status };
+    failNext(count, status, headers = {}) {
+      failures = { count, status, headers };
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        hanging.clear();
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,22 +1,73 @@
 import { randomUUID } from 'node:crypto';
-import { startHttpFake } from './http-fake.ts';
+import { type FakeAnswer, startHttpFake } from './http-fake.ts';
 
-/** A local stand-in for Resend's POST /emails: Bearer key, JSON in, `{ id }` out, idempotent by Idempotency-Key. */
-export async function startFakeResend(apiKey: string) {
-  const byKey = new Map<string, string>();
+export interface FakeResendEmail {
+  id: string;
+  from: string;
+  to: string | string[];
+  subject: string;
+  text: string;
+  html: string;
+  idempotencyKey: string;
+}
+
+const KEY_TTL_MS = 24 * 3600_000;
+
+/**
+ * A local stand-in for Resend's POST /emails, true to its documented
+ * behaviour: Bearer key, JSON in, `{ id }` out. An Idempotency-Key is kept for
+ * 24 hours: a repeat with the same payload gets the first email's id and sends
+ * nothing; the same key with another payload is 409 invalid_idempotent_request;
+ * a key over 256 characters is 400 invalid_idempotency_key. Rate limiting is
+ * 429 rate_limit_exceeded with a retry-after header (seconds).
+ */
+export async function startFakeResend(apiKey: string, options: { now?: () => Date } = {}) {
+  const now = options.now ?? (() => new Date());
+  const sent: FakeResendEmail[] = [];
+  const byKey = new Map<string, { id: string; payload: string; at: number }>();
+  const faults: ('reset' | 'hang' | 500)[] = [];
+  let rateLimited: { count: number; retryAfterSeconds: number } = { count: 0, retryAfterSeconds: 1 };
+  const error = (statusCode: number, name: string, message: string): FakeAnswer => ({ status: statusCode, body: { statusCode, name, message } });
+
   const fake = await startHttpFake((req) => {
-    if (req.method !== 'POST' || req.path !== '/emails') return { status: 404, body: { name: 'not_found', message: 'not found', statusCode: 404 } };
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return { status: 401, body: { name: 'missing_api_key', message: 'Missing API key', statusCode: 401 } };
-    const body = JSON.parse(req.body) as { to?: unknown; subject?: string };
-    if (!body.to || !body.subject) return { status: 422, body: { name: 'validation_error', message: 'Missing `to` field.', statusCode: 422 } };
+    if (req.method !== 'POST' || req.path !== '/emails') return error(404, 'not_found', 'The requested endpoint does not exist.');
+    if (!req.headers.authorization) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
+    if (req.headers.authorization !== `Bearer ${apiKey}`) return error(403, 'invalid_api_key', 'API key is invalid.');
+    if (rateLimited.count > 0) {
+      rateLimited.count--;
+      return { ...(error(429, 'rate_limit_exceeded', 'Too many requests.') as { status: number; body: unknown }), headers: { 'retry-after': String(rateLimited.retryAfterSeconds) } };
+    }
+    const body = JSON.parse(req.body) as { to?: string | string[]; subject?: string; from?: string; text?: string; html?: string };
+    if (!body.to) return error(422, 'missing_required_field', 'Missing `to` field.');
+    if (!body.subject) return error(422, 'missing_required_field', 'Missing `subject` field.');
     const key = String(req.headers['idempotency-key'] ?? '');
-    const id = (key && byKey.get(key)) || randomUUID();
-    if (key) byKey.set(key, id);
+    if (key.length > 256) return error(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.');
+    const at = now().getTime();
+    const earlier = key ? byKey.get(key) : undefined;
+    if (earlier && at - earlier.at < KEY_TTL_MS) {
+      if (earlier.payload !== req.body) return error(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.');
+      return { status: 200, body: { id: earlier.id } };
+    }
+    const id = randomUUID();
+    sent.push({ id, from: body.from ?? '', to: body.to, subject: body.subject, text: body.text ?? '', html: body.html ?? '', idempotencyKey: key });
+    if (key) byKey.set(key, { id, payload: req.body, at });
+    const fault = faults.shift();
+    if (fault === 'reset' || fault === 'hang') return fault;
+    if (fault) return error(500, 'internal_server_error', 'An unexpected error occurred.');
     return { status: 200, body: { id } };
   });
-  const emails = () =>
-    fake.requests
-      .filter((r) => r.path === '/emails')
-      .map((r) => ({ ...(JSON.parse(r.body) as { to: string | string[]; subject: string; text: string; html: string; from: string }), idempotencyKey: String(r.headers['idempotency-key'] ?? '') }));
-  return { ...fake, emails, uniqueSent: () => byKey.size };
+  return {
+    ...fake,
+    /** Every email Resend took (and so will deliver), in order. */
+    emails: () => [...sent],
+    uniqueSent: () => sent.length,
+    /** The next accepted emails are kept, then the answer goes wrong in these ways, in order. */
+    failAfterAccepting(...next: ('reset' | 'hang' | 500)[]) {
+      faults.push(...next);
+    },
+    /** Refuse the next `count` requests with 429 and this Retry-After. */
+    rateLimitNext(count: number, retryAfterSeconds: number) {
+      rateLimited = { count, retryAfterSeconds };
+    },
+  };
 }

@@ -26,7 +26,11 @@ export interface QueueBatchLike {
 
 export type QueueConsumer = (ctx: Ctx, body: unknown) => Promise<void>;
 
-/** Every minute: the deadline sweep (and, with the channels, outbox delivery as a safety net). */
+/**
+ * Every minute, in this order: the deadline sweep first, so that nothing slow
+ * (a provider that does not answer) can delay an escalation (督办); outbox
+ * delivery last, time-bounded.
+ */
 export const jobs: Readonly<Record<string, ScheduledJob>> = {
   'deadline-sweep': deadlineSweep,
   'survey-reminders': surveyReminders,
@@ -60,7 +64,8 @@ export async function runScheduledJobs(
     try {
       await job.run(ctx, cron);
     } catch (err) {
-      ctx.logger.error('job failed', { job: name, requestId: ctx.requestId, error: (err as Error).message });
+      // The name and code only: a failed statement's message can quote its parameters.
+      ctx.logger.error('job failed', { job: name, requestId: ctx.requestId, ...errorKind(err) });
       errors.push(err);
     }
   }
@@ -92,10 +97,17 @@ export async function runQueueBatch(
       message.ack();
       acked++;
     } catch (err) {
-      ctx.logger.error('queue message failed', { queue: batch.queue, id: message.id, error: (err as Error).message });
+      ctx.logger.error('queue message failed', { queue: batch.queue, id: message.id, ...errorKind(err) });
       message.retry();
       retried++;
     }
   }
   return { acked, retried };
+}
+
+/** What went wrong, without the message text (which may hold a statement's parameters). */
+export function errorKind(err: unknown): { error: string; code?: string } {
+  const name = err instanceof Error ? err.name : 'unknown';
+  const code = (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' ? { error: name, code } : { error: name };
 }

@@ -1,8 +1,6 @@
 import type { Ctx } from '../../context.ts';
-import { retryableStatus, type SendResult } from '../../providers/types.ts';
+import { ambiguousStatus, errorName, parseRetryAfter, retryableStatus, type SendResult, type TimeoutSignal, wallClockTimeout } from '../../providers/types.ts';
 import { signFeedBody } from './signature.ts';
-
-export const CALLBACK_TIMEOUT_MS = 10_000;
 
 /**
  * Sends one 12345 callback (an outbox row of channel `callback_12345`): the
@@ -13,14 +11,16 @@ export const CALLBACK_TIMEOUT_MS = 10_000;
  * `recipient` is the callback URL as configured when the row was written;
  * `local` means no platform was configured then, and the row counts as
  * delivered locally (the outbox row is the record). 2xx is delivered; 408, 429,
- * 5xx, a timeout or a network failure are worth another try; any other 4xx,
- * a redirect or a missing secret are not (the row goes dead, an admin can retry it).
+ * 5xx, a timeout or a network failure are worth another try (after the
+ * platform's Retry-After, when it gives one); any other 4xx, a redirect or a
+ * missing secret are not (the row goes dead, an admin can retry it). The call
+ * is bounded by the provider timeout, well under the delivery lease.
  */
 export async function deliverCallback(
   ctx: Ctx,
   row: { recipient: string; payload: Record<string, unknown>; idempotencyKey: string },
   fetchImpl: typeof fetch = fetch,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; timeout?: TimeoutSignal } = {},
 ): Promise<SendResult> {
   if (row.recipient === 'local') return { ok: true, providerMessageId: `local-${row.idempotencyKey}` };
   const secret = ctx.config.feed12345.secret;
@@ -32,7 +32,7 @@ export async function deliverCallback(
     return { ok: false, retryable: false, error: `not a callback URL: ${row.recipient.slice(0, 100)}` };
   }
   const body = JSON.stringify(row.payload);
-  const timeoutMs = options.timeoutMs ?? CALLBACK_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? ctx.config.providerTimeoutMs;
   try {
     const res = await fetchImpl(url, {
       method: 'POST',
@@ -45,18 +45,26 @@ export async function deliverCallback(
       body,
       // A redirected POST may turn into a GET elsewhere: never follow one.
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: (options.timeout ?? wallClockTimeout)(timeoutMs),
     });
     const text = await res.text().catch(() => '');
     if (res.status >= 200 && res.status < 300) return { ok: true, providerMessageId: messageId(text) ?? row.idempotencyKey };
     if (res.status >= 300 && res.status < 400) {
       return { ok: false, retryable: false, error: `HTTP ${res.status}: redirect to ${res.headers.get('location') ?? '?'} (not followed)` };
     }
-    return { ok: false, retryable: retryableStatus(res.status), error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    return {
+      ok: false,
+      retryable: retryableStatus(res.status),
+      ambiguous: ambiguousStatus(res.status),
+      error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   } catch (err) {
     const e = err as Error;
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-    return { ok: false, retryable: true, error: timedOut ? `no answer within ${timeoutMs / 1000} s` : `network: ${e.message}` };
+    // The platform may have taken it; a resend carries the same Idempotency-Key, which it drops.
+    return { ok: false, retryable: true, ambiguous: true, error: timedOut ? `no answer within ${timeoutMs / 1000} s` : `network: ${errorName(e)}` };
   }
 }
 

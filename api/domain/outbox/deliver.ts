@@ -1,24 +1,33 @@
-import { inArray, sql } from 'drizzle-orm';
-import { outbox, smsOptOuts } from '../../../db/schema.ts';
+import { sql } from 'drizzle-orm';
+import { outbox } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import type { SendResult } from '../../providers/types.ts';
 import { renderEmail, renderSms } from '../messages/templates.ts';
 import type { Providers } from './providers.ts';
+import { suppressionReasons } from './suppress.ts';
 
 /**
  * Delivers due outbox rows. Rows are claimed in one statement (FOR UPDATE SKIP
  * LOCKED, status → sending, attempts + 1, a lease), so two delivery jobs never
  * take the same row; a row whose sender died is taken again when its lease
- * runs out, and the provider's idempotency key (one per row) stops a second
- * message. Failures back off exponentially with jitter; after the last attempt,
- * or on an error that retrying cannot fix, the row is dead — admins see it and
- * may retry it.
+ * runs out. Failures back off exponentially with jitter (or as long as the
+ * provider's Retry-After asks); after the last attempt, or on an error that
+ * retrying cannot fix, the row is dead — admins see it and may retry it.
+ *
+ * Sent once: an attempt that ended without knowing whether the provider took
+ * the message (timeout, reset, 5xx, or a sender that died holding the lease)
+ * marks the row `unconfirmed_since`. Twilio does not deduplicate, so before
+ * such an SMS goes out again the provider is asked whether it already has it;
+ * if so its id is recorded and nothing is sent. Resend and the 12345 platform
+ * drop a repeat of the row's idempotency key themselves.
  */
 export interface DeliveryResult {
   sent: number;
   failed: number;
   dead: number;
   suppressed: number;
+  /** Claimed but not tried before `stop` fired: handed back, due at once. */
+  released: number;
 }
 
 const LEASE_SECONDS = 300;
@@ -32,22 +41,41 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 type Row = typeof outbox.$inferSelect;
-type Outcome = { id: number; status: Row['status']; provider: string | null; providerMessageId: string | null; lastError: string | null; nextAttemptAt: Date; sentAt: Date | null };
+type Outcome = {
+  id: number;
+  status: Row['status'];
+  provider: string | null;
+  providerMessageId: string | null;
+  lastError: string | null;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+  unconfirmedSince: Date | null;
+};
 
-export async function deliverOutbox(
-  ctx: Ctx,
-  providers: Providers,
-  options: { batchSize?: number; concurrency?: number; maxBatches?: number } = {},
-): Promise<DeliveryResult> {
-  const total: DeliveryResult = { sent: 0, failed: 0, dead: 0, suppressed: 0 };
+export interface DeliveryOptions {
+  batchSize?: number;
+  concurrency?: number;
+  maxBatches?: number;
+  /**
+   * Stop taking rows when this fires (the scheduled run's time budget): sends in
+   * flight finish, bounded by the provider timeout; rows not yet tried go back.
+   */
+  stop?: AbortSignal;
+}
+
+export async function deliverOutbox(ctx: Ctx, providers: Providers, options: DeliveryOptions = {}): Promise<DeliveryResult> {
+  const total: DeliveryResult = { sent: 0, failed: 0, dead: 0, suppressed: 0, released: 0 };
   const batchSize = options.batchSize ?? 500;
-  for (let i = 0; i < (options.maxBatches ?? 50); i++) {
+  for (let i = 0; i < (options.maxBatches ?? 50) && !options.stop?.aborted; i++) {
     const rows = await claim(ctx, batchSize);
     if (!rows.length) break;
     // Providers answer in tens to hundreds of milliseconds: many sends in flight keep the pipe full.
-    const outcomes = await sendAll(ctx, providers, rows, options.concurrency ?? 32);
-    await record(ctx, outcomes);
-    for (const o of outcomes) {
+    const outcomes = await sendAll(ctx, providers, rows, options.concurrency ?? 32, options.stop);
+    const done = outcomes.filter((o): o is Outcome => o !== undefined);
+    const untried = rows.filter((_, index) => outcomes[index] === undefined).map((r) => r.id);
+    await record(ctx, done, untried);
+    total.released += untried.length;
+    for (const o of done) {
       if (o.status === 'sent') total.sent++;
       else if (o.status === 'dead') total.dead++;
       else if (o.status === 'suppressed') total.suppressed++;
@@ -70,26 +98,33 @@ async function claim(ctx: Ctx, limit: number): Promise<Row[]> {
     FOR UPDATE SKIP LOCKED`;
   return ctx.db
     .update(outbox)
-    .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: lease })
+    .set({
+      status: 'sending',
+      attempts: sql`${outbox.attempts} + 1`,
+      nextAttemptAt: lease,
+      // Still 'sending' means its sender died while the lease ran: it may have sent, from when the lease began.
+      unconfirmedSince: sql`CASE WHEN ${outbox.status} = 'sending'
+        THEN coalesce(${outbox.unconfirmedSince}, ${outbox.nextAttemptAt} - make_interval(secs => ${LEASE_SECONDS}))
+        ELSE ${outbox.unconfirmedSince} END`,
+    })
     .where(sql`${outbox.id} in (${ids})`)
     .returning();
 }
 
-async function sendAll(ctx: Ctx, providers: Providers, rows: Row[], concurrency: number): Promise<Outcome[]> {
-  const smsRecipients = [...new Set(rows.filter((r) => r.channel === 'sms').map((r) => r.recipient))];
-  const optedOut = new Set(
-    smsRecipients.length
-      ? (await ctx.db.select({ phone: smsOptOuts.phone }).from(smsOptOuts).where(inArray(smsOptOuts.phone, smsRecipients))).map((o) => o.phone)
-      : [],
-  );
-  const outcomes: Outcome[] = new Array(rows.length);
+async function sendAll(ctx: Ctx, providers: Providers, rows: Row[], concurrency: number, stop: AbortSignal | undefined): Promise<(Outcome | undefined)[]> {
+  const suppressed = await suppressionReasons(ctx, rows);
+  const outcomes: (Outcome | undefined)[] = new Array(rows.length).fill(undefined);
+  // Past half the lease no new send starts: one in flight ends within the provider
+  // timeout, long before another job may claim the row again.
+  const takeUntil = ctx.clock.now().getTime() + (LEASE_SECONDS * 1000) / 2;
   let next = 0;
   const worker = async () => {
-    while (next < rows.length) {
+    while (next < rows.length && !stop?.aborted && ctx.clock.now().getTime() < takeUntil) {
       const index = next++;
       const row = rows[index]!;
-      outcomes[index] = optedOut.has(row.recipient) && row.channel === 'sms'
-        ? outcome(ctx, row, 'suppressed', null, { ok: false, retryable: false, error: 'recipient opted out (STOP)' })
+      const reason = suppressed.get(row.id);
+      outcomes[index] = reason
+        ? outcome(ctx, row, { forced: 'suppressed', provider: null, result: { ok: false, retryable: false, error: reason }, at: ctx.clock.now() })
         : await sendOne(ctx, providers, row);
     }
   };
@@ -100,43 +135,77 @@ async function sendAll(ctx: Ctx, providers: Providers, rows: Row[], concurrency:
 async function sendOne(ctx: Ctx, providers: Providers, row: Row): Promise<Outcome> {
   const base = ctx.config.publicBaseUrl;
   const lang = row.lang === 'en' ? 'en' : 'zh-CN';
+  const at = ctx.clock.now();
   try {
     if (row.channel === 'sms') {
       const body = renderSms(row.template, lang, row.payload, base);
-      const result = await providers.sms.send({ to: row.recipient, body, idempotencyKey: row.idempotencyKey, statusCallback: `${base}/webhooks/twilio/status` });
-      return outcome(ctx, row, null, providers.sms.name, result);
+      const sms = providers.sms;
+      let lookedUp = false;
+      if (row.unconfirmedSince && sms.find) {
+        const found = await sms.find({ to: row.recipient, body, since: row.unconfirmedSince });
+        if (!found.ok) {
+          // Sending blind could be the second copy: try the lookup again later.
+          const result: SendResult = { ok: false, retryable: true, error: `earlier attempt not confirmed: ${found.error}`, ...(found.retryAfterMs !== undefined ? { retryAfterMs: found.retryAfterMs } : {}) };
+          return outcome(ctx, row, { provider: sms.name, result, at });
+        }
+        if (found.providerMessageId) {
+          ctx.logger.info('outbox send confirmed by lookup', { outboxId: row.id, provider: sms.name });
+          return outcome(ctx, row, { provider: sms.name, result: { ok: true, providerMessageId: found.providerMessageId }, at });
+        }
+        lookedUp = true;
+      }
+      const result = await sms.send({ to: row.recipient, body, idempotencyKey: row.idempotencyKey, statusCallback: `${base}/webhooks/twilio/status` });
+      return outcome(ctx, row, { provider: sms.name, result, at, lookedUp });
     }
     if (row.channel === 'email') {
       const rendered = renderEmail(row.template, lang, row.payload, base);
       const result = await providers.email.send({ to: row.recipient, ...rendered, idempotencyKey: row.idempotencyKey });
-      return outcome(ctx, row, null, providers.email.name, result);
+      return outcome(ctx, row, { provider: providers.email.name, result, at });
     }
     const result = await providers.callback(ctx, row);
-    return outcome(ctx, row, null, row.recipient === 'local' ? 'local' : 'http', result);
+    return outcome(ctx, row, { provider: row.recipient === 'local' ? 'local' : 'http', result, at });
   } catch (err) {
     // A template that cannot render will not render next time either.
-    return outcome(ctx, row, null, null, { ok: false, retryable: false, error: (err as Error).message });
+    return outcome(ctx, row, { provider: null, result: { ok: false, retryable: false, error: (err as Error).message }, at });
   }
 }
 
-function outcome(ctx: Ctx, row: Row, forced: Row['status'] | null, provider: string | null, result: SendResult): Outcome {
+function outcome(
+  ctx: Ctx,
+  row: Row,
+  o: { forced?: Row['status']; provider: string | null; result: SendResult; at: Date; lookedUp?: boolean },
+): Outcome {
   const now = ctx.clock.now();
+  const { result } = o;
   if (result.ok) {
-    return { id: row.id, status: 'sent', provider, providerMessageId: result.providerMessageId, lastError: null, nextAttemptAt: now, sentAt: now };
+    return { id: row.id, status: 'sent', provider: o.provider, providerMessageId: result.providerMessageId, lastError: null, nextAttemptAt: now, sentAt: now, unconfirmedSince: null };
   }
-  const status = forced ?? (!result.retryable || row.attempts >= ctx.config.outboxMaxAttempts ? 'dead' : 'failed');
-  const nextAttemptAt = status === 'failed' ? new Date(now.getTime() + backoffMs(row.attempts)) : now;
-  return { id: row.id, status, provider, providerMessageId: null, lastError: result.error.slice(0, 500), nextAttemptAt, sentAt: null };
+  const status = o.forced ?? (!result.retryable || row.attempts >= ctx.config.outboxMaxAttempts ? 'dead' : 'failed');
+  const wait = Math.max(backoffMs(row.attempts), Math.min(result.retryAfterMs ?? 0, MAX_DELAY_MS));
+  const nextAttemptAt = status === 'failed' ? new Date(now.getTime() + wait) : now;
+  // A lookup that found nothing settles the earlier attempt; this attempt's own doubt starts when it began.
+  const earlier = o.lookedUp ? null : row.unconfirmedSince;
+  const unconfirmedSince = result.ambiguous ? (earlier ?? o.at) : earlier;
+  if (result.ambiguous) ctx.logger.warn('outbox send unconfirmed', { outboxId: row.id, provider: o.provider });
+  return { id: row.id, status, provider: o.provider, providerMessageId: null, lastError: result.error.slice(0, 500), nextAttemptAt, sentAt: null, unconfirmedSince };
 }
 
-async function record(ctx: Ctx, outcomes: Outcome[]) {
-  const values = outcomes.map(
-    (o) =>
-      sql`(${o.id}::bigint, ${o.status}::outbox_status, ${o.provider}::text, ${o.providerMessageId}::text, ${o.lastError}::text, ${o.nextAttemptAt.toISOString()}::timestamptz, ${o.sentAt?.toISOString() ?? null}::timestamptz)`,
-  );
-  await ctx.db.execute(sql`
-    UPDATE outbox SET status = v.status, provider = v.provider, provider_message_id = v.pmid, last_error = v.err,
-      next_attempt_at = v.next_at, sent_at = v.sent_at
-    FROM (VALUES ${sql.join(values, sql`, `)}) AS v(id, status, provider, pmid, err, next_at, sent_at)
-    WHERE outbox.id = v.id`);
+async function record(ctx: Ctx, outcomes: Outcome[], untried: number[]) {
+  if (outcomes.length) {
+    const values = outcomes.map(
+      (o) =>
+        sql`(${o.id}::bigint, ${o.status}::outbox_status, ${o.provider}::text, ${o.providerMessageId}::text, ${o.lastError}::text, ${o.nextAttemptAt.toISOString()}::timestamptz, ${o.sentAt?.toISOString() ?? null}::timestamptz, ${o.unconfirmedSince?.toISOString() ?? null}::timestamptz)`,
+    );
+    await ctx.db.execute(sql`
+      UPDATE outbox SET status = v.status, provider = v.provider, provider_message_id = v.pmid, last_error = v.err,
+        next_attempt_at = v.next_at, sent_at = v.sent_at, unconfirmed_since = v.unconfirmed
+      FROM (VALUES ${sql.join(values, sql`, `)}) AS v(id, status, provider, pmid, err, next_at, sent_at, unconfirmed)
+      WHERE outbox.id = v.id`);
+  }
+  if (untried.length) {
+    // Never tried in this run: the claim's attempt is given back and the row is due at once.
+    await ctx.db.execute(sql`
+      UPDATE outbox SET status = 'pending', attempts = attempts - 1, next_attempt_at = ${ctx.clock.now().toISOString()}::timestamptz
+      WHERE id IN (${sql.join(untried.map((id) => sql`${id}::bigint`), sql`, `)}) AND status = 'sending'`);
+  }
 }
