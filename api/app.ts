@@ -38,7 +38,7 @@ export const SIGN_IN_BODY_LIMIT = 8 * 1024;
  * Builds the Hono app. Both runtimes call this: the Node server once, the Worker
  * once per isolate. Everything that touches the outside world arrives in deps.
  */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; tests pass one that only records. */ signInPause?: (ms: number) => Promise<void> }) {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
   const limiter = deps.rateLimiter ?? createMemoryRateLimiter();
@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps) {
   registerMetaRoutes(app);
   registerCaseRoutes(app, guards);
   registerStatsRoutes(app);
-  registerSessionRoutes(app, guards);
+  registerSessionRoutes(app, guards, { clientIp, ...(deps.signInPause ? { pause: deps.signInPause } : {}) });
   registerStaffCaseRoutes(app);
   registerVerbRoutes(app);
   registerAdminRoutes(app);

@@ -1,9 +1,13 @@
-import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { FREE_ATTEMPTS } from '../../api/domain/staff/session.ts';
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import { createLogger } from '../../api/logger.ts';
+import { hashPassword } from '../../api/domain/staff/password.ts';
+import { DELAY_STEP_MS, FAILURE_MEMORY_HOURS, FREE_ATTEMPTS, MAX_DELAY_MS, SLOW_AFTER } from '../../api/domain/staff/sign-in-failures.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { SessionInfo } from '../../api/routes/staff/schemas.ts';
-import { staffSessions, staffUsers } from '../../db/schema.ts';
+import { signInFailures, staffSessions, staffUsers } from '../../db/schema.ts';
 import { DEMO_STAFF, seedDemoStaff } from '../../db/seed/demo.ts';
 import { fixedClock, useTestApp } from '../helpers/app.ts';
 import { json } from '../helpers/factories.ts';
@@ -11,6 +15,52 @@ import { call, makeStaff, PASSWORD, signIn } from '../helpers/staff.ts';
 
 const clock = fixedClock('2026-06-01T08:00:00+08:00');
 const t = useTestApp({ clock });
+
+/*
+ * The sign-in tests run on an app whose pause before a slowed sign-in only
+ * records how long it would have waited, and whose client address is the
+ * x-test-client header.
+ */
+const pauses: number[] = [];
+let app: ReturnType<typeof createApp>;
+beforeAll(() => {
+  app = createApp({
+    config: t.config,
+    database: () => t.db,
+    clock,
+    logger: createLogger('silent'),
+    clientIp: (c) => c.req.header('x-test-client'),
+    signInPause: async (ms) => {
+      pauses.push(ms);
+    },
+  });
+});
+beforeEach(() => {
+  pauses.length = 0;
+});
+
+/** One sign-in attempt from a client address. */
+function attempt(email: string, password: string, client: string) {
+  return app.request('/api/staff/session', json({ email, password }, { 'x-test-client': client }));
+}
+
+let addressSeq = 0;
+/** A client address of this test's own. */
+function address() {
+  addressSeq++;
+  return `198.51.${100 + (process.pid % 100)}.${addressSeq}`;
+}
+
+/** All a caller sees of a refusal but the request id: status, code, message, details and the headers that could differ. */
+async function answer(res: Response) {
+  const { error } = ErrorEnvelope.parse(await res.json());
+  return { status: res.status, code: error.code, message: error.message, details: error.details, cookie: res.headers.get('set-cookie'), retryAfter: res.headers.get('retry-after') };
+}
+
+async function pairRow(email: string, client: string) {
+  const [row] = await t.db.select().from(signInFailures).where(and(eq(signInFailures.account, email.toLowerCase()), eq(signInFailures.client, client)));
+  return row;
+}
 
 async function code(res: Response) {
   return ErrorEnvelope.parse(await res.json()).error.code;
@@ -38,32 +88,118 @@ describe('staff sign-in', () => {
     expect(rows[0]!.tokenHash).not.toBe(session.cookie.split('=')[1]);
   });
 
-  it('refuses a wrong password and an unknown account alike', async () => {
+  it('answers an unknown email, a wrong password, an inactive account and a locked-out client alike', async () => {
     const user = await makeStaff(t.db, 'handler', 'enf1');
-    const wrong = await signIn(t.app, user.email, 'not the password');
-    const unknown = await signIn(t.app, 'nobody@office.test');
-    expect(wrong.response.status).toBe(401);
-    expect(unknown.response.status).toBe(401);
-    const [a, b] = [await wrong.response.json(), await unknown.response.json()];
-    expect((a as ErrorEnvelope).error.message).toBe((b as ErrorEnvelope).error.message);
-    expect(wrong.response.headers.get('set-cookie')).toBeNull();
+    const inactive = await makeStaff(t.db, 'dispatcher');
+    await t.db.update(staffUsers).set({ active: false }).where(eq(staffUsers.id, inactive.id));
+    const locked = await makeStaff(t.db, 'supervisor');
+    const here = address();
+    for (let i = 0; i < FREE_ATTEMPTS; i++) expect((await attempt(locked.email, 'guess', here)).status).toBe(401);
+    expect((await pairRow(locked.email, here))!.lockedUntil).not.toBeNull();
+
+    const answers = {
+      wrong: await answer(await attempt(user.email, 'not the password', here)),
+      unknown: await answer(await attempt(`nobody-${randomUUID()}@office.test`, PASSWORD, here)),
+      inactive: await answer(await attempt(inactive.email, PASSWORD, here)),
+      locked: await answer(await attempt(locked.email, PASSWORD, here)), // the right password, from the locked-out client
+    };
+    const expected = { status: 401, code: 'unauthorized', message: '邮箱或密码不正确，或失败次数过多，请稍后再试', details: undefined, cookie: null, retryAfter: null };
+    expect(answers).toEqual({ wrong: expected, unknown: expected, inactive: expected, locked: expected });
+    // The locked-out client was refused before its password was looked at: the lock is what refused it.
+    expect((await attempt(locked.email, PASSWORD, address())).status).toBe(200);
   });
 
-  it('locks an account after repeated failures, for a growing time', async () => {
+  it('locks a client out of an account after repeated failures, for a growing time', async () => {
     const user = await makeStaff(t.db, 'supervisor');
-    for (let i = 0; i < FREE_ATTEMPTS; i++) expect((await signIn(t.app, user.email, 'guess')).response.status).toBe(401);
-    const locked = await signIn(t.app, user.email); // the right password, but locked
-    expect(locked.response.status).toBe(401);
-    expect(ErrorEnvelope.parse(await locked.response.json()).error.message).toMatch(/分钟后再试/);
+    const stranger = address();
+    for (let i = 0; i < FREE_ATTEMPTS - 1; i++) expect((await attempt(user.email, 'guess', stranger)).status).toBe(401);
+    expect((await pairRow(user.email, stranger))!.lockedUntil).toBeNull();
+    expect((await attempt(user.email, 'guess', stranger)).status).toBe(401); // the 5th failure locks for a minute
+    expect((await pairRow(user.email, stranger))!.lockedUntil!.getTime() - clock.now().getTime()).toBe(60_000);
+    expect((await attempt(user.email, PASSWORD, stranger)).status).toBe(401); // even the right password, while locked
+    expect((await pairRow(user.email, stranger))!.failures).toBe(FREE_ATTEMPTS); // refused attempts are not counted
+
     clock.advance(61_000);
-    expect((await signIn(t.app, user.email, 'guess')).response.status).toBe(401); // 6th failure: 2 minutes
-    const [row] = await t.db.select().from(staffUsers).where(eq(staffUsers.id, user.id));
-    expect(row!.lockedUntil!.getTime() - clock.now().getTime()).toBe(2 * 60_000);
+    expect((await attempt(user.email, 'guess', stranger)).status).toBe(401); // 6th failure: 2 minutes
+    expect((await pairRow(user.email, stranger))!.lockedUntil!.getTime() - clock.now().getTime()).toBe(2 * 60_000);
     clock.advance(2 * 60_000 + 1000);
-    const ok = await signIn(t.app, user.email);
-    expect(ok.response.status).toBe(200);
-    const [after] = await t.db.select().from(staffUsers).where(eq(staffUsers.id, user.id));
-    expect(after!.failedSignIns).toBe(0);
+    expect((await attempt(user.email, 'guess', stranger)).status).toBe(401); // 7th: 4 minutes
+    expect((await pairRow(user.email, stranger))!.lockedUntil!.getTime() - clock.now().getTime()).toBe(4 * 60_000);
+    clock.advance(4 * 60_000 + 1000);
+    expect((await attempt(user.email, PASSWORD, stranger)).status).toBe(200);
+    expect(await pairRow(user.email, stranger)).toBeUndefined(); // a success clears the client's record
+  });
+
+  it('a stranger hammering an account from one address does not keep the member of staff out from theirs', async () => {
+    const user = await makeStaff(t.db, 'dispatcher');
+    const stranger = address();
+    const desk = address();
+    for (let i = 0; i < FREE_ATTEMPTS + 10; i++) expect((await attempt(user.email, `guess ${i}`, stranger)).status).toBe(401);
+    expect((await attempt(user.email, PASSWORD, stranger)).status).toBe(401); // locked out
+
+    pauses.length = 0;
+    const own = await attempt(user.email, PASSWORD, desk);
+    expect(own.status).toBe(200);
+    expect(SessionInfo.parse(await own.json()).staff.id).toBe(user.id);
+    // Slowed by the account's failures, not refused.
+    expect(pauses).toEqual([DELAY_STEP_MS]);
+    // And the stranger is still locked out.
+    expect((await attempt(user.email, PASSWORD, stranger)).status).toBe(401);
+  });
+
+  it('failures on an account from anywhere slow its sign-ins, a step at a time, to a few seconds at most — known or not', async () => {
+    const user = await makeStaff(t.db, 'handler', 'enf1');
+    const unknown = `nobody-${randomUUID()}@office.test`;
+    const steps = SLOW_AFTER + 3;
+    const delays: Record<string, number[]> = {};
+    for (const email of [user.email, unknown]) {
+      pauses.length = 0;
+      // A new address for each guess: no pair ever locks, only the account-wide count grows.
+      for (let i = 0; i < steps; i++) expect((await attempt(email, 'guess', address())).status).toBe(401);
+      delays[email] = pauses.filter(Boolean);
+    }
+    // 0 for the first SLOW_AFTER failures (no pause taken), then one step more per failure.
+    const expected = Array.from({ length: steps - SLOW_AFTER }, (_, i) => DELAY_STEP_MS * (i + 1));
+    expect(delays[user.email]).toEqual(expected);
+    expect(delays[unknown]).toEqual(expected); // the pause does not tell which emails are staff
+
+    // Bounded: a thousand failures from elsewhere cost the right password a few seconds, no more.
+    await t.db.insert(signInFailures).values({ account: user.email.toLowerCase(), client: address(), failures: 1000, updatedAt: clock.now() });
+    pauses.length = 0;
+    expect((await attempt(user.email, PASSWORD, address())).status).toBe(200);
+    expect(pauses).toEqual([MAX_DELAY_MS]);
+    expect(MAX_DELAY_MS).toBeLessThanOrEqual(5000);
+  });
+
+  it('forgets failures after a day, and prunes them', async () => {
+    const user = await makeStaff(t.db, 'dispatcher');
+    const here = address();
+    for (let i = 0; i < FREE_ATTEMPTS - 1; i++) expect((await attempt(user.email, 'guess', here)).status).toBe(401);
+    const staleAccount = `stale-${randomUUID()}@office.test`;
+    await t.db.insert(signInFailures).values({ account: staleAccount, client: here, failures: 3, updatedAt: clock.now() });
+
+    clock.advance(FAILURE_MEMORY_HOURS * 3600_000 + 1000);
+    // Four more failures after a day: counted from one again, so no lock.
+    for (let i = 0; i < FREE_ATTEMPTS - 1; i++) expect((await attempt(user.email, 'guess', here)).status).toBe(401);
+    expect(await pairRow(user.email, here)).toMatchObject({ failures: FREE_ATTEMPTS - 1, lockedUntil: null });
+    expect(pauses).toEqual([]);
+    // A successful sign-in anywhere clears out rows past the memory.
+    expect((await attempt(user.email, PASSWORD, address())).status).toBe(200);
+    expect(await pairRow(staleAccount, here)).toBeUndefined();
+  });
+
+  it('replaces a hash made with the old parameters at the next successful sign-in', async () => {
+    const user = await makeStaff(t.db, 'dispatcher');
+    const old = await hashPassword(PASSWORD, { ln: 17, r: 8, p: 1 });
+    await t.db.update(staffUsers).set({ passwordHash: old }).where(eq(staffUsers.id, user.id));
+    expect((await attempt(user.email, 'not it', address())).status).toBe(401);
+    expect((await t.db.select().from(staffUsers).where(eq(staffUsers.id, user.id)))[0]!.passwordHash).toBe(old); // not on a failure
+
+    expect((await attempt(user.email, PASSWORD, address())).status).toBe(200);
+    const [row] = await t.db.select().from(staffUsers).where(eq(staffUsers.id, user.id));
+    expect(row!.passwordHash).toMatch(/^\$scrypt\$ln=13,r=8,p=10\$/);
+    expect((await attempt(user.email, PASSWORD, address())).status).toBe(200);
+    expect((await attempt(user.email, 'not it', address())).status).toBe(401);
   });
 
   it('refuses malformed sign-in bodies', async () => {
