@@ -4,10 +4,10 @@ import { deliverCallback } from '../../api/domain/feed12345/callback.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { FeedEvaluationResult, FeedOrderResults } from '../../api/routes/feeds/schemas.ts';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
-import { caseEvents, cases, evaluations, outbox } from '../../db/schema.ts';
+import { caseEvents, cases, evaluations, feedSignatures, outbox } from '../../db/schema.ts';
 import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
-import { type FakePlatform, makeOrder, signedPush, startFakePlatform } from '../fakes/platform-12345.ts';
+import { type FakePlatform, makeOrder, signature, signedPush, startFakePlatform } from '../fakes/platform-12345.ts';
 
 const SECRET = 'eval-12345-secret';
 const clock = fixedClock('2026-03-05T02:30:00Z');
@@ -122,6 +122,46 @@ describe('POST /feeds/12345/evaluations', () => {
     });
     expect(unsigned.status).toBe(401);
     expect(await evaluationsOf(c.caseId)).toHaveLength(0);
+  });
+
+  it('answers an identical repeat with the first answer (`recorded`, not `unchanged`), recording once', async () => {
+    const c = await repliedOrder();
+    clock.advance(1000);
+    const raw = JSON.stringify({ orderNo: c.order.orderNo, resolved: 'no', satisfaction: 'dissatisfied', evaluatedAt: justNow() });
+    const header = signature(SECRET, raw, clock.now());
+    const send = () => signedPush(t.app, SECRET, raw, clock, { path: '/feeds/12345/evaluations', signature: header });
+    const first = await send();
+    expect(first.status).toBe(200);
+    const answer = FeedEvaluationResult.parse(await first.json());
+    expect(answer.result).toBe('recorded');
+    const events = await eventsOf(c.caseId);
+    clock.advance(20_000);
+    const [a, b] = await Promise.all([send(), send()]);
+    for (const repeat of [a!, b!]) {
+      expect(repeat.status).toBe(200);
+      expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+      expect(FeedEvaluationResult.parse(await repeat.json())).toEqual(answer);
+    }
+    expect(await evaluationsOf(c.caseId)).toHaveLength(1);
+    // One evaluated event and one dissatisfied flag, not two of each.
+    expect(await eventsOf(c.caseId)).toEqual(events);
+    // Another body under the same signature fails its MAC.
+    const other = await signedPush(t.app, SECRET, raw.replace('dissatisfied', 'satisfied'), clock, { path: '/feeds/12345/evaluations', signature: header });
+    expect(other.status).toBe(401);
+  });
+
+  it('keeps no claim for a refused evaluation, so the same request sent again is judged afresh', async () => {
+    const order = makeOrder();
+    clock.advance(1000);
+    const raw = JSON.stringify({ orderNo: order.orderNo, resolved: 'yes', satisfaction: 'satisfied', evaluatedAt: justNow() });
+    const header = signature(SECRET, raw, clock.now());
+    const send = () => signedPush(t.app, SECRET, raw, clock, { path: '/feeds/12345/evaluations', signature: header });
+    expect((await send()).status).toBe(404);
+    // The order arrives meanwhile, not yet replied: the retry of the very same request is now a 409, not a stored 404 nor a 401.
+    await push(order);
+    const retry = await send();
+    expect(retry.status).toBe(409);
+    expect(await t.db.select().from(feedSignatures).where(eq(feedSignatures.mac, header.split('v1=')[1]!))).toHaveLength(0);
   });
 });
 

@@ -99,23 +99,68 @@ describe('POST /feeds/12345/orders — signatures', () => {
     expect((await pushOk(makeOrder(), { at: now + 300 })).counts.created).toBe(1);
   });
 
-  it('refuses an identical replay of a signed request, on any server, while it could still verify', async () => {
+  // A retry after a lost response used to get 401 `replayed`, and the platform never learned its tracking codes.
+  it('answers an identical repeat (a retry after a lost response) with the first answer, on any server, changing nothing', async () => {
+    const order = makeOrder();
+    const raw = JSON.stringify(order);
+    const header = signature(SECRET, raw, clock.now());
+    const first = await push(raw, { signature: header });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const answer = FeedOrderResults.parse(await first.json());
+    expect(answer.results[0]).toMatchObject({ result: 'created', trackingCode: expect.any(String) });
+    const created = (await caseOf(order.orderNo))!;
+    const events = await eventsOf(created.id);
+
+    clock.advance(30_000);
+    const repeat = await push(raw, { signature: header });
+    expect(repeat.status).toBe(200);
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+    // The stored answer, word for word: `created` with the same tracking code, not a fresh `unchanged`.
+    expect(FeedOrderResults.parse(await repeat.json())).toEqual(answer);
+    // A second app (another server) on the same database answers the same.
+    const other = createApp({ config: testConfig({ FEED_12345_SECRET: SECRET }), logger: createLogger('silent'), database: () => t.db, clock });
+    const elsewhere = await signedPush(other, SECRET, raw, clock, { signature: header });
+    expect(elsewhere.status).toBe(200);
+    expect(await elsewhere.json()).toEqual(answer);
+    expect(await countCases([order.orderNo])).toBe(1);
+    expect(await eventsOf(created.id)).toEqual(events);
+    expect((await caseOf(order.orderNo))!.version).toBe(created.version);
+    const [claim] = await t.db.select().from(feedSignatures).where(eq(feedSignatures.mac, header.split('v1=')[1]!));
+    expect(claim).toMatchObject({ responseStatus: 200, responseBody: answer });
+    // Signed afresh, the same order is simply a repeat.
+    const again = await pushOk(raw, { at: Math.floor(clock.now().getTime() / 1000) - 1 });
+    expect(again.results[0]!.result).toBe('unchanged');
+  });
+
+  it('refuses a used signature over another body with 401, storing nothing', async () => {
     const order = makeOrder();
     const raw = JSON.stringify(order);
     const header = signature(SECRET, raw, clock.now());
     expect((await pushOk(raw, { signature: header })).counts.created).toBe(1);
-    const replay = await push(raw, { signature: header });
-    expect(replay.status).toBe(401);
-    expect(ErrorEnvelope.parse(await replay.json()).error.details).toEqual({ reason: 'replayed' });
-    // A second app (another server) on the same database refuses it too.
-    const other = createApp({ config: testConfig({ FEED_12345_SECRET: SECRET }), logger: createLogger('silent'), database: () => t.db, clock });
-    expect((await signedPush(other, SECRET, raw, clock, { signature: header })).status).toBe(401);
-    // Signed afresh, the same order is simply a repeat.
-    const again = await pushOk(raw, { at: Math.floor(clock.now().getTime() / 1000) - 1 });
-    expect(again.results[0]!.result).toBe('unchanged');
-    expect(await countCases([order.orderNo])).toBe(1);
-    const [claim] = await t.db.select().from(feedSignatures).where(eq(feedSignatures.mac, header.split('v1=')[1]!));
-    expect(claim).toBeDefined();
+    const claims = (await t.db.select({ mac: feedSignatures.mac }).from(feedSignatures)).length;
+    const other = makeOrder();
+    for (const body of [JSON.stringify(other), JSON.stringify({ ...order, content: `${order.content}（补充）` }), `${raw} `]) {
+      const res = await push(body, { signature: header });
+      expect(res.status).toBe(401);
+      expect(ErrorEnvelope.parse(await res.json()).error).toMatchObject({ code: 'invalid_signature', details: { reason: 'mismatch' } });
+    }
+    expect(await caseOf(other.orderNo)).toBeUndefined();
+    expect((await caseOf(order.orderNo))!.description).not.toContain('补充');
+    expect((await t.db.select({ mac: feedSignatures.mac }).from(feedSignatures)).length).toBe(claims);
+  });
+
+  it('answers two identical requests at once with one answer and one case', async () => {
+    const orders = [makeOrder(), makeOrder()];
+    const raw = JSON.stringify({ orders });
+    const header = signature(SECRET, raw, clock.now());
+    const [a, b] = await Promise.all([push(raw, { signature: header }), push(raw, { signature: header })]);
+    expect([a!.status, b!.status]).toEqual([200, 200]);
+    const [bodyA, bodyB] = [FeedOrderResults.parse(await a!.json()), FeedOrderResults.parse(await b!.json())];
+    expect(bodyA).toEqual(bodyB);
+    expect(bodyA.counts).toMatchObject({ created: 2, unchanged: 0 });
+    expect([a!.headers.get('idempotent-replayed'), b!.headers.get('idempotent-replayed')].sort()).toEqual([null, 'true'].sort());
+    expect(await countCases(orders.map((o) => o.orderNo))).toBe(2);
   });
 
   it('answers 503 and stores nothing while no FEED_12345_SECRET is configured', async () => {

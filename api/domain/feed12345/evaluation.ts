@@ -3,7 +3,6 @@ import { caseEvents, cases, evaluations, type RESOLUTIONS, type SATISFACTIONS } 
 import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError, invalidInput, notFound } from '../../errors.ts';
 import { handleDissatisfaction } from '../cases/dissatisfied.ts';
-import { claimSignature, type SignatureClaim } from './replay.ts';
 
 export interface FeedEvaluationInput {
   orderNo: string;
@@ -27,20 +26,11 @@ export interface FeedEvaluationOutcome {
  * dissatisfied result goes where a citizen's does: flagged for the dispatcher
  * or reopened (重办), as the office configures (handleDissatisfaction).
  */
-export async function recordFeedEvaluation({
-  ctx,
-  input,
-  signature,
-}: {
-  ctx: Ctx;
-  input: FeedEvaluationInput;
-  signature?: SignatureClaim | undefined;
-}): Promise<FeedEvaluationOutcome> {
+export async function recordFeedEvaluation({ ctx, input }: { ctx: Ctx; input: FeedEvaluationInput }): Promise<FeedEvaluationOutcome> {
   if (input.evaluatedAt.getTime() > ctx.clock.now().getTime() + 5 * 60_000) {
     throw invalidInput('invalid_input', [{ field: 'evaluatedAt', code: 'future', message: 'feed.time_future' }], { fields: 'evaluatedAt' });
   }
   return withTransaction(ctx, async (tx) => {
-    if (signature) await claimSignature(tx, signature);
     const [row] = await tx.db
       .select()
       .from(cases)

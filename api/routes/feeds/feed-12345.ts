@@ -1,10 +1,10 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import { limitBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../context.ts';
 import { recordFeedEvaluation } from '../../domain/feed12345/evaluation.ts';
 import { ingestOrders, MAX_ORDERS_PER_PUSH } from '../../domain/feed12345/ingest.ts';
-import type { SignatureClaim } from '../../domain/feed12345/replay.ts';
+import { answerOnce, type SignatureClaim } from '../../domain/feed12345/replay.ts';
 import { verifyFeedSignature } from '../../domain/feed12345/signature.ts';
 import { DomainError, invalidInput } from '../../errors.ts';
 import { errorDoc } from '../../http/envelope.ts';
@@ -12,7 +12,6 @@ import { FeedEvaluation, FeedEvaluationResult, FeedOrder, FeedOrderResults, Feed
 
 /** 500 orders of up to 4,000 characters of Chinese each, with room to spare. */
 export const FEED_BODY_LIMIT = 10 * 1024 * 1024;
-
 
 /** The verified signature of each request, for the handler to claim against replays. */
 const claims = new WeakMap<Request, SignatureClaim>();
@@ -52,7 +51,9 @@ export const feedOrdersRoute = createRoute({
     'One order, or `{ "orders": [...] }` with up to 500. Idempotent on `orderNo`: a repeat is `unchanged`, a repeat with changes is `updated` ' +
     '(one timeline event lists the changed fields), a change to an order whose case is closed, returned or merged is `rejected`. ' +
     'Each order is answered on its own; one bad order does not sink the push. The order’s own `dueAt` and `ackDueAt` override local policy. ' +
-    'Unsigned, stale (over 5 minutes), future, replayed or wrongly signed requests are refused with 401 and store nothing.',
+    'Unsigned, stale (over 5 minutes), future or wrongly signed requests are refused with 401 and store nothing. ' +
+    'An identical repeat of an answered request (same signature, same body: a retry after a lost response) gets the first answer again ' +
+    '(header `Idempotent-Replayed: true`) and changes nothing.',
   request: {
     headers: SignatureHeaders,
     body: { required: true, content: { 'application/json': { schema: FeedPush } } },
@@ -72,7 +73,8 @@ export const feedEvaluationsRoute = createRoute({
   tags: ['12345 feed'],
   summary: 'Push a 12345 follow-up result (回访)',
   description:
-    'Recorded once per reply round; the same result again answers `unchanged`. A dissatisfied result flags the case for the dispatcher (or reopens it, as the office configures). Signed like the orders.',
+    'Recorded once per reply round; the same result again answers `unchanged`. A dissatisfied result flags the case for the dispatcher (or reopens it, as the office configures). ' +
+    'Signed like the orders; an identical repeat of an answered request gets the first answer again.',
   request: {
     headers: SignatureHeaders,
     body: { required: true, content: { 'application/json': { schema: FeedEvaluation } } },
@@ -107,19 +109,35 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>) {
 
   app.openapi({ ...feedOrdersRoute, middleware: signedFeed }, async (c) => {
     const orders = ordersOf(c.req.valid('json'));
-    const outcome = await ingestOrders({ ctx: c.get('ctx'), input: { orders, source: 'feed', signature: claims.get(c.req.raw) } });
-    c.get('ctx').logger.info('12345 orders', { requestId: c.get('requestId'), ...outcome.counts });
-    const results = outcome.results.map((r) =>
-      r.result === 'rejected'
-        ? { index: r.index, orderNo: r.orderNo, result: r.result, reason: r.reason }
-        : { index: r.index, orderNo: r.orderNo, result: r.result, trackingCode: r.trackingCode, ...(r.result === 'updated' ? { changes: r.changes } : {}) },
-    );
-    return c.json({ results, counts: outcome.counts }, 200);
+    const answer = await answerOnce(c.get('ctx'), claims.get(c.req.raw)!, async (tx) => {
+      const outcome = await ingestOrders({ ctx: tx, input: { orders, source: 'feed' } });
+      tx.logger.info('12345 orders', { requestId: c.get('requestId'), ...outcome.counts });
+      const results = outcome.results.map((r) =>
+        r.result === 'rejected'
+          ? { index: r.index, orderNo: r.orderNo, result: r.result, reason: r.reason }
+          : { index: r.index, orderNo: r.orderNo, result: r.result, trackingCode: r.trackingCode, ...(r.result === 'updated' ? { changes: r.changes } : {}) },
+      );
+      return { status: 200, body: { results, counts: outcome.counts } satisfies OrderResults };
+    });
+    return c.json(answer.body as OrderResults, 200, repeatHeaders(c, answer.repeat));
   });
 
   app.openapi({ ...feedEvaluationsRoute, middleware: signedFeed }, async (c) => {
     const body = c.req.valid('json');
-    const outcome = await recordFeedEvaluation({ ctx: c.get('ctx'), input: body, signature: claims.get(c.req.raw) });
-    return c.json({ orderNo: body.orderNo, ...outcome }, 200);
+    const answer = await answerOnce(c.get('ctx'), claims.get(c.req.raw)!, async (tx) => {
+      const outcome = await recordFeedEvaluation({ ctx: tx, input: body });
+      return { status: 200, body: { orderNo: body.orderNo, ...outcome } satisfies EvaluationResult };
+    });
+    return c.json(answer.body as EvaluationResult, 200, repeatHeaders(c, answer.repeat));
   });
+}
+
+type OrderResults = z.infer<typeof FeedOrderResults>;
+type EvaluationResult = z.infer<typeof FeedEvaluationResult>;
+
+/** A repeat of an answered request says so, for the platform's operators reading their logs. */
+function repeatHeaders(c: Context<AppEnv>, repeat: boolean): Record<string, string> {
+  if (!repeat) return {};
+  c.get('ctx').logger.info('12345 repeat answered from the stored answer', { requestId: c.get('requestId'), path: c.req.path });
+  return { 'idempotent-replayed': 'true' };
 }
