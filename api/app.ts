@@ -8,6 +8,7 @@ import { secureHeadersUpFront } from './http/security-headers.ts';
 import { errorResponse, handleError, validationError } from './http/envelope.ts';
 import { limitBody } from './http/body-limit.ts';
 import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
+import { refuseUnstorableUrl } from './http/wire.ts';
 import { sameOriginForms } from './http/same-origin.ts';
 import { langFromAcceptLanguage, parseLang, t } from './i18n.ts';
 import { createLogger } from './logger.ts';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  app.use('*', refuseUnstorableUrl);
 
   // Refused before the body is read: providers' callbacks are small, and so is a sign-in.
   app.use('/webhooks/*', limitBody(WEBHOOK_BODY_LIMIT));

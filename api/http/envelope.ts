@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { DomainError, ERROR_CODES, type ErrorCode, type FieldIssue, statusFor } from '../errors.ts';
 import { hasMessage, type Lang, t } from '../i18n.ts';
+import { describeError, errorCode } from '../logger.ts';
 
 /** The wire shape of every error, declared once for the OpenAPI document. */
 export const ErrorEnvelope = z
@@ -80,14 +81,25 @@ export function handleError(err: unknown, c: Context<AppEnv>) {
     if (status === 403) return errorResponse(c, 'forbidden', t(lang, 'forbidden'));
     if (status === 404) return errorResponse(c, 'not_found', t(lang, 'not_found'));
   }
-  if (isDatabaseDown(err)) {
-    c.get('ctx')?.logger.error('database unavailable', { requestId: c.get('requestId'), error: String((err as Error).message) });
+  // Logged by name, code, constraint, table and frames only: the message of a failed statement carries its parameters.
+  const logger = c.get('ctx')?.logger;
+  const code = errorCode(err);
+  if (isDatabaseDown(code)) {
+    logger?.error('database unavailable', { requestId: c.get('requestId'), ...describeError(err) });
     return errorResponse(c, 'unavailable', t(lang, 'unavailable'));
   }
-  const e = err instanceof Error ? err : new Error(String(err));
-  c.get('ctx')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: e.message, stack: e.stack });
+  if (code === UNTRANSLATABLE_CHARACTER || code === CHARACTER_NOT_IN_REPERTOIRE) {
+    // Text the schemas should have refused reached the database: still the caller's bad input, not our 500.
+    logger?.warn('unstorable text reached the database', { requestId: c.get('requestId'), ...describeError(err) });
+    return errorResponse(c, 'invalid_input', t(lang, 'unstorable_text'));
+  }
+  logger?.error('unhandled error', { requestId: c.get('requestId'), ...describeError(err) });
   return errorResponse(c, 'internal', t(lang, 'internal'));
 }
+
+/** SQLSTATEs of text the database cannot hold: a NUL in text (22021), a NUL or lone surrogate escape in jsonb (22P05). */
+const CHARACTER_NOT_IN_REPERTOIRE = '22021';
+const UNTRANSLATABLE_CHARACTER = '22P05';
 
 /** Domain field issues carry catalogue keys; the caller reads them in their language. */
 function localizeDetails(details: unknown, lang: Lang): unknown {
@@ -96,8 +108,8 @@ function localizeDetails(details: unknown, lang: Lang): unknown {
   return { ...(details as object), fields: fields.map((f) => ({ ...f, message: hasMessage(f.message) ? t(lang, f.message) : f.message })) };
 }
 
-function isDatabaseDown(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
+/** Drizzle wraps the driver's error, so the code is looked for along the causes. */
+function isDatabaseDown(code: string | undefined): boolean {
   return code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === '57P01' || code === '57P03';
 }
 

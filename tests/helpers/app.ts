@@ -3,7 +3,7 @@ import { createApp } from '../../api/app.ts';
 import { type Config, loadConfig } from '../../api/config.ts';
 import type { Clock, Ctx } from '../../api/context.ts';
 import { createReferenceCache } from '../../api/domain/reference.ts';
-import { createLogger, type LogLevel } from '../../api/logger.ts';
+import { createLogger, type Logger, type LogLevel } from '../../api/logger.ts';
 import type { DbHandle } from '../../db/client.ts';
 import { openIsolatedDatabase, openTestDatabase } from './db.ts';
 
@@ -27,6 +27,8 @@ export interface TestAppOptions {
   clientIp?: string;
   /** A database of the file's own (for tests that act on every row). */
   isolated?: boolean;
+  /** The app's logger (a test that reads the log lines passes its own). */
+  logger?: Logger;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -46,7 +48,7 @@ export function useTestApp(options: TestAppOptions = {}) {
     state.app = createApp({
       config: state.config,
       // TEST_LOG=error shows what a 500 hid.
-      logger: createLogger((process.env.TEST_LOG as LogLevel | undefined) ?? 'silent'),
+      logger: options.logger ?? createLogger((process.env.TEST_LOG as LogLevel | undefined) ?? 'silent'),
       database: () => state.handle.db,
       ...(options.clock ? { clock: options.clock } : {}),
       clientIp: (c) => c.req.header('x-test-client') ?? options.clientIp ?? '203.0.113.1',

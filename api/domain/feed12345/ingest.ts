@@ -4,6 +4,7 @@ import type { Ctx } from '../../context.ts';
 import { withTransaction } from '../../context.ts';
 import type { FieldIssue } from '../../errors.ts';
 import { t } from '../../i18n.ts';
+import { describeError, errorCode } from '../../logger.ts';
 import type { CaseRow } from '../cases/transition.ts';
 import { newTrackingCode } from '../cases/tracking-code.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
@@ -80,7 +81,7 @@ export async function ingestOrders({ ctx, input }: { ctx: Ctx; input: IngestInpu
       break;
     } catch (err) {
       if (attempt < 4 && !ctx.inTransaction && isRetryable(err)) {
-        ctx.logger.warn('12345 push retried', { attempt, code: pgCode(err) });
+        ctx.logger.warn('12345 push retried', { requestId: ctx.requestId, attempt, code: errorCode(err) });
         continue;
       }
       throw err;
@@ -141,7 +142,7 @@ async function updateOne(tx: Ctx, ref: Reference, v: Valid, found: { row: CaseRo
     return rejected(tx, v.index, v.order.orderNo, 'case_finished', undefined, outcome.status);
   } catch (err) {
     if (isRetryable(err)) throw err;
-    tx.logger.error('12345 order update failed', { requestId: tx.requestId, orderNo: v.order.orderNo, error: (err as Error).message });
+    tx.logger.error('12345 order update failed', { requestId: tx.requestId, orderNo: v.order.orderNo, ...describeError(err) });
     return rejected(tx, v.index, v.order.orderNo, 'internal');
   }
 }
@@ -187,7 +188,8 @@ async function insertNew(tx: Ctx, fresh: Valid[], input: IngestInput, actorId: s
     return { created, failed };
   } catch (err) {
     if (isRetryable(err)) throw err;
-    tx.logger.warn('12345 batch insert failed; inserting one by one', { requestId: tx.requestId, error: (err as Error).message });
+    // The statement's error quotes the batch's rows (every caller's phone and name): code and table only.
+    tx.logger.warn('12345 batch insert failed; inserting one by one', { requestId: tx.requestId, ...describeError(err) });
   }
   for (const v of fresh) {
     const row = caseRow(v.order, input);
@@ -196,7 +198,7 @@ async function insertNew(tx: Ctx, fresh: Valid[], input: IngestInput, actorId: s
       if (ids.has(row.id)) created.set(row.external_ref, { id: row.id, trackingCode: row.tracking_code });
     } catch (err) {
       if (isRetryable(err)) throw err;
-      tx.logger.error('12345 order insert failed', { requestId: tx.requestId, orderNo: v.order.orderNo, error: (err as Error).message });
+      tx.logger.error('12345 order insert failed', { requestId: tx.requestId, orderNo: v.order.orderNo, ...describeError(err) });
       failed.push(v);
     }
   }
@@ -279,13 +281,8 @@ function rejected(ctx: Ctx, index: number, orderNo: string | null, code: RejectC
   return { index, orderNo, result: 'rejected', reason: { code, message, ...(fields?.length ? { fields } : {}) } };
 }
 
-function pgCode(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
-  return e?.code ?? e?.cause?.code;
-}
-
 /** A deadlock between overlapping pushes, or a serialization failure: the whole push is retried. */
 function isRetryable(err: unknown): boolean {
-  const code = pgCode(err);
+  const code = errorCode(err);
   return code === '40P01' || code === '40001';
 }

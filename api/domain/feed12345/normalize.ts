@@ -2,15 +2,19 @@ import type { FieldIssue } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
 import { t } from '../../i18n.ts';
 import { fieldIssues } from '../../http/envelope.ts';
+import { isStorableText, UNSTORABLE_MESSAGE, unstorableFields } from '../../http/wire.ts';
 import { type ParsedPhone, parsePhone } from '../cases/phone.ts';
 import type { WorkdayLookup } from '../deadlines/calendar.ts';
 import { firstAlertAt } from '../deadlines/clocks.ts';
 import { addDuration, type Deadlines, matchClocks } from '../deadlines/policy.ts';
 import type { Category, Location, Reference, Station } from '../reference.ts';
-import { composeDescription, FeedOrder, type OrderSnapshot, type Urgency } from './order.ts';
+import { composeDescription, FeedOrder, FeedOrderShape, type OrderSnapshot, type Urgency } from './order.ts';
 
 /** Clock skew allowed on the platform's times, as on its signatures. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** The order's own fields: text in any of them goes to the database (a column, the snapshot or the event). */
+const ORDER_FIELDS = Object.keys(FeedOrderShape);
 
 export interface NormalizedOrder {
   orderNo: string;
@@ -60,9 +64,14 @@ const issue = (field: string, key: string, lang: Lang, params: Record<string, st
 export function normalizeOrder(raw: unknown, env: NormalizeEnv): Normalized {
   const { ref, lang } = env;
   const rawNo = (raw as { orderNo?: unknown } | null)?.orderNo;
-  const orderNoGuess = typeof rawNo === 'string' && rawNo.trim() ? rawNo.trim().slice(0, 64) : typeof rawNo === 'number' ? String(rawNo) : null;
+  // An order number the database cannot hold is not echoed either: the answer may be stored for a retried push.
+  const orderNoGuess = typeof rawNo === 'string' && rawNo.trim() && isStorableText(rawNo) ? rawNo.trim().slice(0, 64) : typeof rawNo === 'number' ? String(rawNo) : null;
+  // NUL or a lone surrogate rejects this order alone, before a statement could fail for the whole push.
+  const unstorable = unstorableFields(raw, ORDER_FIELDS).map((field) => issue(field, UNSTORABLE_MESSAGE, lang));
   const parsed = FeedOrder.safeParse(raw);
-  if (!parsed.success) return { ok: false, orderNo: orderNoGuess, fields: fieldIssues(parsed.error, lang) };
+  if (!parsed.success || unstorable.length) {
+    return { ok: false, orderNo: orderNoGuess, fields: [...unstorable, ...(parsed.success ? [] : fieldIssues(parsed.error, lang))] };
+  }
   const o = parsed.data;
 
   const fields: FieldIssue[] = [];

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { RESOLUTIONS, SATISFACTIONS } from '../../../db/schema.ts';
 import { FeedOrderShape, parseFeedTime } from '../../domain/feed12345/order.ts';
+import { text } from '../../http/wire.ts';
 
 /**
  * The wire side of the 12345 feed. Orders are validated one by one in the
@@ -61,7 +62,7 @@ export const FeedOrderResults = z
 
 export const FeedEvaluation = z
   .object({
-    orderNo: z.string().trim().min(1).max(64),
+    orderNo: text().trim().min(1).max(64),
     resolved: z.enum(RESOLUTIONS),
     satisfaction: z.enum(SATISFACTIONS),
     evaluatedAt: z
@@ -73,7 +74,7 @@ export const FeedEvaluation = z
         return at ?? new Date(0);
       })
       .openapi({ example: '2026-03-12T10:00:00+08:00' }),
-    comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v ?? undefined), z.string().trim().max(1000).optional()),
+    comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v ?? undefined), text().trim().max(1000).optional()),
   })
   .openapi('FeedEvaluation');
 

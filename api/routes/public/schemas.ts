@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CASE_KINDS, CASE_STATUSES, PRIORITIES } from '../../../db/schema.ts';
+import { text } from '../../http/wire.ts';
 import { LANGS } from '../../i18n.ts';
 
 /** Blank form fields mean "not given". */
@@ -9,19 +10,18 @@ export const DESCRIPTION_MAX = 2000;
 
 export const CreateCaseBody = z
   .object({
-    station: z.string().trim().min(1).max(16).openapi({ example: 'TJ', description: 'Station code from /api/meta' }),
+    station: text().trim().min(1).max(16).openapi({ example: 'TJ', description: 'Station code from /api/meta' }),
     kind: z.enum(CASE_KINDS).openapi({ example: 'complaint' }),
-    category: z.string().trim().min(1).max(64).openapi({ example: 'illegal_taxi' }),
-    location: z.preprocess(blankToUndefined, z.string().trim().max(64).optional()).openapi({ example: 'front_square' }),
-    description: z
-      .string()
+    category: text().trim().min(1).max(64).openapi({ example: 'illegal_taxi' }),
+    location: z.preprocess(blankToUndefined, text().trim().max(64).optional()).openapi({ example: 'front_square' }),
+    description: text()
       .trim()
       .min(1, 'description.blank')
       .max(DESCRIPTION_MAX)
       .openapi({ example: '前广场出站口有人拉客，要价很高' }),
-    phone: z.string().trim().min(1).max(32).openapi({ example: '13812345678', description: 'Mainland mobiles may omit +86' }),
+    phone: text().trim().min(1).max(32).openapi({ example: '13812345678', description: 'Mainland mobiles may omit +86' }),
     email: z.preprocess(blankToUndefined, z.email('email.invalid').max(254).optional()),
-    name: z.preprocess(blankToUndefined, z.string().trim().max(50).optional()),
+    name: z.preprocess(blankToUndefined, text().trim().max(50).optional()),
     lang: z.preprocess(blankToUndefined, z.enum(LANGS).optional()),
   })
   .openapi('CreateCase');
@@ -69,7 +69,7 @@ export const EvaluationBody = z
     phone4: z.string().regex(/^\d{4}$/, 'phone4.invalid'),
     satisfaction: z.enum(['satisfied', 'basic', 'dissatisfied']),
     resolved: z.boolean(),
-    comment: z.preprocess(blankToUndefined, z.string().trim().max(500).optional()),
+    comment: z.preprocess(blankToUndefined, text().trim().max(500).optional()),
   })
   .openapi('Evaluation');
 
@@ -78,8 +78,7 @@ export const EvaluationRecorded = z
   .openapi('EvaluationRecorded');
 
 export const LookupParams = z.object({
-  trackingCode: z
-    .string()
+  trackingCode: text()
     .min(1)
     .max(32)
     .openapi({ param: { name: 'trackingCode', in: 'path' }, example: 'K7M2QX9PRT' }),

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { FIGURE_KEYS } from '../../domain/stats/definitions.ts';
 import { GROUP_BYS } from '../../domain/stats/figures.ts';
+import { text } from '../../http/wire.ts';
 import { LANGS } from '../../i18n.ts';
 
 /** The wire shapes of GET /api/stats (public contract) and the staff department table. */
@@ -12,12 +13,11 @@ const Day = z
 export const StatsQuery = z.object({
   from: Day.optional(),
   to: Day.optional(),
-  period: z
-    .string()
+  period: text()
     .max(10)
     .optional()
     .openapi({ example: '2026-Q1', description: 'Instead of from/to: YYYY, YYYY-Qn or YYYY-MM. Neither: the 12 months up to today, from the 1st.' }),
-  station: z.string().max(16).optional().openapi({ example: 'TJ', description: 'Station code from /api/meta; all stations when omitted' }),
+  station: text().max(16).optional().openapi({ example: 'TJ', description: 'Station code from /api/meta; all stations when omitted' }),
   groupBy: z.enum(GROUP_BYS).optional(),
   lang: z.enum(LANGS).optional(),
 });

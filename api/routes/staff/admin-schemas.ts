@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PRIORITIES, STAFF_ROLES } from '../../../db/schema.ts';
+import { text } from '../../http/wire.ts';
 
 /*
  * Wire schemas of the admin screens: staff, departments, categories, locations.
@@ -14,9 +15,9 @@ const NewCode = z
   .regex(/^[a-z][a-z0-9_]{1,40}$/, 'code.invalid')
   .openapi({ example: 'lost_property', description: 'Lowercase letters, digits and _, starting with a letter; cannot be changed later' });
 /** A code that names an existing row. */
-const CodeRef = z.string().min(1).max(64);
-const NameZh = z.string().trim().min(1).max(50).openapi({ example: '失物招领' });
-const NameEn = z.string().trim().min(1).max(100).openapi({ example: 'Lost property' });
+const CodeRef = text().min(1).max(64);
+const NameZh = text().trim().min(1).max(50).openapi({ example: '失物招领' });
+const NameEn = text().trim().min(1).max(100).openapi({ example: 'Lost property' });
 const SortOrder = z.number().int().min(0).max(1_000_000);
 const Email = z.email('email.invalid').max(254);
 
@@ -45,7 +46,7 @@ export const AdminStaffList = items(AdminStaff, 'AdminStaffList');
 export const CreateStaffBody = z
   .strictObject({
     email: Email,
-    name: z.string().trim().min(1).max(50),
+    name: text().trim().min(1).max(50),
     role: z.enum(STAFF_ROLES),
     department: CodeRef.optional().openapi({ description: 'Department code; required for a handler' }),
     password: z.string().min(10).max(256).openapi({ description: 'At least 10 characters' }),
@@ -54,7 +55,7 @@ export const CreateStaffBody = z
 
 export const UpdateStaffBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(50).optional(),
+    name: text().trim().min(1).max(50).optional(),
     role: z.enum(STAFF_ROLES).optional(),
     department: CodeRef.nullable().optional().openapi({ description: 'Department code, or null for none (not for a handler)' }),
     active: z.boolean().optional(),
@@ -137,12 +138,12 @@ export const AdminLocation = z
 export const AdminLocationList = items(AdminLocation, 'AdminLocationList');
 
 export const LocationQuery = z.object({
-  station: z.string().min(1).max(16).optional().openapi({ param: { name: 'station', in: 'query' }, description: 'Only this station’s locations' }),
+  station: text().min(1).max(16).optional().openapi({ param: { name: 'station', in: 'query' }, description: 'Only this station’s locations' }),
 });
 
 export const CreateLocationBody = z
   .strictObject({
-    station: z.string().min(1).max(16).openapi({ example: 'TJ' }),
+    station: text().min(1).max(16).openapi({ example: 'TJ' }),
     code: NewCode,
     nameZh: NameZh,
     nameEn: NameEn,
@@ -156,6 +157,6 @@ export const UpdateLocationBody = z
   .openapi('UpdateLocation');
 
 export const LocationParams = z.object({
-  station: z.string().min(1).max(16).openapi({ param: { name: 'station', in: 'path' } }),
+  station: text().min(1).max(16).openapi({ param: { name: 'station', in: 'path' } }),
   code: CodeRef.openapi({ param: { name: 'code', in: 'path' } }),
 });

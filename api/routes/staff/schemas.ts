@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CASE_KINDS, CASE_STATUSES, CHANNELS, PRIORITIES, STAFF_ROLES } from '../../../db/schema.ts';
 import { STAFF_CHANNELS } from '../../domain/cases/enter.ts';
+import { text as storable } from '../../http/wire.ts';
 import { LANGS } from '../../i18n.ts';
 
 const Named = z.object({ code: z.string(), name: z.string() });
@@ -16,7 +17,7 @@ export const StaffIdentity = z
   })
   .openapi('StaffIdentity');
 
-export const SignInBody = z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(256) }).openapi('SignIn');
+export const SignInBody = z.object({ email: storable().trim().min(3).max(254), password: z.string().min(1).max(256) }).openapi('SignIn');
 export const SessionInfo = z
   .object({ staff: StaffIdentity, csrfToken: z.string(), expiresAt: Instant.optional() })
   .openapi('StaffSession');
@@ -41,16 +42,16 @@ export const QueueQuery = z.object({
       return parts as Array<(typeof CASE_STATUSES)[number]>;
     })
     .openapi({ param: { name: 'status', in: 'query' }, description: 'Comma-separated statuses; default the open ones' }),
-  station: z.string().max(16).optional(),
-  department: z.string().max(64).optional(),
-  category: z.string().max(64).optional(),
+  station: storable().max(16).optional(),
+  department: storable().max(64).optional(),
+  category: storable().max(64).optional(),
   priority: z.enum(PRIORITIES).optional(),
   channel: z.enum(CHANNELS).optional(),
   overdue: boolQuery,
   dueSoon: boolQuery,
   flagged: boolQuery,
-  q: z.string().max(100).optional(),
-  cursor: z.string().max(500).optional(),
+  q: storable().max(100).optional(),
+  cursor: storable().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   lang: z.enum(LANGS).optional(),
 });
@@ -160,10 +161,10 @@ export const Revealed = z
   .openapi('RevealedContact');
 
 const version = z.number().int().min(1).openapi({ description: 'The case version you read; a stale one is a 409' });
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => storable().trim().min(1).max(max);
 
 export const VerbBodies = {
-  assign: z.object({ version, leadDepartment: z.string().max(64), coDepartments: z.array(z.string().max(64)).max(10).optional(), note: text(1000).optional() }),
+  assign: z.object({ version, leadDepartment: storable().max(64), coDepartments: z.array(storable().max(64)).max(10).optional(), note: text(1000).optional() }),
   acknowledge: z.object({ version }),
   contact: z.object({ version, method: z.enum(['phone', 'sms', 'in_person', 'email']), note: text(2000).optional() }),
   note: z.object({ version, text: text(4000) }),
@@ -173,23 +174,23 @@ export const VerbBodies = {
   close: z.object({ version, note: text(1000).optional() }),
   reopen: z.object({ version, reason: text(1000) }),
   return: z.object({ version, reason: text(1000) }),
-  merge: z.object({ version, into: z.string().max(32) }),
+  merge: z.object({ version, into: storable().max(32) }),
   priority: z.object({ version, priority: z.enum(PRIORITIES), owner: text(50).optional() }),
-  recategorize: z.object({ version, category: z.string().max(64), kind: z.enum(CASE_KINDS).optional() }),
+  recategorize: z.object({ version, category: storable().max(64), kind: z.enum(CASE_KINDS).optional() }),
 } as const;
 
 export const EnterCaseBody = z
   .object({
     channel: z.enum(STAFF_CHANNELS),
     receivedAt: z.iso.datetime({ offset: true }),
-    station: z.string().max(16),
+    station: storable().max(16),
     kind: z.enum(CASE_KINDS),
-    category: z.string().max(64),
-    location: z.string().max(64).optional(),
+    category: storable().max(64),
+    location: storable().max(64).optional(),
     description: text(5000),
-    phone: z.string().max(32).optional(),
+    phone: storable().max(32).optional(),
     email: z.email('email.invalid').max(254).optional(),
-    name: z.string().trim().max(50).optional(),
+    name: storable().trim().max(50).optional(),
     priority: z.enum(PRIORITIES).optional(),
     lang: z.enum(LANGS).optional(),
   })

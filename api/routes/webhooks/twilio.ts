@@ -5,25 +5,30 @@ import { recordDeliveryStatus } from '../../domain/outbox/delivery-status.ts';
 import { handleInboundSms } from '../../domain/sms/inbound.ts';
 import { DomainError } from '../../errors.ts';
 import { verifyTwilio } from '../../http/signatures.ts';
+import { storableText, text } from '../../http/wire.ts';
 
 /*
  * Twilio's webhooks: form-encoded, signed with X-Twilio-Signature over the URL
  * Twilio called (PUBLIC_BASE_URL says what that is behind a proxy). A missing
  * or wrong signature is a 403 and nothing is stored.
+ *
+ * A NUL or a broken character in an SMS body is cleaned, not refused: the
+ * citizen cannot be asked to resend, and Twilio wants its TwiML. Twilio's own
+ * fields (the sender, the ids) holding one are not Twilio's: a 400.
  */
 const TwilioInbound = z
-  .object({ MessageSid: z.string().min(1).max(64), From: z.string().min(1).max(32), Body: z.string().max(1600) })
+  .object({ MessageSid: text().min(1).max(64), From: text().min(1).max(32), Body: z.string().max(1600).transform(storableText) })
   .passthrough()
   .openapi('TwilioInboundSms');
 const TwilioStatus = z
-  .object({ MessageSid: z.string().min(1).max(64), MessageStatus: z.string().min(1).max(32), ErrorCode: z.string().max(16).optional() })
+  .object({ MessageSid: text().min(1).max(64), MessageStatus: text().min(1).max(32), ErrorCode: text().max(16).optional() })
   .passthrough()
   .openapi('TwilioStatusCallback');
 
 /** The parameters exactly as Twilio sent them: every field counts towards the signature. */
 async function formParams(c: Context): Promise<Record<string, string>> {
-  const text = await c.req.text();
-  return Object.fromEntries(new URLSearchParams(text));
+  const raw = await c.req.text();
+  return Object.fromEntries(new URLSearchParams(raw));
 }
 
 const verified: MiddlewareHandler<AppEnv> = async (c, next) => {
