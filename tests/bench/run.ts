@@ -25,6 +25,7 @@ import { type BenchOptions, readOptions } from './options.ts';
 import { type BenchOutcome, type BenchRow, markdownTable } from './report.ts';
 import { killAllChildren, type ServerHandle, startServer } from './servers.ts';
 import { statsBench } from './stats.ts';
+import { signInBench } from './signin.ts';
 
 // ---------------------------------------------------------------------------
 // The registry
@@ -234,6 +235,7 @@ export const BENCHES: BenchCase[] = [
     },
   },
   statsBench,
+  signInBench,
 ];
 
 // ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ await runChild(async () => {
     DATABASE_URL: url,
     INTAKE_RATE_LIMIT: '100000000',
     LOOKUP_RATE_LIMIT: '100000000',
+    SIGN_IN_RATE_LIMIT: '100000000',
     LOG_LEVEL: 'silent',
   });
   const database = connectPostgres(url, { max: poolMax });
