@@ -4,6 +4,7 @@ import { caseEvents, CASE_KINDS, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { type FieldIssue, invalidInput, notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
+import { isStorableText, UNSTORABLE_MESSAGE } from '../../http/wire.ts';
 import { createCase } from '../cases/create.ts';
 import { parsePhone } from '../cases/phone.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
@@ -102,6 +103,9 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   for (const [field, value] of [['first_name', input.firstName], ['last_name', input.lastName]] as const) {
     if (value && value.length > 50) issue(field, 'too_big', 'open311.field_too_long', { field, max: 50 });
   }
+  // The database cannot hold a NUL or a lone surrogate: refused by field, like any other bad value.
+  const texts = { description: input.description, phone: input.phone, email: input.email, first_name: input.firstName, last_name: input.lastName, address_string: input.addressString, address_id: input.addressId, media_url: input.mediaUrl };
+  for (const [field, value] of Object.entries(texts)) if (value && !isStorableText(value)) issue(field, 'invalid', UNSTORABLE_MESSAGE);
   if (input.addressString && input.addressString.length > 500) issue('address_string', 'too_big', 'open311.field_too_long', { field: 'address_string', max: 500 });
   if (input.mediaUrl && !MediaUrl.safeParse(input.mediaUrl).success) issue('media_url', 'invalid', 'open311.media_url_invalid');
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { text } from '../../http/wire.ts';
 
 /*
  * Wire shapes of GeoReport v2 (JSON; the XML carries the same by the Spark
@@ -135,8 +136,8 @@ export const ApiKeyList = z.object({ items: z.array(ApiKey) }).openapi('ApiKeyLi
 
 export const IssueApiKeyBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).openapi({ example: 'Civic reporting app' }),
-    owner: z.string().trim().min(1).max(200).openapi({ example: 'City open-data team, opendata@example.org' }),
+    name: text().trim().min(1).max(100).openapi({ example: 'Civic reporting app' }),
+    owner: text().trim().min(1).max(200).openapi({ example: 'City open-data team, opendata@example.org' }),
   })
   .openapi('IssueApiKey');
 
