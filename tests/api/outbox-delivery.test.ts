@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueSurveyReminders } from '../../api/domain/messages/survey-reminders.ts';
 import { backoffMs, deliverOutbox } from '../../api/domain/outbox/deliver.ts';
 import { providersFor } from '../../api/domain/outbox/providers.ts';
 import { outbox, smsOptOuts } from '../../db/schema.ts';
@@ -191,5 +192,51 @@ describe('outbox delivery', () => {
     expect(texts().filter((b) => b.includes('回复1满意'))).toHaveLength(1);
     const survey = resend.emails().find((e) => e.to === body.email && e.subject.includes('评价'))!;
     expect(survey.text).toMatch(/\/rate\?code=/);
+  });
+
+  async function replied() {
+    const dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
+    const handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
+    const { body, trackingCode } = await file();
+    const [row] = await t.db.select({ caseId: outbox.caseId }).from(outbox).where(eq(outbox.recipient, `+86${body.phone}`));
+    const id = row!.caseId!;
+    let v = ((await (await call(t.app, dispatcher, 'POST', `/api/staff/cases/${id}/assign`, { version: 1, leadDepartment: 'enf1' })).json()) as { version: number }).version;
+    v = ((await (await call(t.app, handler, 'POST', `/api/staff/cases/${id}/acknowledge`, { version: v })).json()) as { version: number }).version;
+    expect((await call(t.app, handler, 'POST', `/api/staff/cases/${id}/reply`, { version: v, text: '已处理' })).status).toBe(200);
+    await deliver();
+    const rate = async () =>
+      expect(
+        (await t.app.request(`/api/cases/${trackingCode}/evaluation`, json({ phone4: body.phone.slice(-4), satisfaction: 'satisfied', resolved: true }))).status,
+      ).toBe(201);
+    const surveys = () => t.db.select().from(outbox).where(and(eq(outbox.caseId, id), inArray(outbox.template, ['survey', 'survey_reminder'])));
+    return { phone: `+86${body.phone}`, email: String(body.email), rate, surveys };
+  }
+
+  it('a survey for a case already rated on the web is not sent', async () => {
+    const { phone, email, rate, surveys } = await replied();
+    await rate();
+    clock.advance(3600_000 + 1000);
+    await deliver();
+    expect(twilio.messages().filter((m) => m.To === phone && m.Body.includes('回复1满意'))).toHaveLength(0);
+    expect(resend.emails().filter((e) => e.to === email && e.subject.includes('评价'))).toHaveLength(0);
+    const rows = await surveys();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.status === 'suppressed' && /already rated/.test(r.lastError ?? ''))).toBe(true);
+  });
+
+  it('a survey reminder queued before the citizen rated is not sent', async () => {
+    const { phone, rate, surveys } = await replied();
+    clock.advance(3600_000 + 1000);
+    await deliver();
+    expect(twilio.messages().filter((m) => m.To === phone && m.Body.includes('回复1满意'))).toHaveLength(1);
+    clock.advance(48 * 3600_000);
+    expect(await queueSurveyReminders(jobContext(t, clock))).toBeGreaterThan(0);
+    await rate();
+    const before = twilio.messages().filter((m) => m.To === phone).length;
+    await deliver();
+    expect(twilio.messages().filter((m) => m.To === phone)).toHaveLength(before);
+    const reminders = (await surveys()).filter((r) => r.template === 'survey_reminder');
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.every((r) => r.status === 'suppressed')).toBe(true);
   });
 });

@@ -96,7 +96,7 @@ async function claim(ctx: Ctx, limit: number): Promise<Row[]> {
     ORDER BY next_attempt_at, id
     LIMIT ${limit}
     FOR UPDATE SKIP LOCKED`;
-  return ctx.db
+  const rows = await ctx.db
     .update(outbox)
     .set({
       status: 'sending',
@@ -109,6 +109,8 @@ async function claim(ctx: Ctx, limit: number): Promise<Row[]> {
     })
     .where(sql`${outbox.id} in (${ids})`)
     .returning();
+  // RETURNING keeps no order: send in the order the rows were written.
+  return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
 }
 
 async function sendAll(ctx: Ctx, providers: Providers, rows: Row[], concurrency: number, stop: AbortSignal | undefined): Promise<(Outcome | undefined)[]> {
