@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
+import { describeError } from '../logger.ts';
 
 /** True when the database answers a trivial query. */
 export async function databaseReachable({ ctx }: { ctx: Ctx }): Promise<boolean> {
@@ -7,7 +8,7 @@ export async function databaseReachable({ ctx }: { ctx: Ctx }): Promise<boolean>
     await ctx.db.execute(sql`select 1`);
     return true;
   } catch (err) {
-    ctx.logger.error('health check failed', { requestId: ctx.requestId, error: (err as Error).message });
+    ctx.logger.error('health check failed', { requestId: ctx.requestId, ...describeError(err) });
     return false;
   }
 }

@@ -313,6 +313,15 @@ describe('a statement the database refuses', () => {
     expect(line!.stack).toMatch(/^at /);
   });
 
+  it('is a GeoReport 500 on Open311, logged the same way', async () => {
+    const res = await t.app.request(
+      '/open311/v2/requests.json',
+      form({ api_key: apiKey, service_code: 'touting', 'attribute[station]': 'TJ', description: `${PII.description} refuse-me`, phone: PII.phone, email: PII.email, first_name: PII.name }),
+    );
+    expect(res.status).toBe(500);
+    expect(logged('unhandled error').at(-1)).toMatchObject({ code: '23514', constraint: 'cases_refuse_marked', table: 'cases' });
+  });
+
   it('rejects that order alone in a 12345 push, and logs no caller of the push', async () => {
     const good = [makeOrder({ callerPhone: uniquePhone(), callerName: PII.latinName }), makeOrder({ callerPhone: PII.phone, callerName: PII.name })];
     const refused = makeOrder({ callerPhone: PII.phone, callerName: PII.name, content: `${PII.description} refuse-me` });

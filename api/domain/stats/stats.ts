@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { stations } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { invalidInput } from '../../errors.ts';
+import { describeError } from '../../logger.ts';
 import { shanghaiDate, toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import { definitions, MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
 import { type Figures, figuresOf, type GroupBy, readGroups, type RawGroup, sumGroups } from './figures.ts';
@@ -53,7 +54,7 @@ export async function getStats({ ctx, input }: { ctx: Ctx; input: StatsInput & {
   if (input.fold !== false) {
     // Best effort: the figures are served from the rollups whether or not this succeeds.
     await foldStats(ctx, { batchSize: FOLD_ON_READ, maxBatches: 1 }).catch((err: unknown) =>
-      ctx.logger.warn('stats fold on read failed', { requestId: ctx.requestId, error: (err as Error).message }),
+      ctx.logger.warn('stats fold on read failed', { requestId: ctx.requestId, ...describeError(err) }),
     );
   }
   const today = shanghaiDate(now);

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../../context.ts';
 import { DomainError, type FieldIssue, statusFor } from '../../errors.ts';
 import { hasMessage, type Lang, t } from '../../i18n.ts';
+import { describeError, errorCode } from '../../logger.ts';
 import type { z } from '@hono/zod-openapi';
 import type { GeoReportError } from './schemas.ts';
 import { toXml } from './xml.ts';
@@ -50,12 +51,12 @@ export function open311ErrorHandler(err: unknown, c: Context<AppEnv>) {
     const status = err.status === 413 ? 413 : err.status === 404 ? 404 : 400;
     return sendErrors(c, status, [{ code: status, description: t(lang, status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_body', { limit: '?' }) }]);
   }
-  const code = (err as { code?: string } | null)?.code;
+  // Logged by name, code, constraint, table and frames only: the message of a failed statement carries its parameters.
+  const code = errorCode(err);
   if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === '57P01' || code === '57P03') {
-    c.get('ctx')?.logger.error('database unavailable', { requestId: c.get('requestId'), error: String((err as Error).message) });
+    c.get('ctx')?.logger.error('database unavailable', { requestId: c.get('requestId'), ...describeError(err) });
     return sendErrors(c, 503, [{ code: 503, description: t(lang, 'unavailable') }]);
   }
-  const e = err instanceof Error ? err : new Error(String(err));
-  c.get('ctx')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: e.message, stack: e.stack });
+  c.get('ctx')?.logger.error('unhandled error', { requestId: c.get('requestId'), ...describeError(err) });
   return sendErrors(c, 500, [{ code: 500, description: `${t(lang, 'internal')} (${c.get('requestId') ?? 'unknown'})` }]);
 }

@@ -6,6 +6,7 @@ import { exportCases } from '../../domain/stats/export-cases.ts';
 import { ErrorEnvelope } from '../../http/envelope.ts';
 import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { LANGS } from '../../i18n.ts';
+import { describeError } from '../../logger.ts';
 import { Figures, StatsQuery } from '../public/stats-schemas.ts';
 
 const errors = Object.fromEntries(
@@ -100,7 +101,8 @@ export function registerStaffStatsRoutes(app: OpenAPIHono<AppEnv>) {
           if (next.done) controller.close();
           else controller.enqueue(encoder.encode(next.value));
         } catch (err) {
-          c.get('ctx').logger.error('case export failed', { requestId: c.get('requestId'), error: (err as Error).message });
+          // The failed statement's message may quote the exported rows.
+          c.get('ctx').logger.error('case export failed', { requestId: c.get('requestId'), ...describeError(err) });
           controller.error(err);
         }
       },
