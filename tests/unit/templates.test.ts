@@ -45,4 +45,11 @@ describe('message templates', () => {
     const html = renderEmail('reply', 'zh-CN', { ...payload, text: '<b>已处理</b> & 谢谢' }, 'https://x').html;
     expect(html).toContain('&lt;b&gt;已处理&lt;/b&gt; &amp; 谢谢');
   });
+
+  it('keeps an address the office typed inert in HTML: its anchor is escaped like the rest', () => {
+    const text = '见 https://a.example/x"><img src=x onerror=alert(1)> 谢谢';
+    const html = renderEmail('reply', 'zh-CN', { ...payload, text }, 'https://x').html;
+    expect(html).not.toMatch(/<img/i);
+    expect(html).toContain('<a href="https://a.example/x&quot;&gt;&lt;img">https://a.example/x&quot;&gt;&lt;img</a>');
+  });
 });

@@ -50,13 +50,14 @@ const ZH: Record<string, Words> = {
     body: (p, l) => [
       `您的诉求已受理，查询码：${formatTrackingCode(code(p))}。`,
       `我们将在 ${day(str(p, 'replyDueAt'), 'zh-CN')} 前答复您。`,
-      `查询进度：${l.status}，或发送短信“查询 ${code(p)}”。`,
+      `发送短信“查询 ${code(p)}”，或打开以下链接查询进度：`,
+      l.status,
     ],
   },
   reply: {
     sms: (p) => `【站区热线】${code(p)}答复：${str(p, 'text')}`,
     subject: (p) => `您的诉求已答复（${formatTrackingCode(code(p))}）`,
-    body: (p, l) => [`您反映的问题（查询码 ${formatTrackingCode(code(p))}）已答复：`, str(p, 'text'), `详情：${l.status}`],
+    body: (p, l) => [`您反映的问题（查询码 ${formatTrackingCode(code(p))}）已答复：`, str(p, 'text'), '查看详情：', l.status],
   },
   survey: {
     sms: (p) => `【站区热线】请评价${code(p)}的办理：回复1满意，2基本满意，3不满意`,
@@ -106,13 +107,14 @@ const EN: Record<string, Words> = {
     body: (p, l) => [
       `Your case has been received. Tracking code: ${formatTrackingCode(code(p))}.`,
       `We will reply by ${day(str(p, 'replyDueAt'), 'en')}.`,
-      `Check progress at ${l.status} or text "STATUS ${code(p)}".`,
+      `Text "STATUS ${code(p)}" or open this link to check progress:`,
+      l.status,
     ],
   },
   reply: {
     sms: (p) => `Station Hotline ${code(p)} reply: ${str(p, 'text')}`,
     subject: (p) => `Reply to your case (${formatTrackingCode(code(p))})`,
-    body: (p, l) => [`The office has replied to your case ${formatTrackingCode(code(p))}:`, str(p, 'text'), `Details: ${l.status}`],
+    body: (p, l) => [`The office has replied to your case ${formatTrackingCode(code(p))}:`, str(p, 'text'), 'Details:', l.status],
   },
   survey: {
     sms: (p) => `Station Hotline: how did we do on ${code(p)}? Reply 1 satisfied, 2 basically satisfied, 3 dissatisfied`,
@@ -177,7 +179,7 @@ export function renderEmail(template: string, lang: Lang, payload: Payload, base
   const lines = w.body(payload, l);
   const footer = lang === 'en' ? 'Station district management office — Station Hotline' : '站区综合管理办公室 · 站区热线';
   const html = `<!doctype html><html lang="${lang}"><body style="font-family:sans-serif;line-height:1.6">${lines
-    .map((line) => `<p>${linkify(escapeHtml(line))}</p>`)
+    .map((line) => `<p>${linkify(line)}</p>`)
     .join('')}<hr><p style="color:#555">${escapeHtml(footer)}</p></body></html>`;
   return { subject: w.subject(payload), text: [...lines, '', footer].join('\n'), html };
 }
@@ -185,6 +187,17 @@ export function renderEmail(template: string, lang: Lang, payload: Payload, base
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
-function linkify(s: string): string {
-  return s.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+
+/**
+ * Mail clients and SMS apps make a link of everything from "http" to the next
+ * space, full-width punctuation and Chinese included. So every link in these
+ * words stands at the end of a line or before a space, and the HTML anchor
+ * covers exactly what the plain text's reader would tap: the same token.
+ */
+const URL_TOKEN = /(https?:\/\/\S+)/;
+function linkify(line: string): string {
+  return line
+    .split(URL_TOKEN)
+    .map((part, i) => (i % 2 === 1 ? `<a href="${escapeHtml(part)}">${escapeHtml(part)}</a>` : escapeHtml(part)))
+    .join('');
 }

@@ -24,6 +24,10 @@ import { nameTopProblems, readTopProblems } from './top-problems.ts';
 export const BULLETIN_HOUR = 8;
 /** Cases listed by name in one message; the rest are counted. */
 export const LIST_LIMIT = 30;
+
+/** The public statistics page the bulletins point to (its definitions, more figures). */
+export const statsLink = (publicBaseUrl: string) => `${publicBaseUrl}/stats`;
+
 const LANG: Lang = 'zh-CN';
 
 export type BulletinKind = 'daily' | 'weekly' | 'monthly';
@@ -202,7 +206,7 @@ async function partnerPayloads(ctx: Ctx, period: Period, labels: Labels, recipie
       overdueCount: late.length,
       overdue: late.slice(0, LIST_LIMIT).map(listed),
       asOf: toShanghaiIso(now),
-      statsUrl: `${ctx.config.publicBaseUrl}/stats`,
+      statsUrl: statsLink(ctx.config.publicBaseUrl),
     };
   };
 }
@@ -221,6 +225,6 @@ async function monthlyPayload(ctx: Ctx, period: Period, labels: Labels) {
       .map((g) => ({ department: labels.department(g.value === 'none' ? null : Number(g.value)), ...summary(figuresOf(g)) }))
       .sort((a, b) => b.received - a.received),
     topProblems: nameTopProblems(top, topLabels, true).items.map((i) => ({ category: i.category.name, location: i.location.name, count: i.count, previousCount: i.previousCount, change: i.change })),
-    statsUrl: `${ctx.config.publicBaseUrl}/stats`,
+    statsUrl: statsLink(ctx.config.publicBaseUrl),
   };
 }
