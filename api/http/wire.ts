@@ -29,9 +29,11 @@ export function toWire<T>(value: T): Wire<T> {
 const LONE_SURROGATE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
 const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE}`);
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE, 'g');
+/** One plain pass clears the usual text (no NUL, no surrogate at all); only the rest meets the lookarounds. */
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 
 export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
+  return !SUSPECT.test(value) || !UNSTORABLE.test(value);
 }
 
 /** The catalogue key of the field-level message for unstorable text. */

@@ -92,6 +92,14 @@ describe('POST /api/cases', () => {
     const [row] = await t.db.select().from(cases).where(eq(cases.description, body.description));
     expect(row!.description.startsWith('<script>')).toBe(true);
   });
+
+  it('keeps characters outside the BMP (a well-formed surrogate pair) as they were sent', async () => {
+    const body = makeCaseBody({ description: `出站口有人拉客 😡𠮷 ${crypto.randomUUID()}`, name: '𠮷田' });
+    const res = await t.app.request('/api/cases', json(body));
+    expect(res.status).toBe(201);
+    const [row] = await t.db.select().from(cases).where(eq(cases.description, body.description));
+    expect(row!.reporterName).toBe('𠮷田');
+  });
 });
 
 describe('POST /api/cases refuses bad input and creates nothing', () => {
@@ -111,6 +119,10 @@ describe('POST /api/cases refuses bad input and creates nothing', () => {
     ['a blank description', (b) => json({ ...b, description: '   ' }), 400, 'description'],
     ['a description over 2,000 characters', (b) => json({ ...b, description: `${b.description}${'很'.repeat(2001)}` }), 400, 'description'],
     ['a name over 50 characters', (b) => json({ ...b, name: 'x'.repeat(51) }), 400, 'name'],
+    ['a NUL in the description', (b) => json({ ...b, description: `${b.description}\u0000` }), 400, 'description'],
+    ['a NUL in the name, form-encoded', (b) => form({ ...(b as Record<string, string>), name: '张\u0000先生' }), 400, 'name'],
+    ['a lone high surrogate in the description', (b) => json({ ...b, description: `${b.description}\uD83D` }), 400, 'description'],
+    ['a lone low surrogate in the location', (b) => json({ ...b, location: '\uDE00front_square' }), 400, 'location'],
     ['a 100 kB description', (b) => json({ ...b, description: `${b.description}${'x'.repeat(100 * 1024)}` }), 413, undefined],
     ['text/plain', (b) => ({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(b) }), 400, undefined],
     ['no content type', (b) => ({ method: 'POST', body: JSON.stringify(b) }), 400, undefined],

@@ -75,6 +75,29 @@ describe('GET /api/cases/{trackingCode}', () => {
       expect(JSON.stringify(envelope.error.details)).toContain('phone4');
     }
   });
+
+  it('refuses a NUL in the code or the digits with a 400 naming where it was, not a 500', async () => {
+    const { body, created } = await fileCase();
+    const phone4 = body.phone.slice(-4);
+    for (const [path, field] of [
+      [`/api/cases/${created.trackingCode}%00?phone4=${phone4}`, '(path)'],
+      [`/api/cases/${created.trackingCode}?phone4=${phone4}%00`, 'phone4'],
+      [`/api/cases/${created.trackingCode}?phone4=${phone4}&lang=%00en`, 'lang'],
+    ]) {
+      const res = await t.app.request(path!);
+      expect(res.status, path).toBe(400);
+      const envelope = ErrorEnvelope.parse(await res.json());
+      expect(envelope.error.code).toBe('invalid_input');
+      expect((envelope.error.details as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual([field]);
+    }
+  });
+
+  it('answers an encoded lone surrogate in the code like any unknown code', async () => {
+    const { body, created } = await fileCase();
+    const res = await t.app.request(`/api/cases/${created.trackingCode}%ED%A0%80?phone4=${body.phone.slice(-4)}`);
+    expect(res.status).toBe(404);
+    expect(ErrorEnvelope.parse(await res.json()).error.message).toBe('未找到该案件，请核对查询码和手机号后四位');
+  });
 });
 
 describe('status lookup rate limit', () => {
