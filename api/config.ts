@@ -61,7 +61,11 @@ export const EnvSchema = z.object({
       z.union([
         z.enum(['true', 'yes']).transform(() => 1),
         z.enum(['false', 'no', '']).transform(() => 0),
-        z.coerce.number().int('a whole number of proxy hops').min(0).max(10),
+        z
+          .string()
+          .regex(/^\d+$/, 'true, false, or a whole number of proxy hops')
+          .transform(Number)
+          .pipe(z.number().max(10)),
       ]),
     )
     .optional(),
