@@ -290,6 +290,9 @@ describe('a statement the database refuses', () => {
       sql.raw(`
       CREATE FUNCTION refuse_marked_case() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        IF NEW.description LIKE '%as-if-nul%' THEN
+          RAISE EXCEPTION 'invalid byte sequence for encoding "UTF8": 0x00 (%)', NEW.reporter_phone USING ERRCODE = '22021';
+        END IF;
         IF NEW.description LIKE '%refuse-me%' THEN
           RAISE EXCEPTION 'refused row (%, %)', NEW.reporter_phone, NEW.reporter_name
             USING ERRCODE = '23514', CONSTRAINT = 'cases_refuse_marked', TABLE = 'cases';
@@ -311,6 +314,14 @@ describe('a statement the database refuses', () => {
     const [line] = logged('unhandled error').filter((l) => l.requestId === error.requestId);
     expect(line).toMatchObject({ level: 'error', error: 'DrizzleQueryError', code: '23514', constraint: 'cases_refuse_marked', table: 'cases' });
     expect(line!.stack).toMatch(/^at /);
+  });
+
+  it('is still the caller’s 400 when text the schemas let through cannot be stored', async () => {
+    const res = await send('as if NUL', t.app.request('/api/cases', json(makeCaseBody({ phone: PII.phone, name: PII.name, description: `${PII.description} as-if-nul` }), { 'accept-language': 'en' })));
+    expect(res.status).toBe(400);
+    const error = ErrorEnvelope.parse(await res.json()).error;
+    expect(error).toMatchObject({ code: 'invalid_input', message: 'The request holds characters that cannot be stored (NUL or broken Unicode)' });
+    expect(logged('unstorable text reached the database').find((l) => l.requestId === error.requestId)).toMatchObject({ level: 'warn', code: '22021' });
   });
 
   it('is a GeoReport 500 on Open311, logged the same way', async () => {
