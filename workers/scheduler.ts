@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../api/context.ts';
 import { outboxDelivery } from './jobs/deliver-outbox.ts';
-import { errorKind, jobs, runScheduledJobs, type ScheduledJob } from './jobs/index.ts';
+import { describeError } from '../api/logger.ts';
+import { jobs, runScheduledJobs, type ScheduledJob } from './jobs/index.ts';
 
 /**
  * The Node runtime's stand-in for the Cron Trigger: runs the job registry at the
@@ -37,7 +38,7 @@ export function createScheduler(
     try {
       await runScheduledJobs(ctx, cron, due);
     } catch (err) {
-      ctx.logger.error('scheduled jobs failed', errorKind(err));
+      ctx.logger.error('scheduled jobs failed', describeError(err));
     } finally {
       // A job that did not get to run (an earlier one threw synchronously) is free again.
       for (const name of Object.keys(due)) busy.delete(name);
@@ -88,7 +89,7 @@ export function startDeliveryLoop(makeCtx: (id: string) => Ctx): { kick(): void 
         try {
           await outboxDelivery.run(ctx, 'kick');
         } catch (err) {
-          ctx.logger.error('outbox delivery failed', errorKind(err));
+          ctx.logger.error('outbox delivery failed', describeError(err));
         }
       } while (again);
     } finally {

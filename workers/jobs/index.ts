@@ -4,6 +4,7 @@ import { bulletins } from './bulletins.ts';
 import { outboxDelivery } from './deliver-outbox.ts';
 import { statsFold } from './stats-fold.ts';
 import { surveyReminders } from './survey-reminders.ts';
+import { describeError } from '../../api/logger.ts';
 
 /**
  * The background jobs, as plain modules over the domain context. The Node
@@ -65,7 +66,7 @@ export async function runScheduledJobs(
       await job.run(ctx, cron);
     } catch (err) {
       // The name and code only: a failed statement's message can quote its parameters.
-      ctx.logger.error('job failed', { job: name, requestId: ctx.requestId, ...errorKind(err) });
+      ctx.logger.error('job failed', { job: name, requestId: ctx.requestId, ...describeError(err) });
       errors.push(err);
     }
   }
@@ -97,7 +98,7 @@ export async function runQueueBatch(
       message.ack();
       acked++;
     } catch (err) {
-      ctx.logger.error('queue message failed', { queue: batch.queue, id: message.id, ...errorKind(err) });
+      ctx.logger.error('queue message failed', { queue: batch.queue, id: message.id, ...describeError(err) });
       message.retry();
       retried++;
     }
@@ -105,9 +106,3 @@ export async function runQueueBatch(
   return { acked, retried };
 }
 
-/** What went wrong, without the message text (which may hold a statement's parameters). */
-export function errorKind(err: unknown): { error: string; code?: string } {
-  const name = err instanceof Error ? err.name : 'unknown';
-  const code = (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (err as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof code === 'string' ? { error: name, code } : { error: name };
-}

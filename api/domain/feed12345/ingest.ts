@@ -11,7 +11,7 @@ import { workdayLookup } from '../deadlines/calendar.ts';
 import type { Reference } from '../reference.ts';
 import { type NormalizedOrder, normalizeOrder } from './normalize.ts';
 import type { OrderSnapshot } from './order.ts';
-import { claimSignature, pruneSignatures, resultRows, type SignatureClaim } from './replay.ts';
+import { isRetryable, resultRows } from './replay.ts';
 import { applyOrderUpdate } from './update.ts';
 
 export const MAX_ORDERS_PER_PUSH = 500;
@@ -27,8 +27,6 @@ export interface IngestInput {
   orders: unknown[];
   /** `feed` for a push, `import` for the CSV import; recorded in the created event. */
   source: 'feed' | 'import';
-  /** The push's signature, claimed in the same transaction so an identical replay is refused. */
-  signature?: SignatureClaim | undefined;
   /** Station code for orders that name none (default: the first station). */
   defaultStation?: string | undefined;
   /** Who the timeline names (actor type `feed`). */
@@ -70,11 +68,9 @@ export async function ingestOrders({ ctx, input }: { ctx: Ctx; input: IngestInpu
     else results[index] = rejected(ctx, index, n.orderNo, 'invalid_order', n.fields);
   });
 
-  if (input.signature) await pruneSignatures(ctx);
   for (let attempt = 1; ; attempt++) {
     try {
       const written = await withTransaction(ctx, async (tx) => {
-        if (input.signature) await claimSignature(tx, input.signature);
         return writeOrders(tx, ref, valid, input);
       });
       for (const r of written) results[r.index] = r;
@@ -281,8 +277,3 @@ function rejected(ctx: Ctx, index: number, orderNo: string | null, code: RejectC
   return { index, orderNo, result: 'rejected', reason: { code, message, ...(fields?.length ? { fields } : {}) } };
 }
 
-/** A deadlock between overlapping pushes, or a serialization failure: the whole push is retried. */
-function isRetryable(err: unknown): boolean {
-  const code = errorCode(err);
-  return code === '40P01' || code === '40001';
-}

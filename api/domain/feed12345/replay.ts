@@ -3,6 +3,7 @@ import { feedSignatures } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import { SIGNATURE_TOLERANCE_SECONDS } from './signature.ts';
+import { errorCode } from '../../logger.ts';
 
 /**
  * Signed pushes are acted on once. A signature is valid for its timestamp ± 5
@@ -67,7 +68,7 @@ export async function answerOnce(
       });
     } catch (err) {
       if (attempt < 4 && !ctx.inTransaction && isRetryable(err)) {
-        ctx.logger.warn('12345 push retried', { attempt, code: pgCode(err) });
+        ctx.logger.warn('12345 push retried', { attempt, code: errorCode(err) });
         continue;
       }
       throw err;
@@ -82,23 +83,10 @@ async function storedAnswer(tx: Ctx, mac: string): Promise<StoredAnswer> {
   return { status: row.status, body: row.body };
 }
 
-function pgCode(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
-  return e?.code ?? e?.cause?.code;
-}
-
 /** A deadlock between overlapping pushes, or a serialization failure: the whole push is retried. */
-function isRetryable(err: unknown): boolean {
-  const code = pgCode(err);
+export function isRetryable(err: unknown): boolean {
+  const code = errorCode(err);
   return code === '40P01' || code === '40001';
-}
-
-/** Claims a signature inside the caller's transaction, without storing an answer; a replay throws 401 invalid_signature. */
-export async function claimSignature(ctx: Ctx, claim: SignatureClaim): Promise<void> {
-  const rows = await ctx.db.execute<{ mac: string }>(sql`
-    INSERT INTO feed_signatures (mac, signed_at) VALUES (${claim.mac}, to_timestamp(${claim.t}))
-    ON CONFLICT (mac) DO NOTHING RETURNING mac`);
-  if (resultRows(rows).length === 0) throw new DomainError('invalid_signature', 'feed.signature_replayed', {}, { reason: 'replayed' });
 }
 
 /** Drops claims that can no longer verify. Cheap and safe to run on every push. */
