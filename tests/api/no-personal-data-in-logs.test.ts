@@ -266,6 +266,11 @@ describe('hostile input on Open311', () => {
     for (const path of ['/open311/v2/requests.json?service_request_id=AB%00CD', '/open311/v2/requests.json?service_code=touting%00', '/open311/v2/requests.xml?status=open%00', '/open311/v2/requests/AB%00CD.json', '/open311/v2/services/touting%00.json']) {
       const res = await send(path, t.app.request(path));
       expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+      // Spoken in GeoReport's own errors, as every Open311 refusal is.
+      const body = await res.text();
+      if (path.includes('.xml')) expect(body, path).toMatch(/<errors>\s*<error>\s*<code>400<\/code>/);
+      else if (res.status === 400) expect(JSON.parse(body), path).toEqual([expect.objectContaining({ code: 400, description: expect.any(String) })]);
     }
   });
 });

@@ -1,8 +1,9 @@
-import { asc, eq, type SQL } from 'drizzle-orm';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import { departments, staffUsers } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { conflict, invalidInput, notFound } from '../../errors.ts';
 import { hashPassword } from '../staff/password.ts';
+import { forgetAccountFailures } from '../staff/sign-in-failures.ts';
 import { revokeAllSessions, type Role, type Staff } from '../staff/session.ts';
 import { assertAdmin, changedFields, isUniqueViolation } from './access.ts';
 import { activeDepartmentId } from './departments.ts';
@@ -34,7 +35,12 @@ function selectStaff(ctx: Ctx, where?: SQL) {
       role: staffUsers.role,
       department: departments.code,
       active: staffUsers.active,
-      lockedUntil: staffUsers.lockedUntil,
+      // The latest lock any client address is under for this account (sign-ins lock per address).
+      lockedUntil: sql<Date | null>`(
+        select max(f.locked_until) from sign_in_failures f
+        where f.account = lower(${staffUsers.email}) and f.locked_until > ${ctx.clock.now().toISOString()}::timestamptz)`.mapWith((v: string | Date | null) =>
+        v === null ? null : new Date(v),
+      ),
       createdAt: staffUsers.createdAt,
     })
     .from(staffUsers)
@@ -123,11 +129,12 @@ export async function updateStaff({ ctx, actor, input }: { ctx: Ctx; actor: Staf
       .set({
         ...rest,
         departmentId,
-        // A new password also lifts a sign-in lock: that is usually why it was reset.
         ...(passwordHash === undefined ? {} : { passwordHash, failedSignIns: 0, lockedUntil: null }),
         updatedAt: tx.clock.now(),
       })
       .where(eq(staffUsers.id, id));
+    // A new password also lifts every sign-in lock on the account: that is usually why it was reset.
+    if (passwordHash !== undefined) await forgetAccountFailures(tx, id);
     const endSessions = (rest.active === false && current.active) || passwordHash !== undefined || (rest.role !== undefined && rest.role !== current.role);
     if (endSessions) await revokeAllSessions(tx, id);
     return { row: await oneStaff(tx, id), endSessions };

@@ -98,3 +98,9 @@ function lockUntil(now: Date, failures: number): Date | null {
 }
 
 const cutoff = (now: Date) => new Date(now.getTime() - FAILURE_MEMORY_HOURS * 3600_000).toISOString();
+
+/** Lifts every lock and forgets every failure on a member's account (an admin set a new password). */
+export async function forgetAccountFailures(ctx: Ctx, staffId: string): Promise<void> {
+  await ctx.db.execute(sql`
+    DELETE FROM sign_in_failures WHERE account = (SELECT lower(email) FROM staff_users WHERE id = ${staffId})`);
+}

@@ -12,6 +12,7 @@ import { t } from '../../i18n.ts';
 import type { RouteGuards } from '../guards.ts';
 import { definitionWire, discoveryWire, requestWire, serviceWire } from './present.ts';
 import { open311ErrorHandler, send, sendErrors } from './respond.ts';
+import { refuseUnstorableUrl } from '../../http/wire.ts';
 
 /**
  * Open311 GeoReport v2 under /open311/v2: discovery, services, a service's
@@ -82,6 +83,8 @@ export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteG
   open311.onError(open311ErrorHandler);
   // Civic apps read from the browser too; nothing here uses cookies.
   open311.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }));
+  // Here rather than at the app's door, so the refusal is GeoReport's error array.
+  open311.use('*', refuseUnstorableUrl);
 
   for (const format of FORMATS) {
     open311.get(`/discovery.${format}`, async (c) => send(c, 'discovery', discoveryWire(await getDiscovery({ ctx: c.get('ctx') }))));
