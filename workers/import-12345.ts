@@ -29,7 +29,7 @@ import { createReadStream, existsSync, statSync, unlinkSync, writeFileSync } fro
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse';
-import { ConfigError, loadConfig } from '../api/config.ts';
+import { type Config, ConfigError, loadConfig } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
 import { ingestOrders, MAX_ORDERS_PER_PUSH, type OrderResult } from '../api/domain/feed12345/ingest.ts';
 import { createReferenceCache } from '../api/domain/reference.ts';
@@ -287,7 +287,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`import failed: no such file: ${file}\n`);
     return 1;
   }
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (err) {

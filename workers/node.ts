@@ -3,7 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createApp } from '../api/app.ts';
 import { clientAddress } from '../api/http/client-address.ts';
-import { ConfigError, loadConfig } from '../api/config.ts';
+import { type Config, ConfigError, loadConfig } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
 import { createReferenceCache } from '../api/domain/reference.ts';
 import { createLogger } from '../api/logger.ts';
@@ -18,7 +18,7 @@ import { startDeliveryLoop, startScheduler } from './scheduler.ts';
  * database (or PostgreSQL with DATABASE_URL), and the background jobs.
  */
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (err) {

@@ -81,7 +81,6 @@ function jobRow(count: number, seconds: number, p50Ms: number): BenchOutcome['ro
  */
 export async function benchSweep(options: BenchOptions, log: (m: string) => void): Promise<BenchOutcome> {
   const total = Number(process.env.BENCH_SWEEP_CASES ?? 1_000_000);
-  const dueShare = 0.005;
   const db = await scratchDatabase(options, `${options.databaseName}_sweep`);
   const sql = postgres(db.url, { max: 1, onnotice: () => {} });
   try {

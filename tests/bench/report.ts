@@ -58,7 +58,7 @@ export function markdownTable(outcomes: BenchOutcome[]): string {
     'target',
     'verdict',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map((h, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const o of outcomes) {
     o.rows.forEach((r, i) => {
       const first = i === 0;
