@@ -2,8 +2,9 @@
  * Messages a caller reads, in zh-CN (first) and en. The language comes from
  * `lang` (query or body), then Accept-Language, then zh-CN.
  */
-export const LANGS = ['zh-CN', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+import type { Lang } from './contract/lang.ts';
+
+export { LANGS, type Lang } from './contract/lang.ts';
 
 type Catalogue = Record<string, { 'zh-CN': string; en: string }>;
 

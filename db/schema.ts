@@ -18,23 +18,34 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  ACTOR_TYPES,
+  CASE_KINDS,
+  CASE_STATUSES,
+  CHANNELS,
+  DAY_KINDS,
+  DURATION_UNITS,
+  EXTENSION_STATUSES,
+  OUTBOX_CHANNELS,
+  OUTBOX_STATUSES,
+  PRIORITIES,
+  RESOLUTIONS,
+  SATISFACTIONS,
+  STAFF_ROLES,
+} from '../api/contract/enums.ts';
 
 /*
  * The office's data. Columns are snake_case in SQL (drizzle's casing option),
  * camelCase here. Timestamps are timestamptz; the office's own day is Asia/Shanghai.
  */
 
-export const CASE_KINDS = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
-export const PRIORITIES = ['normal', 'blue', 'yellow', 'red'] as const;
-export const CHANNELS = ['web', 'sms', '12345', 'phone', 'walk_in', 'box', 'petition', 'open311'] as const;
-export const CASE_STATUSES = ['new', 'assigned', 'in_progress', 'replied', 'closed', 'merged', 'returned'] as const;
-export const STAFF_ROLES = ['dispatcher', 'handler', 'supervisor', 'admin'] as const;
-export const OUTBOX_CHANNELS = ['sms', 'email', 'callback_12345'] as const;
-/** suppressed: never sent because the recipient opted out (STOP). */
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'suppressed'] as const;
-export const DURATION_UNITS = ['hours', 'working_days', 'calendar_days', 'same_day'] as const;
-export const DAY_KINDS = ['workday', 'weekend', 'holiday', 'makeup_workday'] as const;
-export const ACTOR_TYPES = ['citizen', 'staff', 'system', 'feed'] as const;
+/*
+ * The enums are the API contract's (api/contract/enums.ts): the database
+ * follows the contract, never the reverse. Changing a list there changes a
+ * pgEnum here, which needs a migration (drizzle-kit generate shows it).
+ */
+
+export { ACTOR_TYPES, CASE_KINDS, CASE_STATUSES, CHANNELS, DAY_KINDS, DURATION_UNITS, EXTENSION_STATUSES, OUTBOX_CHANNELS, OUTBOX_STATUSES, PRIORITIES, RESOLUTIONS, SATISFACTIONS, STAFF_ROLES };
 
 export const caseKind = pgEnum('case_kind', CASE_KINDS);
 export const priority = pgEnum('priority', PRIORITIES);
@@ -329,7 +340,6 @@ export const staffSessions = pgTable(
   (t) => [index('staff_sessions_user_idx').on(t.userId)],
 );
 
-export const EXTENSION_STATUSES = ['pending', 'approved', 'refused'] as const;
 export const extensionStatus = pgEnum('extension_status', EXTENSION_STATUSES);
 
 /** Extension requests (延期): asked by a handler, decided by a dispatcher or supervisor. */
@@ -359,8 +369,6 @@ export const extensionRequests = pgTable(
   ],
 );
 
-export const SATISFACTIONS = ['very_satisfied', 'satisfied', 'basic', 'dissatisfied'] as const;
-export const RESOLUTIONS = ['yes', 'partial', 'no'] as const;
 export const satisfaction = pgEnum('satisfaction', SATISFACTIONS);
 export const resolution = pgEnum('resolution', RESOLUTIONS);
 

@@ -120,7 +120,7 @@ describe('POST requests: filing from a civic app', () => {
       service_request_id: created.service_request_id,
       status: 'open',
       service_name: 'Illegal taxis',
-      status_notes: 'received, awaiting assignment',
+      status_notes: 'Received, awaiting assignment',
       service_code: 'illegal_taxi',
       description: null,
       requested_datetime: '2026-03-02T09:00:00+08:00',
@@ -221,7 +221,7 @@ describe('GET requests/{id} through a case’s life', () => {
     clock.advance(10 * 60_000);
     await ok(dispatcher, id, 'assign', { leadDepartment: 'enf1' });
     expect(await readAsFiler(id, '?lang=en')).toMatchObject({ status: 'open', agency_responsible: 'Enforcement Section 1', updated_datetime: '2026-03-02T09:10:00+08:00' });
-    expect(await read(id, '?lang=en')).toMatchObject({ status: 'open', status_notes: 'assigned to a department', updated_datetime: '2026-03-02T09:10:00+08:00' });
+    expect(await read(id, '?lang=en')).toMatchObject({ status: 'open', status_notes: 'Assigned, awaiting acknowledgement', updated_datetime: '2026-03-02T09:10:00+08:00' });
     expect(await read(id)).not.toHaveProperty('agency_responsible');
     await ok(handler, id, 'acknowledge', {});
     expect(await readAsFiler(id, '?extensions=true')).toMatchObject({ status: 'open', extended_attributes: { detailed_status: 'in_progress', station: 'TJ', kind: 'complaint' } });
@@ -237,7 +237,7 @@ describe('GET requests/{id} through a case’s life', () => {
 
     await ok(dispatcher, id, 'reopen', { reason: '市民反映问题仍存在' });
     const reopened = await readAsFiler(id, '?extensions=true&lang=en');
-    expect(reopened).toMatchObject({ status: 'open', status_notes: 'being handled' });
+    expect(reopened).toMatchObject({ status: 'open', status_notes: 'In progress' });
     const notes = reopened.notes as Array<{ type: string; summary: string; description?: string; datetime: string }>;
     expect(notes.map((n) => n.type)).toEqual(['created', 'assigned', 'acknowledged', 'replied', 'closed', 'reopened']);
     expect(notes.find((n) => n.type === 'replied')).toMatchObject({ summary: 'Replied', description: reply });
@@ -282,7 +282,7 @@ describe('GET requests/{id} through a case’s life', () => {
     // The merge note names the master by public id too: the master's tracking code is another reporter's secret.
     expect((d.notes as Array<{ type: string; description?: string }>).find((n) => n.type === 'merged')!.description).toBe(`Duplicate of request ${master.service_request_id}`);
     expect(JSON.stringify(d)).not.toContain(masterCode);
-    expect(await read(dup.service_request_id, '?lang=en')).toMatchObject({ status: 'closed', status_notes: 'merged with another case' });
+    expect(await read(dup.service_request_id, '?lang=en')).toMatchObject({ status: 'closed', status_notes: 'Merged' });
   });
 
   it('escapes markup in XML and drops what XML 1.0 cannot carry', async () => {

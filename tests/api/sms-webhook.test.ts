@@ -92,7 +92,7 @@ describe('POST /webhooks/twilio/sms', () => {
     expect(stranger.reply).toContain('已答复');
     expect(stranger.reply).not.toContain('批评教育');
     const english = await sms(phone(), `STATUS ${filed.trackingCode}`);
-    expect(english.reply).toMatch(/: replied\.$/);
+    expect(english.reply).toMatch(/: Replied\.$/);
     expect((await sms(own, '查询 ABCDEFGHJK')).reply).toBe('未找到该查询码，请核对后重试。');
   });
 

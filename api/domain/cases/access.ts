@@ -1,50 +1,16 @@
 import type { Role, Staff } from '../staff/session.ts';
 import { DomainError } from '../../errors.ts';
+import { type CaseVerb, VERB_RULES, type VerbRule } from '../../contract/verbs.ts';
 
 /**
- * Who may do what to a case. Handlers act only on cases of their own
- * department (lead or co-handling); some verbs belong to the lead alone.
+ * Who may do what to a case (the contract's VERB_RULES). Handlers act only on
+ * cases of their own department (lead or co-handling); some verbs belong to the
+ * lead alone.
  */
-export const CASE_VERBS = [
-  'read',
-  'reveal',
-  'create',
-  'assign',
-  'acknowledge',
-  'contact',
-  'note',
-  'reply',
-  'extend',
-  'decide-extension',
-  'close',
-  'reopen',
-  'return',
-  'merge',
-  'priority',
-  'recategorize',
-] as const;
-export type CaseVerb = (typeof CASE_VERBS)[number];
+export { CASE_VERBS, type CaseVerb } from '../../contract/verbs.ts';
 
-const OFFICE: Role[] = ['dispatcher', 'supervisor'];
-
-export const PERMISSIONS: Record<CaseVerb, { roles: Role[]; handlerScope?: 'lead' | 'any' }> = {
-  read: { roles: ['dispatcher', 'supervisor', 'admin', 'handler'], handlerScope: 'any' },
-  reveal: { roles: [...OFFICE, 'handler'], handlerScope: 'any' },
-  create: { roles: OFFICE },
-  assign: { roles: OFFICE },
-  acknowledge: { roles: ['handler'], handlerScope: 'lead' },
-  contact: { roles: ['handler'], handlerScope: 'any' },
-  note: { roles: [...OFFICE, 'handler'], handlerScope: 'any' },
-  reply: { roles: ['handler'], handlerScope: 'lead' },
-  extend: { roles: ['handler'], handlerScope: 'lead' },
-  'decide-extension': { roles: OFFICE },
-  close: { roles: OFFICE },
-  reopen: { roles: OFFICE },
-  return: { roles: OFFICE },
-  merge: { roles: OFFICE },
-  priority: { roles: OFFICE },
-  recategorize: { roles: OFFICE },
-};
+/** The rules by verb, as the contract states them. */
+export const PERMISSIONS: Record<CaseVerb, VerbRule> = VERB_RULES;
 
 export interface CaseScope {
   leadDepartmentId: number | null;
@@ -53,7 +19,7 @@ export interface CaseScope {
 
 export function canDo(staff: Staff, verb: CaseVerb, scope?: CaseScope): boolean {
   const rule = PERMISSIONS[verb];
-  if (!rule.roles.includes(staff.role)) return false;
+  if (!(rule.roles as readonly Role[]).includes(staff.role)) return false;
   if (staff.role !== 'handler' || !scope) return true;
   if (staff.departmentId === null) return false;
   if (scope.leadDepartmentId === staff.departmentId) return true;

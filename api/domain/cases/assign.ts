@@ -4,6 +4,7 @@ import { type Ctx, withTransaction } from '../../context.ts';
 import { invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 export interface AssignInput {
   caseId: string;
@@ -19,7 +20,7 @@ export interface AssignInput {
  */
 export async function assign({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: AssignInput }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'assign', version: input.version, from: ['new', 'assigned', 'in_progress'] });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'assign', version: input.version, from: fromStatuses('assign') });
     const ref = await tx.reference.get(tx.db);
     const byCode = new Map(ref.departments.filter((d) => d.active).map((d) => [d.code, d]));
     const lead = byCode.get(input.leadDepartment);

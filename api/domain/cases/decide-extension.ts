@@ -4,6 +4,7 @@ import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * A dispatcher or supervisor approves or refuses the pending extension. An
@@ -24,7 +25,7 @@ export async function decideExtension({
       caseId: input.caseId,
       verb: 'decide-extension',
       version: input.version,
-      from: ['assigned', 'in_progress'],
+      from: fromStatuses('decide-extension'),
     });
     const [pending] = await tx.db
       .select()

@@ -4,6 +4,7 @@ import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError, invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 /** A handler asks for more time (延期申请): a reason and the new reply deadline. */
 export async function requestExtension({
@@ -16,7 +17,7 @@ export async function requestExtension({
   input: { caseId: string; version: number; reason: string; newDueAt: Date };
 }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'extend', version: input.version, from: ['assigned', 'in_progress'] });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'extend', version: input.version, from: fromStatuses('extend') });
     if (input.newDueAt <= row.replyDueAt) {
       throw invalidInput('extension.not_later', [{ field: 'newDueAt', code: 'not_later', message: 'extension.not_later' }]);
     }

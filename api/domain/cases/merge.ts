@@ -5,6 +5,7 @@ import { DomainError, notFound } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 import { citizenMessages, commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * Merges a duplicate into a master case. The duplicate's reporter is told the
@@ -12,7 +13,7 @@ import { citizenMessages, commitTransition, openForVerb } from './transition.ts'
  */
 export async function merge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; into: string } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'merge', version: input.version, from: ['new', 'assigned', 'in_progress'] });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'merge', version: input.version, from: fromStatuses('merge') });
     const code = normalizeTrackingCode(input.into);
     const [master] = code ? await tx.db.select().from(cases).where(eq(cases.trackingCode, code)).for('update') : [];
     if (!master) throw notFound('merge.master_not_found');

@@ -5,6 +5,7 @@ import { workdayLookup } from '../deadlines/calendar.ts';
 import { computeDeadlines } from '../deadlines/policy.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * Sets the hazard colour (红黄蓝). Red must name the leader who owns the case
@@ -24,7 +25,7 @@ export async function setPriority({
     throw invalidInput('priority.owner_required', [{ field: 'owner', code: 'required', message: 'priority.owner_required' }]);
   }
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'priority', version: input.version, from: ['new', 'assigned', 'in_progress'] });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'priority', version: input.version, from: fromStatuses('priority') });
     const ref = await tx.reference.get(tx.db);
     const clocks = computeDeadlines(
       ref.policies,

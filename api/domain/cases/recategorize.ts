@@ -3,6 +3,7 @@ import { invalidInput } from '../../errors.ts';
 import type { CASE_KINDS } from '../../../db/schema.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 /** Corrects a case's category (and kind); the timeline keeps what it was. */
 export async function recategorize({
@@ -15,7 +16,7 @@ export async function recategorize({
   input: { caseId: string; version: number; category: string; kind?: (typeof CASE_KINDS)[number] | undefined };
 }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'recategorize', version: input.version, from: ['new', 'assigned', 'in_progress'] });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'recategorize', version: input.version, from: fromStatuses('recategorize') });
     const ref = await tx.reference.get(tx.db);
     const category = ref.categoriesByCode.get(input.category);
     if (!category) throw invalidInput('category.unknown', [{ field: 'category', code: 'unknown', message: 'category.unknown' }]);

@@ -1,6 +1,7 @@
 import { type Ctx, withTransaction } from '../../context.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 export const SURVEY_DELAY_MS = 3600_000;
 
@@ -10,7 +11,7 @@ export const SURVEY_DELAY_MS = 3600_000;
  */
 export async function reply({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; text: string } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reply', version: input.version, from: ['in_progress'] });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reply', version: input.version, from: fromStatuses('reply') });
     const now = tx.clock.now();
     const key = `${row.id}:${row.version}`;
     return commitTransition(tx, {

@@ -1,6 +1,7 @@
 import { type Ctx, withTransaction } from '../../context.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, commitTransition, openForVerb } from './transition.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * Returns a case (退单): out of the office's scope, or spam. For a 12345 order
@@ -8,7 +9,7 @@ import { callback12345, commitTransition, openForVerb } from './transition.ts';
  */
 export async function returnCase({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; reason: string } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'return', version: input.version, from: ['new', 'assigned'] });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'return', version: input.version, from: fromStatuses('return') });
     return commitTransition(tx, {
       row,
       staff,

@@ -1,11 +1,7 @@
-/**
- * Tracking codes: 10 symbols from a 31-letter alphabet without look-alikes
- * (no 0/O, 1/I/L), so ~49.5 bits of randomness — unguessable, and short enough
- * to read aloud over the phone. Shown grouped as XXXXX-XXXXX.
- */
-export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-export const CODE_LENGTH = 10;
-export const CODE_BITS = CODE_LENGTH * Math.log2(CODE_ALPHABET.length);
+import { CODE_ALPHABET, CODE_LENGTH } from '../../contract/tracking-code.ts';
+
+// The format (alphabet, length, normalizing, display) is the contract's; only drawing a code lives here.
+export { CODE_ALPHABET, CODE_BITS, CODE_LENGTH, formatTrackingCode, normalizeTrackingCode } from '../../contract/tracking-code.ts';
 
 /**
  * Cryptographically random bytes, drawn from the system in 4 kB batches: one
@@ -38,16 +34,4 @@ export function newTrackingCode(random: (bytes: Uint8Array<ArrayBuffer>) => Uint
     }
   }
   return code;
-}
-
-/** Accepts what a person types or reads back: any case, spaces, dashes. */
-export function normalizeTrackingCode(input: string): string | undefined {
-  const cleaned = input.toUpperCase().replace(/[\s\-_]/g, '');
-  if (cleaned.length !== CODE_LENGTH) return undefined;
-  for (const ch of cleaned) if (!CODE_ALPHABET.includes(ch)) return undefined;
-  return cleaned;
-}
-
-export function formatTrackingCode(code: string): string {
-  return `${code.slice(0, 5)}-${code.slice(5)}`;
 }

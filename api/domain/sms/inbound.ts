@@ -3,7 +3,8 @@ import { cases, evaluations, outbox, smsInbound, smsOptOuts } from '../../../db/
 import { type Ctx, withTransaction } from '../../context.ts';
 import { createCase } from '../cases/create.ts';
 import { evaluateCase } from '../cases/evaluate.ts';
-import { formatTrackingCode } from '../cases/tracking-code.ts';
+import type { Lang } from '../../contract/lang.ts';
+import { formatTrackingCode } from '../../contract/tracking-code.ts';
 import { renderSms } from '../messages/templates.ts';
 import { shanghaiDate } from '../deadlines/shanghai-time.ts';
 import { isBareCode, parseSms, SMS_TEXT, smsLang, statusWord } from './words.ts';
@@ -76,7 +77,7 @@ async function answer(ctx: Ctx, input: InboundSms): Promise<{ reply: string; com
 }
 
 /** The state to anyone with the code; the reply text only to the number that filed the case. */
-async function status(ctx: Ctx, from: string, code: string, asked: 'zh-CN' | 'en' | undefined) {
+async function status(ctx: Ctx, from: string, code: string, asked: Lang | undefined) {
   const [row] = await ctx.db
     .select({ id: cases.id, status: cases.status, reporterPhone: cases.reporterPhone, replyText: cases.replyText, repliedAt: cases.repliedAt, replyDueAt: cases.replyDueAt, lang: cases.lang })
     .from(cases)

@@ -1,4 +1,7 @@
-import { normalizeTrackingCode } from '../cases/tracking-code.ts';
+import type { CaseStatus } from '../../contract/enums.ts';
+import { statusLabel } from '../../contract/labels.ts';
+import type { Bilingual, Lang } from '../../contract/lang.ts';
+import { normalizeTrackingCode } from '../../contract/tracking-code.ts';
 
 /** What an inbound SMS asks for (DESIGN "SMS words"). */
 export type SmsCommand =
@@ -31,7 +34,7 @@ export function parseSms(body: string): SmsCommand {
  * of the pinyin shorthands (TD 退订, CX 查询); otherwise English. A bare tracking
  * code says nothing, so the caller falls back to the case's own language.
  */
-export function smsLang(body: string): 'zh-CN' | 'en' {
+export function smsLang(body: string): Lang {
   const text = body.normalize('NFKC').trim();
   if (/[\u3400-\u9fff\uf900-\ufaff]/.test(text)) return 'zh-CN';
   if (/^TD$/i.test(text) || /^CX/i.test(text)) return 'zh-CN';
@@ -43,19 +46,20 @@ export function isBareCode(body: string): boolean {
   return parseSms(body).kind === 'status' && !/^(?:查询|CX|STATUS)/i.test(body.normalize('NFKC').trim());
 }
 
-const STATUS_WORDS: Record<string, { zh: string; en: string }> = {
-  new: { zh: '已受理，待分派', en: 'received, awaiting assignment' },
-  assigned: { zh: '已分派，待签收', en: 'assigned to a department' },
-  in_progress: { zh: '办理中', en: 'being handled' },
-  replied: { zh: '已答复', en: 'replied' },
-  closed: { zh: '已办结', en: 'closed' },
-  merged: { zh: '已合并办理', en: 'merged with another case' },
-  returned: { zh: '已退回', en: 'returned' },
+/**
+ * The status as the SMS answer and Open311's status notes say it: the status's
+ * own name, and for a case still waiting on the office, what it waits for.
+ */
+const WAITING_FOR: Partial<Record<CaseStatus, Bilingual>> = {
+  new: { 'zh-CN': '待分派', en: 'awaiting assignment' },
+  assigned: { 'zh-CN': '待签收', en: 'awaiting acknowledgement' },
 };
 
-export function statusWord(status: string, lang: 'zh-CN' | 'en'): string {
-  const w = STATUS_WORDS[status];
-  return w ? (lang === 'en' ? w.en : w.zh) : status;
+export function statusWord(status: string, lang: Lang): string {
+  const name = statusLabel(status, lang);
+  const waiting = WAITING_FOR[status as CaseStatus]?.[lang];
+  if (!waiting) return name;
+  return lang === 'en' ? `${name}, ${waiting}` : `${name}，${waiting}`;
 }
 
 export const SMS_TEXT = {

@@ -1,4 +1,6 @@
-import { formatTrackingCode } from '../cases/tracking-code.ts';
+import { statusLabel } from '../../contract/labels.ts';
+import type { Lang } from '../../contract/lang.ts';
+import { formatTrackingCode } from '../../contract/tracking-code.ts';
 
 /**
  * The words of the bulletins (日通报, 周汇总) and the monthly report (月报), in
@@ -6,7 +8,6 @@ import { formatTrackingCode } from '../cases/tracking-code.ts';
  * from bulletins.ts.
  */
 type Payload = Record<string, unknown>;
-type Lang = 'zh-CN' | 'en';
 interface Words {
   subject: (p: Payload) => string;
   body: (p: Payload) => string[];
@@ -31,15 +32,6 @@ interface Summary {
   satisfactionRate: number | null;
 }
 
-const STATUS: Record<string, Record<Lang, string>> = {
-  new: { 'zh-CN': '待分派', en: 'new' },
-  assigned: { 'zh-CN': '已分派', en: 'assigned' },
-  in_progress: { 'zh-CN': '办理中', en: 'in progress' },
-  replied: { 'zh-CN': '已答复', en: 'replied' },
-  closed: { 'zh-CN': '已办结', en: 'closed' },
-  returned: { 'zh-CN': '已退回', en: 'returned' },
-};
-
 const str = (p: Payload, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : '');
 const num = (p: Payload, k: string) => (typeof p[k] === 'number' ? (p[k] as number) : 0);
 const list = <T>(p: Payload, k: string) => (Array.isArray(p[k]) ? (p[k] as T[]) : []);
@@ -56,7 +48,8 @@ function period(p: Payload, lang: Lang): string {
 
 function caseLine(c: Listed, lang: Lang, overdue: boolean): string {
   const where = c.location ? `${c.station}·${c.location}` : c.station;
-  const status = STATUS[c.status]?.[lang] ?? c.status;
+  // Mid-line, so the English name goes lower-case.
+  const status = lang === 'en' ? statusLabel(c.status, lang).toLowerCase() : statusLabel(c.status, lang);
   if (lang === 'en') {
     return `${formatTrackingCode(c.trackingCode)}  ${c.category}, ${where}, ${c.role === 'lead' ? 'lead' : 'co-handling'}, ${status}${overdue ? `, due ${time(c.at)}` : ''}`;
   }

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { CASE_KINDS } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
-import type { Lang } from '../../i18n.ts';
-import { kindName, localName } from '../meta.ts';
-import { channelName, noneName } from './definitions.ts';
+import { label } from '../../contract/labels.ts';
+import type { Lang } from '../../contract/lang.ts';
+import { localName } from '../meta.ts';
+import { noneName } from './definitions.ts';
 import { rowsOf } from './fold.ts';
 import type { GroupBy } from './figures.ts';
 
@@ -79,9 +79,9 @@ export async function loadLabels(ctx: Ctx, lang: Lang, wanted: { categories?: nu
         case 'location':
           return labels.location(id, withStation);
         case 'channel':
-          return { code: value, name: channelName(value, lang) };
+          return { code: value, name: label('channel', value, lang) };
         case 'kind':
-          return { code: value, name: kindName(value as (typeof CASE_KINDS)[number], lang) };
+          return { code: value, name: label('kind', value, lang) };
         case 'station':
           return labels.station(Number(value));
         case 'month':

@@ -1,0 +1,11 @@
+/**
+ * The contract between the API, the site and the tests: enums, their names in
+ * both languages, the tracking-code format, the verb rules and the wire
+ * schemas. It depends on zod alone, so the site's server and browser code can
+ * import it as the API does.
+ */
+export * from './enums.ts';
+export * from './labels.ts';
+export * from './lang.ts';
+export * from './tracking-code.ts';
+export * from './verbs.ts';
