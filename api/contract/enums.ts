@@ -58,3 +58,23 @@ export type CitizenSatisfaction = (typeof CITIZEN_SATISFACTIONS)[number];
 export const RESOLUTIONS = ['yes', 'partial', 'no'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
+
+/** The figures the statistics page defines beside its numbers (DESIGN "Satisfaction and the published rates"). */
+export const FIGURE_KEYS = [
+  'received',
+  'closureRate',
+  'onTimeClosureRate',
+  'responseRate',
+  'resolutionRate',
+  'satisfactionRate',
+  'times',
+  'cohort',
+  'groups',
+  'topProblems',
+  'resolution',
+] as const;
+export type FigureKey = (typeof FIGURE_KEYS)[number];
+
+/** What the published figures may be grouped by. */
+export const GROUP_BYS = ['category', 'department', 'channel', 'kind', 'location', 'month', 'station'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { RESOLUTIONS, SATISFACTIONS } from '../../../db/schema.ts';
+import { RESOLUTIONS, SATISFACTIONS } from '../../contract/enums.ts';
 import { FeedOrderShape, parseFeedTime } from '../../domain/feed12345/order.ts';
 import { text } from '../../http/wire.ts';
 

@@ -4,60 +4,10 @@ import { createPolicy, importCalendarYear, listCalendarYear, listPolicies, setCa
 import { errorDoc } from '../../http/envelope.ts';
 import { requireAdmin, requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
-import { CASE_KINDS, CHANNELS, DAY_KINDS, DURATION_UNITS, PRIORITIES } from '../../../db/schema.ts';
+import { DAY_KINDS } from '../../contract/enums.ts';
+import { CalendarImport, CalendarImported, CalendarYear, DayRow, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
 
 /* Admin screens for the working calendar (节假日/调休) and the deadline policies. */
-
-const isoDay = z.iso.date();
-const DayRow = z.object({ day: z.string(), kind: z.enum(DAY_KINDS), isWorkday: z.boolean(), name: z.string().nullable() });
-const CalendarYear = z
-  .object({ year: z.number().int(), days: z.array(DayRow), holidays: z.number().int(), provisional: z.boolean() })
-  .openapi('CalendarYear');
-const CalendarImport = z
-  .object({
-    year: z.number().int().min(2000).max(2100),
-    holidays: z.array(z.object({ date: isoDay, name: z.string().max(50).optional() })).max(60),
-    workdays: z.array(z.object({ date: isoDay, name: z.string().max(50).optional() })).max(30),
-  })
-  .openapi('CalendarImport');
-const CalendarImported = z
-  .object({ year: z.number().int(), days: z.number().int(), holidays: z.number().int(), workdays: z.number().int() })
-  .openapi('CalendarImported');
-const Duration = z.object({ amount: z.number().min(0).max(10_000), unit: z.enum(DURATION_UNITS) }).nullable();
-const PolicyBody = z
-  .object({
-    name: z.string().trim().min(1).max(100),
-    channel: z.enum(CHANNELS).nullable().optional(),
-    kind: z.enum(CASE_KINDS).nullable().optional(),
-    category: z.string().max(64).nullable().optional(),
-    priority: z.enum(PRIORITIES).nullable().optional(),
-    ack: Duration.optional(),
-    contact: Duration.optional(),
-    reply: Duration.optional(),
-    source: z.string().max(500).nullable().optional(),
-    active: z.boolean().optional(),
-  })
-  .openapi('PolicyInput');
-const Policy = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    channel: z.enum(CHANNELS).nullable(),
-    kind: z.enum(CASE_KINDS).nullable(),
-    categoryId: z.number().int().nullable(),
-    priority: z.enum(PRIORITIES).nullable(),
-    ackAmount: z.number().nullable(),
-    ackUnit: z.enum(DURATION_UNITS).nullable(),
-    contactAmount: z.number().nullable(),
-    contactUnit: z.enum(DURATION_UNITS).nullable(),
-    replyAmount: z.number().nullable(),
-    replyUnit: z.enum(DURATION_UNITS).nullable(),
-    source: z.string().nullable(),
-    active: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Policy');
 
 const errors = { 400: errorDoc('Bad input'), 401: errorDoc('No session'), 403: errorDoc('Not an admin, or CSRF'), 404: errorDoc('No such row') };
 const ok = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -77,7 +27,7 @@ export const calendarDayRoute = createRoute({
   path: '/api/staff/admin/calendar/{day}',
   tags,
   summary: 'Set one day: workday, weekend, holiday or make-up workday',
-  request: { params: z.object({ day: isoDay }), body: body(z.object({ kind: z.enum(DAY_KINDS), name: z.string().max(50).optional() })) },
+  request: { params: z.object({ day: IsoDay }), body: body(z.object({ kind: z.enum(DAY_KINDS), name: z.string().max(50).optional() })) },
   responses: { 200: ok(DayRow), ...errors },
 });
 export const calendarImportRoute = createRoute({

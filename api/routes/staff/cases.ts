@@ -8,7 +8,7 @@ import { revealContact } from '../../domain/cases/reveal.ts';
 import { ErrorEnvelope } from '../../http/envelope.ts';
 import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
-import { CaseDetail, CaseIdParams, EnterCaseBody, EnteredCase, QueueCounts, QueuePage, QueueQuery, Revealed } from './schemas.ts';
+import { CaseDetail, CaseIdParams, DepartmentList, EnterCaseBody, EnteredCase, QueueCounts, QueuePage, QueueQuery, Revealed } from './schemas.ts';
 
 const errors = Object.fromEntries(
   ([[400, 'Bad input'], [401, 'No session'], [403, 'Not allowed'], [404, 'No such case']] as const).map(([s, d]) => [
@@ -71,7 +71,7 @@ export const departmentsRoute = createRoute({
       description: 'Departments',
       content: {
         'application/json': {
-          schema: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), isPartner: z.boolean(), active: z.boolean() })) }).openapi('DepartmentList'),
+          schema: DepartmentList,
         },
       },
     },

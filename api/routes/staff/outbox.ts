@@ -1,31 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { OUTBOX_CHANNELS, OUTBOX_STATUSES } from '../../../db/schema.ts';
+import { OUTBOX_CHANNELS, OUTBOX_STATUSES } from '../../contract/enums.ts';
+import { OutboxItem } from '../../contract/wire/outbox.ts';
 import type { AppEnv } from '../../context.ts';
 import { listOutbox, retryOutbox } from '../../domain/outbox/admin.ts';
 import { errorDoc } from '../../http/envelope.ts';
 import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
 
-const OutboxItem = z
-  .object({
-    id: z.number().int(),
-    channel: z.enum(OUTBOX_CHANNELS),
-    recipient: z.string(),
-    template: z.string(),
-    lang: z.string(),
-    status: z.enum(OUTBOX_STATUSES),
-    attempts: z.number().int(),
-    provider: z.string().nullable(),
-    deliveryStatus: z.string().nullable(),
-    lastError: z.string().nullable(),
-    caseId: z.string().nullable(),
-    createdAt: z.string(),
-    sentAt: z.string().nullable(),
-    nextAttemptAt: z.string(),
-    subject: z.string().nullable(),
-    text: z.string(),
-  })
-  .openapi('OutboxItem');
 
 
 export const outboxRoute = createRoute({

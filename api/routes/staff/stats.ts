@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../../../db/schema.ts';
+import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../../contract/enums.ts';
 import type { AppEnv } from '../../context.ts';
 import { departmentTable } from '../../domain/stats/departments.ts';
 import { exportCases } from '../../domain/stats/export-cases.ts';
@@ -7,29 +7,13 @@ import { ErrorEnvelope } from '../../http/envelope.ts';
 import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
 import { LANGS } from '../../i18n.ts';
 import { describeError } from '../../logger.ts';
-import { Figures, StatsQuery } from '../public/stats-schemas.ts';
+import { DepartmentTable, StatsQuery } from '../../contract/wire/stats.ts';
 
 const errors = Object.fromEntries(
   ([[400, 'Bad input'], [401, 'No session'], [403, 'Not allowed']] as const).map(([s, d]) => [s, { description: d, content: { 'application/json': { schema: ErrorEnvelope } } }]),
 );
 
-export const DepartmentTable = z
-  .object({
-    from: z.string(),
-    to: z.string(),
-    station: z.object({ code: z.string(), name: z.string() }).nullable(),
-    asOf: z.string(),
-    pendingCases: z.number().int().openapi({ description: 'Cases written but not yet folded into the period figures' }),
-    departments: z.array(
-      Figures.extend({
-        department: z.object({ code: z.string(), name: z.string(), isPartner: z.boolean() }),
-        fewEvaluations: z.boolean(),
-        open: z.number().int().openapi({ description: 'Open now, led by this department' }),
-        overdue: z.number().int().openapi({ description: 'Open now with a clock past its deadline' }),
-      }),
-    ),
-  })
-  .openapi('DepartmentTable');
+export { DepartmentTable } from '../../contract/wire/stats.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { PRIORITIES, STAFF_ROLES } from '../enums.ts';
+import { text } from '../text.ts';
+
+/*
+ * Wire schemas of the admin screens: staff, departments, categories, locations.
+ * Codes are set once at creation and never change; patches are strict, so a
+ * body that tries to change a code (or misspells a field) is a 400, not a no-op.
+ */
+
+const Instant = z.string().meta({ example: '2026-03-06T00:00:00.000Z' });
+/** A new code: lowercase ASCII, so it is safe in paths, logs and every language. */
+const NewCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,40}$/, 'code.invalid')
+  .meta({ example: 'lost_property', description: 'Lowercase letters, digits and _, starting with a letter; cannot be changed later' });
+/** A code that names an existing row. */
+const CodeRef = text().min(1).max(64);
+const NameZh = text().trim().min(1).max(50).meta({ example: '失物招领' });
+const NameEn = text().trim().min(1).max(100).meta({ example: 'Lost property' });
+const SortOrder = z.number().int().min(0).max(1_000_000);
+const Email = z.email('email.invalid').max(254);
+
+/** A patch must change something. */
+const notEmpty = (o: Record<string, unknown>) => Object.values(o).some((v) => v !== undefined);
+const nothingToChange = { message: 'admin.nothing_to_change' };
+
+const items = <T extends z.ZodType>(item: T, name: string) => z.object({ items: z.array(item) }).meta({ id: name });
+
+// Staff
+
+export const AdminStaff = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(STAFF_ROLES),
+    department: z.string().nullable(),
+    active: z.boolean(),
+    lockedUntil: Instant.nullable(),
+    createdAt: Instant,
+  })
+  .meta({ id: 'AdminStaff' });
+export const AdminStaffList = items(AdminStaff, 'AdminStaffList');
+
+export const CreateStaffBody = z
+  .strictObject({
+    email: Email,
+    name: text().trim().min(1).max(50),
+    role: z.enum(STAFF_ROLES),
+    department: CodeRef.optional().meta({ description: 'Department code; required for a handler' }),
+    password: z.string().min(10).max(256).meta({ description: 'At least 10 characters' }),
+  })
+  .meta({ id: 'CreateStaff' });
+
+export const UpdateStaffBody = z
+  .strictObject({
+    name: text().trim().min(1).max(50).optional(),
+    role: z.enum(STAFF_ROLES).optional(),
+    department: CodeRef.nullable().optional().meta({ description: 'Department code, or null for none (not for a handler)' }),
+    active: z.boolean().optional(),
+    password: z.string().min(10).max(256).optional(),
+  })
+  .refine(notEmpty, nothingToChange)
+  .meta({ id: 'UpdateStaff', description: 'Deactivating, a new password or a new role ends the member’s sessions' });
+
+export const StaffIdParams = z.object({ id: z.uuid().meta({ param: { name: 'id', in: 'path' } }) });
+
+// Departments
+
+export const AdminDepartment = z
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    isPartner: z.boolean(),
+    email: z.string().nullable(),
+    active: z.boolean(),
+  })
+  .meta({ id: 'AdminDepartment' });
+export const AdminDepartmentList = items(AdminDepartment, 'AdminDepartmentList');
+
+export const CreateDepartmentBody = z
+  .strictObject({ code: NewCode, nameZh: NameZh, nameEn: NameEn, isPartner: z.boolean(), email: Email.optional() })
+  .meta({ id: 'CreateDepartment' });
+
+export const UpdateDepartmentBody = z
+  .strictObject({ nameZh: NameZh.optional(), nameEn: NameEn.optional(), email: Email.nullable().optional(), active: z.boolean().optional() })
+  .refine(notEmpty, nothingToChange)
+  .meta({ id: 'UpdateDepartment', description: 'Deactivating a department that leads open cases is a 409' });
+
+export const CodeParams = z.object({ code: CodeRef.meta({ param: { name: 'code', in: 'path' } }) });
+
+// Categories
+
+export const AdminCategory = z
+  .object({
+    code: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    defaultDepartment: z.string().nullable(),
+    defaultPriority: z.enum(PRIORITIES),
+    active: z.boolean(),
+    sortOrder: z.number().int(),
+  })
+  .meta({ id: 'AdminCategory' });
+export const AdminCategoryList = items(AdminCategory, 'AdminCategoryList');
+
+export const CreateCategoryBody = z
+  .strictObject({
+    code: NewCode,
+    nameZh: NameZh,
+    nameEn: NameEn,
+    defaultDepartment: CodeRef.meta({ description: 'Code of an active department' }),
+    defaultPriority: z.enum(PRIORITIES).default('normal'),
+    sortOrder: SortOrder.optional().meta({ description: 'Default: after the last category' }),
+  })
+  .meta({ id: 'CreateCategory' });
+
+export const UpdateCategoryBody = z
+  .strictObject({
+    nameZh: NameZh.optional(),
+    nameEn: NameEn.optional(),
+    defaultDepartment: CodeRef.optional(),
+    defaultPriority: z.enum(PRIORITIES).optional(),
+    active: z.boolean().optional(),
+    sortOrder: SortOrder.optional(),
+  })
+  .refine(notEmpty, nothingToChange)
+  .meta({ id: 'UpdateCategory' });
+
+// Locations
+
+export const AdminLocation = z
+  .object({ station: z.string(), code: z.string(), nameZh: z.string(), nameEn: z.string(), active: z.boolean(), sortOrder: z.number().int() })
+  .meta({ id: 'AdminLocation' });
+export const AdminLocationList = items(AdminLocation, 'AdminLocationList');
+
+export const LocationQuery = z.object({
+  station: text().min(1).max(16).optional().meta({ param: { name: 'station', in: 'query' }, description: 'Only this station’s locations' }),
+});
+
+export const CreateLocationBody = z
+  .strictObject({
+    station: text().min(1).max(16).meta({ example: 'TJ' }),
+    code: NewCode,
+    nameZh: NameZh,
+    nameEn: NameEn,
+    sortOrder: SortOrder.optional().meta({ description: 'Default: after the station’s last location' }),
+  })
+  .meta({ id: 'CreateLocation' });
+
+export const UpdateLocationBody = z
+  .strictObject({ nameZh: NameZh.optional(), nameEn: NameEn.optional(), active: z.boolean().optional(), sortOrder: SortOrder.optional() })
+  .refine(notEmpty, nothingToChange)
+  .meta({ id: 'UpdateLocation' });
+
+export const LocationParams = z.object({
+  station: text().min(1).max(16).meta({ param: { name: 'station', in: 'path' } }),
+  code: CodeRef.meta({ param: { name: 'code', in: 'path' } }),
+});
+
+// What a client reads (and sends): the types the schemas infer.
+export type AdminStaff = z.infer<typeof AdminStaff>;
+export type AdminStaffList = z.infer<typeof AdminStaffList>;
+export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
+export type UpdateStaffBody = z.infer<typeof UpdateStaffBody>;
+export type StaffIdParams = z.infer<typeof StaffIdParams>;
+export type AdminDepartment = z.infer<typeof AdminDepartment>;
+export type AdminDepartmentList = z.infer<typeof AdminDepartmentList>;
+export type CreateDepartmentBody = z.infer<typeof CreateDepartmentBody>;
+export type UpdateDepartmentBody = z.infer<typeof UpdateDepartmentBody>;
+export type CodeParams = z.infer<typeof CodeParams>;
+export type AdminCategory = z.infer<typeof AdminCategory>;
+export type AdminCategoryList = z.infer<typeof AdminCategoryList>;
+export type CreateCategoryBody = z.infer<typeof CreateCategoryBody>;
+export type UpdateCategoryBody = z.infer<typeof UpdateCategoryBody>;
+export type AdminLocation = z.infer<typeof AdminLocation>;
+export type AdminLocationList = z.infer<typeof AdminLocationList>;
+export type LocationQuery = z.infer<typeof LocationQuery>;
+export type CreateLocationBody = z.infer<typeof CreateLocationBody>;
+export type UpdateLocationBody = z.infer<typeof UpdateLocationBody>;
+export type LocationParams = z.infer<typeof LocationParams>;

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { CASE_KINDS, CASE_STATUSES, PRIORITIES } from '../enums.ts';
+import { text } from '../text.ts';
+import { LANGS } from '../lang.ts';
+
+/** Blank form fields mean "not given". */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const DESCRIPTION_MAX = 2000;
+
+export const CreateCaseBody = z
+  .object({
+    station: text().trim().min(1).max(16).meta({ example: 'TJ', description: 'Station code from /api/meta' }),
+    kind: z.enum(CASE_KINDS).meta({ example: 'complaint' }),
+    category: text().trim().min(1).max(64).meta({ example: 'illegal_taxi' }),
+    location: z.preprocess(blankToUndefined, text().trim().max(64).optional()).meta({ example: 'front_square' }),
+    description: text()
+      .trim()
+      .min(1, 'description.blank')
+      .max(DESCRIPTION_MAX)
+      .meta({ example: '前广场出站口有人拉客，要价很高' }),
+    phone: text().trim().min(1).max(32).meta({ example: '13812345678', description: 'Mainland mobiles may omit +86' }),
+    email: z.preprocess(blankToUndefined, z.email('email.invalid').max(254).optional()),
+    name: z.preprocess(blankToUndefined, text().trim().max(50).optional()),
+    lang: z.preprocess(blankToUndefined, z.enum(LANGS).optional()),
+  })
+  .meta({ id: 'CreateCase' });
+
+export const CreatedCase = z
+  .object({
+    trackingCode: z.string().meta({ example: 'K7M2QX9PRT' }),
+    status: z.enum(CASE_STATUSES),
+    replyDueAt: z.string().meta({ example: '2026-03-06T00:00:00+08:00' }),
+  })
+  .meta({ id: 'CreatedCase' });
+
+const Named = z.object({ code: z.string(), name: z.string() });
+
+export const PublicCase = z
+  .object({
+    trackingCode: z.string(),
+    status: z.enum(CASE_STATUSES),
+    kind: z.enum(CASE_KINDS),
+    station: Named.nullable(),
+    category: Named.nullable(),
+    location: Named.nullable(),
+    createdAt: z.string(),
+    replyDueAt: z.string(),
+    closedAt: z.string().nullable(),
+    reply: z.object({ text: z.string(), at: z.string() }).nullable(),
+    timeline: z.array(
+      z.object({
+        type: z.string(),
+        at: z.string(),
+        text: z.string().optional(),
+        newDueAt: z.string().optional(),
+        mergedInto: z.string().optional(),
+        reason: z.string().optional(),
+        satisfaction: z.string().optional(),
+        resolved: z.string().optional(),
+      }),
+    ),
+    canEvaluate: z.boolean().meta({ description: 'The current reply may be rated' }),
+  })
+  .meta({ id: 'PublicCase' });
+
+export const EvaluationBody = z
+  .object({
+    phone4: z.string().regex(/^\d{4}$/, 'phone4.invalid'),
+    satisfaction: z.enum(['satisfied', 'basic', 'dissatisfied']),
+    resolved: z.boolean(),
+    comment: z.preprocess(blankToUndefined, text().trim().max(500).optional()),
+  })
+  .meta({ id: 'Evaluation' });
+
+export const EvaluationRecorded = z
+  .object({ trackingCode: z.string(), satisfaction: z.string(), resolved: z.boolean(), evaluatedAt: z.string() })
+  .meta({ id: 'EvaluationRecorded' });
+
+export const LookupParams = z.object({
+  trackingCode: text()
+    .min(1)
+    .max(32)
+    .meta({ param: { name: 'trackingCode', in: 'path' }, example: 'K7M2QX9PRT' }),
+});
+
+export const LookupQuery = z.object({
+  phone4: z
+    .string()
+    .regex(/^\d{4}$/, 'phone4.invalid')
+    .meta({ param: { name: 'phone4', in: 'query' }, example: '5678' }),
+  lang: z.enum(LANGS).optional().meta({ param: { name: 'lang', in: 'query' } }),
+});
+
+export const LangQuery = z.object({
+  lang: z.enum(LANGS).optional().meta({ param: { name: 'lang', in: 'query' } }),
+});
+
+export const Meta = z
+  .object({
+    stations: z.array(Named),
+    kinds: z.array(Named),
+    categories: z.array(Named.extend({ defaultPriority: z.enum(PRIORITIES) })),
+    locations: z.array(Named.extend({ station: z.string() })),
+  })
+  .meta({ id: 'Meta' });
+
+export const Health = z
+  .object({ status: z.enum(['ok', 'unavailable']), db: z.enum(['ok', 'unreachable']) })
+  .meta({ id: 'Health' });
+
+// What a client reads (and sends): the types the schemas infer.
+export type DESCRIPTION_MAX = z.infer<typeof DESCRIPTION_MAX>;
+export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
+export type CreatedCase = z.infer<typeof CreatedCase>;
+export type PublicCase = z.infer<typeof PublicCase>;
+export type EvaluationBody = z.infer<typeof EvaluationBody>;
+export type EvaluationRecorded = z.infer<typeof EvaluationRecorded>;
+export type LookupParams = z.infer<typeof LookupParams>;
+export type LookupQuery = z.infer<typeof LookupQuery>;
+export type LangQuery = z.infer<typeof LangQuery>;
+export type Meta = z.infer<typeof Meta>;
+export type Health = z.infer<typeof Health>;

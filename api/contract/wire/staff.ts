@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { CASE_KINDS, CASE_STATUSES, CHANNELS, PRIORITIES, STAFF_CHANNELS, STAFF_ROLES } from '../enums.ts';
+import { text as storable } from '../text.ts';
+import { LANGS } from '../lang.ts';
+
+const Named = z.object({ code: z.string(), name: z.string() });
+const Instant = z.string().meta({ example: '2026-03-06T00:00:00.000Z' });
+
+export const StaffIdentity = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(STAFF_ROLES),
+    departmentId: z.number().int().nullable(),
+  })
+  .meta({ id: 'StaffIdentity' });
+
+export const SignInBody = z.object({ email: storable().trim().min(3).max(254), password: z.string().min(1).max(256) }).meta({ id: 'SignIn' });
+export const SessionInfo = z
+  .object({ staff: StaffIdentity, csrfToken: z.string(), expiresAt: Instant.optional() })
+  .meta({ id: 'StaffSession' });
+
+const boolQuery = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+
+export const QueueQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      const parts = v.split(',').map((p) => p.trim());
+      const bad = parts.filter((p) => !(CASE_STATUSES as readonly string[]).includes(p));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: 'field.invalid_value' });
+        return z.NEVER;
+      }
+      return parts as Array<(typeof CASE_STATUSES)[number]>;
+    })
+    .meta({ param: { name: 'status', in: 'query' }, description: 'Comma-separated statuses; default the open ones' }),
+  station: storable().max(16).optional(),
+  department: storable().max(64).optional(),
+  category: storable().max(64).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  overdue: boolQuery,
+  dueSoon: boolQuery,
+  flagged: boolQuery,
+  q: storable().max(100).optional(),
+  cursor: storable().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  lang: z.enum(LANGS).optional(),
+});
+
+export const QueueItem = z.object({
+  id: z.string(),
+  trackingCode: z.string(),
+  status: z.enum(CASE_STATUSES),
+  priority: z.enum(PRIORITIES),
+  kind: z.enum(CASE_KINDS),
+  channel: z.enum(CHANNELS),
+  station: z.string().nullable(),
+  category: Named.nullable(),
+  leadDepartment: Named.nullable(),
+  receivedAt: Instant,
+  nextDueAt: Instant.nullable(),
+  replyDueAt: Instant,
+  overdue: z.boolean(),
+  flaggedAt: Instant.nullable(),
+  version: z.number().int(),
+  summary: z.string(),
+  stationId: z.number().int(),
+  categoryId: z.number().int(),
+  leadDepartmentId: z.number().int().nullable(),
+});
+export const QueuePage = z.object({ items: z.array(QueueItem), nextCursor: z.string().nullable() }).meta({ id: 'QueuePage' });
+
+export const QueueCounts = z
+  .object({
+    new: z.number().int(),
+    assigned: z.number().int(),
+    inProgress: z.number().int(),
+    replied: z.number().int(),
+    overdue: z.number().int(),
+    dueSoon: z.number().int(),
+    red: z.number().int(),
+    flagged: z.number().int(),
+    pendingExtensions: z.number().int(),
+  })
+  .meta({ id: 'QueueCounts' });
+
+export const CaseDetail = z
+  .object({
+    id: z.string(),
+    trackingCode: z.string(),
+    version: z.number().int(),
+    status: z.enum(CASE_STATUSES),
+    channel: z.enum(CHANNELS),
+    externalRef: z.string().nullable(),
+    kind: z.enum(CASE_KINDS),
+    priority: z.enum(PRIORITIES),
+    priorityOwner: z.string().nullable(),
+    station: Named.nullable(),
+    category: Named.nullable(),
+    suggestedDepartment: Named.nullable(),
+    location: Named.nullable(),
+    description: z.string(),
+    reporter: z.object({ phone: z.string().nullable(), email: z.string().nullable(), name: z.string().nullable(), masked: z.literal(true) }),
+    lang: z.string(),
+    leadDepartment: Named.nullable(),
+    coDepartments: z.array(Named),
+    mergedInto: z.string().nullable(),
+    returnReason: z.string().nullable(),
+    receivedAt: Instant,
+    ackDueAt: Instant,
+    contactDueAt: Instant,
+    replyDueAt: Instant,
+    nextDueAt: Instant.nullable(),
+    acknowledgedAt: Instant.nullable(),
+    contactedAt: Instant.nullable(),
+    repliedAt: Instant.nullable(),
+    closedAt: Instant.nullable(),
+    replyText: z.string().nullable(),
+    extensionCount: z.number().int(),
+    reopenCount: z.number().int(),
+    flaggedAt: Instant.nullable(),
+    overdue: z.boolean(),
+    extensions: z.array(
+      z.object({
+        id: z.number().int(),
+        status: z.enum(['pending', 'approved', 'refused']),
+        reason: z.string(),
+        requestedDueAt: Instant,
+        previousDueAt: Instant,
+        createdAt: Instant,
+        decidedAt: Instant.nullable(),
+        decisionNote: z.string().nullable(),
+      }),
+    ),
+    timeline: z.array(
+      z.object({
+        id: z.number().int(),
+        type: z.string(),
+        at: Instant,
+        actor: z.object({ type: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
+        isPublic: z.boolean(),
+        data: z.record(z.string(), z.unknown()),
+      }),
+    ),
+  })
+  .meta({ id: 'StaffCase' });
+
+export const CaseIdParams = z.object({ id: z.uuid().meta({ param: { name: 'id', in: 'path' } }) });
+
+export const Revealed = z
+  .object({ phone: z.string().nullable(), email: z.string().nullable(), name: z.string().nullable() })
+  .meta({ id: 'RevealedContact' });
+
+const version = z.number().int().min(1).meta({ description: 'The case version you read; a stale one is a 409' });
+const text = (max: number) => storable().trim().min(1).max(max);
+
+export const VerbBodies = {
+  assign: z.object({ version, leadDepartment: storable().max(64), coDepartments: z.array(storable().max(64)).max(10).optional(), note: text(1000).optional() }),
+  acknowledge: z.object({ version }),
+  contact: z.object({ version, method: z.enum(['phone', 'sms', 'in_person', 'email']), note: text(2000).optional() }),
+  note: z.object({ version, text: text(4000) }),
+  reply: z.object({ version, text: text(4000) }),
+  extend: z.object({ version, reason: text(1000), newDueAt: z.iso.datetime({ offset: true }) }),
+  'decide-extension': z.object({ version, approve: z.boolean(), note: text(1000).optional() }),
+  close: z.object({ version, note: text(1000).optional() }),
+  reopen: z.object({ version, reason: text(1000) }),
+  return: z.object({ version, reason: text(1000) }),
+  merge: z.object({ version, into: storable().max(32) }),
+  priority: z.object({ version, priority: z.enum(PRIORITIES), owner: text(50).optional() }),
+  recategorize: z.object({ version, category: storable().max(64), kind: z.enum(CASE_KINDS).optional() }),
+} as const;
+
+export const EnterCaseBody = z
+  .object({
+    channel: z.enum(STAFF_CHANNELS),
+    receivedAt: z.iso.datetime({ offset: true }),
+    station: storable().max(16),
+    kind: z.enum(CASE_KINDS),
+    category: storable().max(64),
+    location: storable().max(64).optional(),
+    description: text(5000),
+    phone: storable().max(32).optional(),
+    email: z.email('email.invalid').max(254).optional(),
+    name: storable().trim().max(50).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    lang: z.enum(LANGS).optional(),
+  })
+  .meta({ id: 'EnterCase' });
+
+export const EnteredCase = z
+  .object({ id: z.string(), trackingCode: z.string(), status: z.enum(CASE_STATUSES), replyDueAt: Instant })
+  .meta({ id: 'EnteredCase' });
+
+/** Departments for the dispatcher's assignment form: every one, with whether it is still active. */
+export const DepartmentList = z
+  .object({ items: z.array(z.object({ code: z.string(), name: z.string(), isPartner: z.boolean(), active: z.boolean() })) })
+  .meta({ id: 'DepartmentList' });
+
+// What a client reads (and sends): the types the schemas infer.
+export type StaffIdentity = z.infer<typeof StaffIdentity>;
+export type SignInBody = z.infer<typeof SignInBody>;
+export type SessionInfo = z.infer<typeof SessionInfo>;
+export type QueueQuery = z.infer<typeof QueueQuery>;
+export type QueueItem = z.infer<typeof QueueItem>;
+export type QueuePage = z.infer<typeof QueuePage>;
+export type QueueCounts = z.infer<typeof QueueCounts>;
+export type CaseDetail = z.infer<typeof CaseDetail>;
+export type CaseIdParams = z.infer<typeof CaseIdParams>;
+export type Revealed = z.infer<typeof Revealed>;
+export type EnterCaseBody = z.infer<typeof EnterCaseBody>;
+export type EnteredCase = z.infer<typeof EnteredCase>;
+export type DepartmentList = z.infer<typeof DepartmentList>;
+export type StaffSession = SessionInfo;
+/** The body a workflow verb takes, as the console sends it. */
+export type VerbBody<V extends keyof typeof VerbBodies> = z.input<(typeof VerbBodies)[V]>;

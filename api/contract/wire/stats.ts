@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { FIGURE_KEYS, GROUP_BYS } from '../enums.ts';
+import { text } from '../text.ts';
+import { LANGS } from '../lang.ts';
+
+/** The wire shapes of GET /api/stats (public contract) and the staff department table. */
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'stats.date_invalid')
+  .meta({ example: '2026-01-01', description: 'YYYY-MM-DD, Asia/Shanghai; both ends included' });
+
+export const StatsQuery = z.object({
+  from: Day.optional(),
+  to: Day.optional(),
+  period: text()
+    .max(10)
+    .optional()
+    .meta({ example: '2026-Q1', description: 'Instead of from/to: YYYY, YYYY-Qn or YYYY-MM. Neither: the 12 months up to today, from the 1st.' }),
+  station: text().max(16).optional().meta({ example: 'TJ', description: 'Station code from /api/meta; all stations when omitted' }),
+  groupBy: z.enum(GROUP_BYS).optional(),
+  lang: z.enum(LANGS).optional(),
+});
+
+const Named = z.object({ code: z.string(), name: z.string() });
+const Rate = z.number().nullable().meta({ description: 'Percent (0–100, two decimals); null when nothing to divide by' });
+const Time = z
+  .object({
+    count: z.number().int().meta({ description: 'Cases the time was measured on' }),
+    median: z.number().int().nullable().meta({ description: 'Seconds (upper edge of the histogram bucket)' }),
+    p90: z.number().int().nullable(),
+  })
+  .meta({ id: 'StatsTime' });
+
+export const Figures = z
+  .object({
+    received: z.number().int(),
+    returned: z.number().int(),
+    closed: z.number().int(),
+    closedOnTime: z.number().int(),
+    assigned: z.number().int(),
+    acknowledgedOnTime: z.number().int(),
+    evaluated: z.number().int(),
+    resolved: z.number().int(),
+    satisfied: z.number().int(),
+    rates: z.object({ closure: Rate, onTimeClosure: Rate, response: Rate, resolution: Rate, satisfaction: Rate }),
+    times: z.object({ ack: Time, contact: Time, reply: Time, close: Time }),
+  })
+  .meta({ id: 'StatsFigures' });
+
+export const StatsGroup = Figures.extend({
+  key: z.string(),
+  name: z.string(),
+  fewEvaluations: z.boolean().meta({ description: 'Fewer evaluations than minEvaluationsToRank: not ranked' }),
+  rank: z.number().int().nullable(),
+}).meta({ id: 'StatsGroup' });
+
+export const TopProblems = z
+  .object({
+    month: z.string().meta({ example: '2026-03' }),
+    from: z.string(),
+    to: z.string(),
+    previousFrom: z.string(),
+    previousTo: z.string(),
+    items: z.array(z.object({ category: Named, location: Named, count: z.number().int(), previousCount: z.number().int(), change: z.number().int() })),
+  })
+  .meta({ id: 'TopProblems' });
+
+export const Stats = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    station: Named.nullable(),
+    groupBy: z.enum(GROUP_BYS).nullable(),
+    generatedAt: z.string(),
+    pendingCases: z.number().int(),
+    totals: Figures,
+    groups: z.array(StatsGroup),
+    rankedBy: z.enum(['satisfaction']).nullable(),
+    minEvaluationsToRank: z.number().int(),
+    topProblems: TopProblems,
+    definitions: z.array(z.object({ key: z.enum(FIGURE_KEYS), name: z.string(), text: z.string() })),
+  })
+  .meta({ id: 'Stats' });
+
+/** The supervisors' table: the period's figures by lead department, with what is open and overdue now. */
+export const DepartmentTable = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    station: z.object({ code: z.string(), name: z.string() }).nullable(),
+    asOf: z.string(),
+    pendingCases: z.number().int().meta({ description: 'Cases written but not yet folded into the period figures' }),
+    departments: z.array(
+      Figures.extend({
+        department: z.object({ code: z.string(), name: z.string(), isPartner: z.boolean() }),
+        fewEvaluations: z.boolean(),
+        open: z.number().int().meta({ description: 'Open now, led by this department' }),
+        overdue: z.number().int().meta({ description: 'Open now with a clock past its deadline' }),
+      }),
+    ),
+  })
+  .meta({ id: 'DepartmentTable' });
+
+// What a client reads (and sends): the types the schemas infer.
+export type StatsQuery = z.infer<typeof StatsQuery>;
+export type Figures = z.infer<typeof Figures>;
+export type StatsGroup = z.infer<typeof StatsGroup>;
+export type TopProblems = z.infer<typeof TopProblems>;
+export type Stats = z.infer<typeof Stats>;
+export type DepartmentTable = z.infer<typeof DepartmentTable>;
