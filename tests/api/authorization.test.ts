@@ -1,14 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
-import { useTestApp } from '../helpers/app.ts';
+import { fixedClock, useTestApp } from '../helpers/app.ts';
 import { call, fileCase, type StaffSession, staffSession } from '../helpers/staff.ts';
 
 /*
  * Every staff route × every role × own / co-handling / other department, each
  * asserting allow or deny. The expectations are written out here, apart from
  * the code's permission table, so a change to either shows up.
+ *
+ * The app runs on a clock of its own, so the fixed dates below (an extension
+ * to 2030) stay later than any deadline this file computes, whatever today is.
  */
-const t = useTestApp();
+const clock = fixedClock('2026-03-04T10:00:00+08:00');
+const t = useTestApp({ clock });
 
 type Actor = 'dispatcher' | 'supervisor' | 'admin' | 'handlerLead' | 'handlerCo' | 'handlerOther';
 const ACTORS: Actor[] = ['dispatcher', 'supervisor', 'admin', 'handlerLead', 'handlerCo', 'handlerOther'];
@@ -16,12 +20,12 @@ const sessions = {} as Record<Actor, StaffSession>;
 let boss: StaffSession;
 
 beforeAll(async () => {
-  sessions.dispatcher = await staffSession(t.app, t.db, 'dispatcher');
-  sessions.supervisor = await staffSession(t.app, t.db, 'supervisor');
-  sessions.admin = await staffSession(t.app, t.db, 'admin');
-  sessions.handlerLead = await staffSession(t.app, t.db, 'handler', 'enf1');
-  sessions.handlerCo = await staffSession(t.app, t.db, 'handler', 'environment');
-  sessions.handlerOther = await staffSession(t.app, t.db, 'handler', 'enf3');
+  sessions.dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
+  sessions.supervisor = await staffSession(t.app, t.db, 'supervisor', undefined, clock.now());
+  sessions.admin = await staffSession(t.app, t.db, 'admin', undefined, clock.now());
+  sessions.handlerLead = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
+  sessions.handlerCo = await staffSession(t.app, t.db, 'handler', 'environment', clock.now());
+  sessions.handlerOther = await staffSession(t.app, t.db, 'handler', 'enf3', clock.now());
   boss = sessions.dispatcher;
 });
 
@@ -111,7 +115,7 @@ describe('reads and entry', () => {
     it(`enter a case by ${actor}: ${OFFICE.includes(actor) ? 'allowed' : 'denied'}`, async () => {
       const res = await call(t.app, sessions[actor], 'POST', '/api/staff/cases', {
         channel: 'phone',
-        receivedAt: new Date(Date.now() - 60_000).toISOString(),
+        receivedAt: new Date(clock.now().getTime() - 60_000).toISOString(),
         station: 'TJN',
         kind: 'consult',
         category: 'signage',

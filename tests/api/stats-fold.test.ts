@@ -347,12 +347,16 @@ describe('the stats fold', () => {
     for (const row of rows) await t.db.execute(sql`UPDATE cases SET overdue = overdue WHERE id = ${row.id}::uuid`);
     // Another connection holds the first case locked, as a verb's transaction does.
     let release!: () => void;
+    let locked!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     const locking = t.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT id FROM cases WHERE id = ${rows[0]!.id}::uuid FOR UPDATE`);
+      locked();
       await held;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The folds start once the row is locked, not after a guessed pause.
+    await Promise.race([lockTaken, locking]);
     const [a, b] = await Promise.all([foldStats(ctx), foldStats(ctx)]);
     expect([a.folded + b.folded, a.busy || b.busy || a.folded === 0 || b.folded === 0]).toEqual([2, true]);
     expect(await pendingCases(ctx)).toBe(1);

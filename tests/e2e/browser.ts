@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { mobileSequence } from '../helpers/phones.ts';
 import { CHROMIUM } from './global-setup.ts';
 
 /** What every browser test needs: the running server, a Chromium, screenshots, axe. */
@@ -82,11 +83,7 @@ export async function fileComplaint(
 }
 
 /** A mainland mobile number no other test uses. */
-let counter = 0;
-export function uniquePhone(): string {
-  counter += 1;
-  return `139${String((Date.now() + counter * 7919) % 1e8).padStart(8, '0')}`;
-}
+export const uniquePhone = mobileSequence('139');
 
 /** Submits a form by clicking and waits for the page that answers (after any redirect); returns its status. */
 export async function submit(page: Page, selector = 'main button[type=submit]'): Promise<number> {

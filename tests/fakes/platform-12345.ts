@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../api/context.ts';
+import { mobileSequence } from '../helpers/phones.ts';
 
 /*
  * A local stand-in for a city's 12345 platform, on both sides of the feed:
@@ -139,13 +140,8 @@ export function uniqueOrderNo(prefix = 'T'): string {
   return `${prefix}${runTag}${String(orderSeq).padStart(5, '0')}${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
 }
 
-let phoneSeq = 0;
-/** A valid mainland mobile number, different for each order. */
-export function orderPhone(): string {
-  phoneSeq++;
-  const n = ((Date.now() % 1e5) * 1000 + (process.pid % 10) * 100 + phoneSeq) % 1e8;
-  return `138${String(n).padStart(8, '0')}`;
-}
+/** A valid mainland mobile number, different for each order (138, apart from the citizens' 139). */
+export const orderPhone = mobileSequence('138');
 
 /** A valid 12345 order with unique number, phone and content. */
 export function makeOrder(overrides: Record<string, unknown> = {}): Record<string, unknown> & { orderNo: string } {

@@ -6,6 +6,7 @@ import { createReferenceCache } from '../../api/domain/reference.ts';
 import { createLogger, type Logger, type LogLevel } from '../../api/logger.ts';
 import type { DbHandle } from '../../db/client.ts';
 import { openIsolatedDatabase, openTestDatabase } from './db.ts';
+import { mobileSequence } from './phones.ts';
 
 /** A clock tests move by hand. */
 export function fixedClock(start: string | Date): Clock & { set(at: string | Date): void; advance(ms: number): void } {
@@ -61,12 +62,7 @@ export function useTestApp(options: TestAppOptions = {}) {
 }
 
 /** A mainland mobile number unique to this test run, for isolation by rows. */
-let phoneSeq = 0;
-export function uniquePhone(): string {
-  phoneSeq++;
-  const n = (Date.now() % 1e6) * 100 + (process.pid % 100) + phoneSeq * 7;
-  return `139${String(n % 1e8).padStart(8, '0')}`;
-}
+export const uniquePhone = mobileSequence('139');
 
 /** A domain context for calling jobs directly, on the test app's database and clock. */
 export function jobContext(state: { db: DbHandle['db']; config: Config }, clock: Clock): Ctx {
