@@ -14,8 +14,9 @@ const PUBLIC_DATA_KEYS = ['text', 'newDueAt', 'mergedInto', 'reason', 'satisfact
 /**
  * One statement: the case, its public timeline and whether this reply is rated.
  * Names are spelled out in the subqueries, where drizzle would leave them unqualified.
+ * Exported for the test that catches an upgrade breaking the compiled path.
  */
-const selectPublicCase = preparedQuery((db: Db) =>
+export const selectPublicCase = preparedQuery((db: Db) =>
   db
     .select({
       id: cases.id,

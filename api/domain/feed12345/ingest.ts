@@ -7,6 +7,7 @@ import { t } from '../../i18n.ts';
 import { describeError, errorCode } from '../../logger.ts';
 import type { CaseRow } from '../cases/transition.ts';
 import { newTrackingCode } from '../cases/tracking-code.ts';
+import { type NewCase, writeCases } from '../cases/write.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
 import type { Reference } from '../reference.ts';
 import { type NormalizedOrder, normalizeOrder } from './normalize.ts';
@@ -177,10 +178,14 @@ async function insertNew(tx: Ctx, fresh: Valid[], input: IngestInput, actorId: s
   const failed: Valid[] = [];
   if (!fresh.length) return { created, failed };
   const savepoint = <T>(fn: (db: Ctx['db']) => Promise<T>) => tx.db.transaction((sp) => fn(sp as unknown as Ctx['db']));
+  const write = (db: Ctx['db'], rows: NewCase[]) => writeCases({ ...tx, db }, rows, { onConflict: 'skip' });
   try {
-    const rows = fresh.map((v) => caseRow(v.order, input));
-    const ids = await savepoint((db) => insertStatement(db, rows, tx, actorId));
-    for (const r of rows) if (ids.has(r.id)) created.set(r.external_ref, { id: r.id, trackingCode: r.tracking_code });
+    const rows = fresh.map((v) => newCase(v.order, input, actorId));
+    const written = new Set((await savepoint((db) => write(db, rows))).map((w) => w.id));
+    for (const [i, v] of fresh.entries()) {
+      const { id, trackingCode } = rows[i]!.row;
+      if (written.has(id)) created.set(v.order.orderNo, { id, trackingCode });
+    }
     return { created, failed };
   } catch (err) {
     if (isRetryable(err)) throw err;
@@ -188,10 +193,10 @@ async function insertNew(tx: Ctx, fresh: Valid[], input: IngestInput, actorId: s
     tx.logger.warn('12345 batch insert failed; inserting one by one', { requestId: tx.requestId, ...describeError(err) });
   }
   for (const v of fresh) {
-    const row = caseRow(v.order, input);
+    const row = newCase(v.order, input, actorId);
     try {
-      const ids = await savepoint((db) => insertStatement(db, [row], tx, actorId));
-      if (ids.has(row.id)) created.set(row.external_ref, { id: row.id, trackingCode: row.tracking_code });
+      const [written] = await savepoint((db) => write(db, [row]));
+      if (written) created.set(v.order.orderNo, written);
     } catch (err) {
       if (isRetryable(err)) throw err;
       tx.logger.error('12345 order insert failed', { requestId: tx.requestId, orderNo: v.order.orderNo, ...describeError(err) });
@@ -201,26 +206,33 @@ async function insertNew(tx: Ctx, fresh: Valid[], input: IngestInput, actorId: s
   return { created, failed };
 }
 
-function caseRow(o: NormalizedOrder, input: IngestInput) {
+/** A new order as a case: no receipt messages, and the order's own record beside it. */
+function newCase(o: NormalizedOrder, input: IngestInput, actorId: string): NewCase {
   return {
-    id: crypto.randomUUID(),
-    tracking_code: newTrackingCode(),
-    station_id: o.station.id,
-    external_ref: o.orderNo,
-    kind: o.kind,
-    category_id: o.category.id,
-    location_id: o.location?.id ?? null,
-    description: o.description,
-    reporter_phone: o.phone.e164,
-    reporter_name: o.callerName,
-    reporter_phone4: o.phone.last4,
-    priority: o.priority,
-    received_at: o.receivedAt.toISOString(),
-    ack_due_at: o.clocks.ackDueAt.toISOString(),
-    contact_due_at: o.clocks.contactDueAt.toISOString(),
-    reply_due_at: o.clocks.replyDueAt.toISOString(),
-    next_due_at: o.nextDueAt.toISOString(),
-    next_alert_at: o.nextAlertAt.toISOString(),
+    row: {
+      id: crypto.randomUUID(),
+      trackingCode: newTrackingCode(),
+      stationId: o.station.id,
+      channel: '12345',
+      externalRef: o.orderNo,
+      kind: o.kind,
+      categoryId: o.category.id,
+      locationId: o.location?.id ?? null,
+      description: o.description,
+      reporterPhone: o.phone.e164,
+      reporterEmail: null,
+      reporterName: o.callerName,
+      reporterPhone4: o.phone.last4,
+      lang: 'zh-CN',
+      priority: o.priority,
+      receivedAt: o.receivedAt,
+      ackDueAt: o.clocks.ackDueAt,
+      contactDueAt: o.clocks.contactDueAt,
+      replyDueAt: o.clocks.replyDueAt,
+      nextDueAt: o.nextDueAt,
+      nextAlertAt: o.nextAlertAt,
+    },
+    actor: { type: 'feed', id: actorId },
     event: {
       channel: '12345',
       receivedAt: o.receivedAt.toISOString(),
@@ -230,41 +242,8 @@ function caseRow(o: NormalizedOrder, input: IngestInput) {
       urgency: o.snapshot.urgency,
       ...o.notes,
     },
-    snapshot: o.snapshot,
+    feedOrder: o.snapshot,
   };
-}
-
-async function insertStatement(db: Ctx['db'], rows: Array<ReturnType<typeof caseRow>>, tx: Ctx, actorId: string): Promise<Set<string>> {
-  const now = tx.clock.now().toISOString();
-  const result = await db.execute<{ id: string }>(sql`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-        id uuid, tracking_code text, station_id int, external_ref text, kind case_kind, category_id int, location_id int,
-        description text, reporter_phone text, reporter_name text, reporter_phone4 text, priority priority,
-        received_at timestamptz, ack_due_at timestamptz, contact_due_at timestamptz, reply_due_at timestamptz,
-        next_due_at timestamptz, next_alert_at timestamptz, event jsonb, snapshot jsonb)
-    ), new_cases AS (
-      INSERT INTO cases (
-        id, tracking_code, station_id, channel, external_ref, kind, category_id, location_id, description,
-        reporter_phone, reporter_name, reporter_phone4, lang, priority, status, received_at, ack_due_at,
-        contact_due_at, reply_due_at, next_due_at, reply_started_at, next_alert_at, created_at, updated_at)
-      SELECT id, tracking_code, station_id, '12345'::channel, external_ref, kind, category_id, location_id, description,
-        reporter_phone, reporter_name, reporter_phone4, 'zh-CN', priority, 'new'::case_status, received_at, ack_due_at,
-        contact_due_at, reply_due_at, next_due_at, received_at, next_alert_at, ${now}::timestamptz, ${now}::timestamptz
-      FROM input ORDER BY external_ref
-      ON CONFLICT (channel, external_ref) DO NOTHING
-      RETURNING id
-    ), created_events AS (
-      INSERT INTO case_events (case_id, type, at, actor_type, actor_id, is_public, data)
-      SELECT i.id, 'created', ${now}::timestamptz, 'feed'::actor_type, ${actorId}, true, i.event
-      FROM input i JOIN new_cases n ON n.id = i.id
-    ), orders AS (
-      INSERT INTO feed_orders (order_no, case_id, snapshot, created_at, updated_at)
-      SELECT i.external_ref, i.id, i.snapshot, ${now}::timestamptz, ${now}::timestamptz
-      FROM input i JOIN new_cases n ON n.id = i.id
-    )
-    SELECT id FROM new_cases`);
-  return new Set(resultRows<{ id: string }>(result).map((r) => r.id));
 }
 
 function rejected(ctx: Ctx, index: number, orderNo: string | null, code: RejectCode, fields?: FieldIssue[], status?: string): OrderResult {
