@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const site = dirname(dirname(fileURLToPath(import.meta.url)));
 const outputs = [join(site, 'dist-server', 'entry.mjs'), join(site, 'dist')];
-const sources = ['src', 'adapter', 'public', 'astro.config.ts', 'tsconfig.json'].map((p) => join(site, p));
+// The site bundles the API's contract (labels, verb rules, wire schemas), so a change there is a change here.
+const sources = ['src', 'adapter', 'public', 'astro.config.ts', 'tsconfig.json', '../api/contract'].map((p) => join(site, p));
 
 function newest(path) {
   if (!existsSync(path)) return 0;

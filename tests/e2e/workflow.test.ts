@@ -105,7 +105,7 @@ describe.skipIf(Boolean(skipReason))('a case from filing to rating', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     await openCase(page, code);
-    expect(await text(page, '#case-status')).toBe('待派单');
+    expect(await text(page, '#case-status')).toBe('已受理');
     expect(await text(page, 'main')).toContain('出站口有人拉客揽客');
     expect(await text(page, 'main')).not.toContain(phone);
     await submit(page, 'form:has(input[name=action][value=reveal]) button');
@@ -122,7 +122,7 @@ describe.skipIf(Boolean(skipReason))('a case from filing to rating', () => {
     expect(await submit(page, '#verb-assign button[type=submit]')).toBe(200);
     expect(new URL(page.url()).searchParams.get('done')).toBe('assign');
     expect(await text(page, '#flash')).toContain('派单');
-    expect(await text(page, '#case-status')).toBe('待签收');
+    expect(await text(page, '#case-status')).toBe('已分派');
     expect(await text(page, '#lead-department')).toContain('执法一科');
     expect(await text(page, '#timeline')).toContain('查看联系方式');
 

@@ -3,6 +3,8 @@
  * (GET /api/openapi.json). The site never imports api/ or db/: it is a client
  * of the contract, and these types are its reading of it.
  */
+import type { CaseKind, CaseStatus, Channel, Priority, StaffRole } from '@contract';
+
 export interface Named {
   code: string;
   name: string;
@@ -11,20 +13,20 @@ export interface Named {
 export interface Meta {
   stations: Named[];
   kinds: Named[];
-  categories: Array<Named & { defaultPriority: string }>;
+  categories: Array<Named & { defaultPriority: Priority }>;
   locations: Array<Named & { station: string }>;
 }
 
 export interface CreatedCase {
   trackingCode: string;
-  status: string;
+  status: CaseStatus;
   replyDueAt: string;
 }
 
 export interface PublicCase {
   trackingCode: string;
-  status: string;
-  kind: string;
+  status: CaseStatus;
+  kind: CaseKind;
   station: Named | null;
   category: Named | null;
   location: Named | null;
@@ -41,7 +43,7 @@ export interface StaffIdentity {
   id: string;
   email: string;
   name: string;
-  role: 'dispatcher' | 'handler' | 'supervisor' | 'admin';
+  role: StaffRole;
   departmentId: number | null;
 }
 
@@ -54,10 +56,10 @@ export interface StaffSession {
 export interface QueueItem {
   id: string;
   trackingCode: string;
-  status: string;
-  priority: 'normal' | 'blue' | 'yellow' | 'red';
-  kind: string;
-  channel: string;
+  status: CaseStatus;
+  priority: Priority;
+  kind: CaseKind;
+  channel: Channel;
   station: string | null;
   category: Named | null;
   leadDepartment: Named | null;
@@ -90,11 +92,11 @@ export interface CaseDetail {
   id: string;
   trackingCode: string;
   version: number;
-  status: string;
-  channel: string;
+  status: CaseStatus;
+  channel: Channel;
   externalRef: string | null;
-  kind: string;
-  priority: 'normal' | 'blue' | 'yellow' | 'red';
+  kind: CaseKind;
+  priority: Priority;
   priorityOwner: string | null;
   station: Named | null;
   category: Named | null;

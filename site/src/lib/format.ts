@@ -1,3 +1,4 @@
+import { CODE_LENGTH, formatTrackingCode, normalizeTrackingCode } from '@contract';
 import type { Lang } from './i18n.ts';
 
 /** Every time the site shows is Beijing time, whatever the server's zone. */
@@ -55,19 +56,15 @@ export function isoAttr(iso: string | null | undefined): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** Tracking codes are shown in two groups of five: K7M2Q-X9PRT. */
+/** Tracking codes are shown in two groups (the contract's format): K7M2Q-X9PRT. */
 export function groupCode(code: string): string {
   const clean = normalizeCode(code) ?? code.toUpperCase();
-  return clean.length === 10 ? `${clean.slice(0, 5)}-${clean.slice(5)}` : clean;
+  return clean.length === CODE_LENGTH ? formatTrackingCode(clean) : clean;
 }
-
-const CODE_ALPHABET = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}$/;
 
 /** What a person types or reads back (any case, spaces, dashes) → the code, or undefined. */
 export function normalizeCode(input: string | null | undefined): string | undefined {
-  if (!input) return undefined;
-  const cleaned = input.toUpperCase().replace(/[\s\-_]/g, '');
-  return CODE_ALPHABET.test(cleaned) ? cleaned : undefined;
+  return input ? normalizeTrackingCode(input) : undefined;
 }
 
 /** "K 7 M 2 Q — X 9 P R T": the code spelled out for reading over the phone. */

@@ -1,11 +1,13 @@
+import { type Bilingual, type CitizenSatisfaction, type Lang, label, SATISFACTION_LABELS } from '@contract';
+
 /**
  * The public site's words, zh-CN first and English second. Pages under / are
  * Chinese, the same pages under /en/ English. Messages that come from the API
  * (field errors, not-found) already arrive in the page's language, because
- * every in-process call sends the page's language.
+ * every in-process call sends the page's language. Codes (status, kind, a
+ * rating) are named by the contract's labels, as the API's SMS and Open311 do.
  */
-export const LANGS = ['zh-CN', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+export { LANGS, type Lang } from '@contract';
 
 /** The language of a page from its `[...lang]` route parameter; undefined means no such page. */
 export function langFromParam(param: string | undefined): Lang | undefined {
@@ -20,7 +22,6 @@ export function localePath(lang: Lang, path: string): string {
   return path === '/' ? '/en/' : `/en${path}`;
 }
 
-type Entry = { 'zh-CN': string; en: string };
 
 const WORDS = {
   'site.name': { 'zh-CN': '站区投诉热线', en: 'Station District Hotline' },
@@ -155,9 +156,6 @@ const WORDS = {
   'rate.title': { 'zh-CN': '评价答复', en: 'Rate the reply' },
   'rate.intro': { 'zh-CN': '您的评价计入公开的满意率统计。不满意的可以重新办理。', en: 'Your rating counts in the published satisfaction figures. A dissatisfied rating can reopen the case.' },
   'rate.satisfaction': { 'zh-CN': '您对答复是否满意？', en: 'Are you satisfied with the reply?' },
-  'rate.satisfied': { 'zh-CN': '满意', en: 'Satisfied' },
-  'rate.basic': { 'zh-CN': '基本满意', en: 'Basically satisfied' },
-  'rate.dissatisfied': { 'zh-CN': '不满意', en: 'Dissatisfied' },
   'rate.resolved': { 'zh-CN': '问题解决了吗？', en: 'Was the problem solved?' },
   'rate.yes': { 'zh-CN': '已解决', en: 'Yes' },
   'rate.no': { 'zh-CN': '未解决', en: 'No' },
@@ -236,14 +234,7 @@ const WORDS = {
   'error.unavailable': { 'zh-CN': '服务暂时不可用，请稍后再试，或拨打热线。', en: 'The service is unavailable; try again shortly, or call the line.' },
   'error.generic': { 'zh-CN': '出了点问题，请稍后再试。', en: 'Something went wrong; try again shortly.' },
 
-  // Case words
-  'status.new': { 'zh-CN': '已受理', en: 'Received' },
-  'status.assigned': { 'zh-CN': '已派单', en: 'Assigned' },
-  'status.in_progress': { 'zh-CN': '办理中', en: 'In progress' },
-  'status.replied': { 'zh-CN': '已答复', en: 'Replied' },
-  'status.closed_state': { 'zh-CN': '已办结', en: 'Closed' },
-  'status.merged': { 'zh-CN': '已合并', en: 'Merged' },
-  'status.returned': { 'zh-CN': '已退回', en: 'Returned' },
+  // Timeline events as the public page tells them (the status names are the contract's)
   'event.created': { 'zh-CN': '受理', en: 'Received' },
   'event.assigned': { 'zh-CN': '派单至承办科室', en: 'Assigned to a section' },
   'event.reassigned': { 'zh-CN': '改派承办科室', en: 'Reassigned to another section' },
@@ -264,12 +255,7 @@ const WORDS = {
   'event.newDue': { 'zh-CN': '新的期限：{at}', en: 'New deadline: {at}' },
   'event.mergedInto': { 'zh-CN': '请查询主件：{code}', en: 'Follow the main case: {code}' },
   'event.reason': { 'zh-CN': '原因：{reason}', en: 'Reason: {reason}' },
-  'kind.consult': { 'zh-CN': '咨询', en: 'Inquiry' },
-  'kind.help': { 'zh-CN': '求助', en: 'Help request' },
-  'kind.complaint': { 'zh-CN': '投诉', en: 'Complaint' },
-  'kind.report': { 'zh-CN': '举报', en: 'Report' },
-  'kind.suggestion': { 'zh-CN': '建议', en: 'Suggestion' },
-} satisfies Record<string, Entry>;
+} satisfies Record<string, Bilingual>;
 
 export type WordKey = keyof typeof WORDS;
 
@@ -283,19 +269,8 @@ export function translator(lang: Lang) {
   return (key: WordKey, params?: Record<string, string | number>) => t(lang, key, params);
 }
 
-const STATUS_KEYS: Record<string, WordKey> = {
-  new: 'status.new',
-  assigned: 'status.assigned',
-  in_progress: 'status.in_progress',
-  replied: 'status.replied',
-  closed: 'status.closed_state',
-  merged: 'status.merged',
-  returned: 'status.returned',
-};
-
 export function statusName(lang: Lang, status: string): string {
-  const key = STATUS_KEYS[status];
-  return key ? t(lang, key) : status;
+  return label('status', status, lang);
 }
 
 /** The public name of a timeline event, or undefined for types the public page does not describe. */
@@ -305,6 +280,10 @@ export function eventName(lang: Lang, type: string): string | undefined {
 }
 
 export function kindWord(lang: Lang, kind: string): string {
-  const key = `kind.${kind}`;
-  return key in WORDS ? t(lang, key as WordKey) : kind;
+  return label('kind', kind, lang);
+}
+
+/** The answers a citizen may give to "are you satisfied?", in the form's order. */
+export function satisfactionWord(lang: Lang, satisfaction: CitizenSatisfaction): string {
+  return SATISFACTION_LABELS[satisfaction][lang];
 }

@@ -1,12 +1,27 @@
+import {
+  type Bilingual,
+  CHANNEL_LABELS,
+  DAY_KIND_LABELS,
+  DURATION_UNIT_LABELS,
+  KIND_LABELS,
+  type LabelledEnum,
+  label,
+  PRIORITY_LABELS,
+  ROLE_LABELS,
+  STATUS_LABELS,
+  type TransitionVerb,
+} from '@contract';
 import { callApi, type PageContext } from './api.ts';
-import type { StaffIdentity, StaffSession } from './api-types.ts';
+import type { StaffSession } from './api-types.ts';
 
 /**
  * The staff console's side of the session: the API owns it (HttpOnly cookie
  * `hotline_session`, CSRF token from GET /api/staff/me). Pages read the session
  * on every request, put the CSRF token in each form as `_csrf`, and send it
  * back to the API as X-CSRF-Token. The console is in Chinese, the office's
- * working language; these are its words for the API's codes.
+ * working language: it names codes by the contract's Chinese labels, and keeps
+ * its own words only for what the contract does not name (its buttons, the
+ * timeline's event types, contact methods).
  */
 export async function loadSession(page: PageContext): Promise<StaffSession | undefined> {
   const me = await callApi<StaffSession>(page, '/api/staff/me');
@@ -40,37 +55,21 @@ export function redirectWithCookies(location: string, cookies: string[]): Respon
   return new Response(null, { status: 303, headers });
 }
 
-export const ROLE_NAMES: Record<StaffIdentity['role'], string> = {
-  dispatcher: '派单员',
-  handler: '承办人',
-  supervisor: '督办',
-  admin: '系统管理员',
-};
+/** The console's names for a code table: the contract's Chinese label of each code, in the contract's order. */
+function consoleNames<Code extends string>(labels: Record<Code, Bilingual>): Record<Code, string> {
+  return Object.fromEntries(Object.entries<Bilingual>(labels).map(([code, l]) => [code, l['zh-CN']])) as Record<Code, string>;
+}
 
-export const STATUS_NAMES: Record<string, string> = {
-  new: '待派单',
-  assigned: '待签收',
-  in_progress: '办理中',
-  replied: '已答复',
-  closed: '已办结',
-  merged: '已合并',
-  returned: '已退回',
-};
+export const ROLE_NAMES = consoleNames(ROLE_LABELS);
+export const STATUS_NAMES = consoleNames(STATUS_LABELS);
+export const PRIORITY_NAMES = consoleNames(PRIORITY_LABELS);
+export const CHANNEL_NAMES = consoleNames(CHANNEL_LABELS);
+export const KIND_NAMES = consoleNames(KIND_LABELS);
+export const DAY_KIND_NAMES = consoleNames(DAY_KIND_LABELS);
+export const DURATION_UNIT_NAMES = consoleNames(DURATION_UNIT_LABELS);
 
-export const PRIORITY_NAMES: Record<string, string> = { normal: '普通', blue: '蓝色', yellow: '黄色', red: '红色' };
-
-export const CHANNEL_NAMES: Record<string, string> = {
-  web: '网站',
-  sms: '短信',
-  '12345': '12345 转办',
-  phone: '热线电话',
-  walk_in: '来访',
-  box: '意见箱',
-  petition: '信访',
-  open311: 'Open311',
-};
-
-export const KIND_NAMES: Record<string, string> = { consult: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议' };
+/** The console's name for a code in loosely typed data (a timeline event's data); an unknown code shows as itself. */
+export const consoleName = (table: LabelledEnum, code: string): string => label(table, code, 'zh-CN');
 
 export const CONTACT_METHODS: Record<string, string> = { phone: '电话', sms: '短信', in_person: '当面', email: '邮件' };
 
@@ -98,39 +97,14 @@ export const EVENT_NAMES: Record<string, string> = {
   deadline_warning: '临期提醒',
 };
 
-export const SATISFACTION_NAMES: Record<string, string> = { satisfied: '满意', basic: '基本满意', dissatisfied: '不满意', very_satisfied: '非常满意' };
-
-const OFFICE = ['dispatcher', 'supervisor'] as const;
-type Role = StaffIdentity['role'];
-
 /**
- * Which workflow forms a case page offers, mirroring the API's rules so that
- * people see only what they may do. The API decides: a form shown by mistake
- * gets its 403 or 409 shown beside it.
+ * The workflow forms a case page offers, in the order it shows them, by their
+ * button words. Which of them a person sees is the contract's rule (role and
+ * status, `mayRun`), so that people see only what they may do; the API still
+ * decides, and a form shown by mistake gets its 403 or 409 beside it.
+ * Keyed by the contract's verbs: a new transition fails to compile until named.
  */
-export const VERB_RULES = {
-  assign: { roles: OFFICE, from: ['new', 'assigned', 'in_progress'] },
-  acknowledge: { roles: ['handler'], from: ['assigned'] },
-  contact: { roles: ['handler'], from: ['in_progress'] },
-  reply: { roles: ['handler'], from: ['in_progress'] },
-  extend: { roles: ['handler'], from: ['assigned', 'in_progress'] },
-  'decide-extension': { roles: OFFICE, from: ['assigned', 'in_progress'] },
-  close: { roles: OFFICE, from: ['replied'] },
-  reopen: { roles: OFFICE, from: ['replied', 'closed'] },
-  return: { roles: OFFICE, from: ['new', 'assigned'] },
-  merge: { roles: OFFICE, from: ['new', 'assigned', 'in_progress'] },
-  priority: { roles: OFFICE, from: ['new', 'assigned', 'in_progress'] },
-  recategorize: { roles: OFFICE, from: ['new', 'assigned', 'in_progress'] },
-  note: { roles: [...OFFICE, 'handler'], from: ['new', 'assigned', 'in_progress', 'replied', 'closed', 'merged', 'returned'] },
-} as const satisfies Record<string, { roles: readonly Role[]; from: readonly string[] }>;
-
-export type Verb = keyof typeof VERB_RULES;
-export const VERBS = Object.keys(VERB_RULES) as Verb[];
-
-export function mayOffer(verb: Verb, role: Role, status: string): boolean {
-  const rule = VERB_RULES[verb];
-  return (rule.roles as readonly Role[]).includes(role) && (rule.from as readonly string[]).includes(status);
-}
+export type Verb = TransitionVerb;
 
 export const VERB_NAMES: Record<Verb | 'reveal', string> = {
   assign: '派单 / 改派',
@@ -148,6 +122,8 @@ export const VERB_NAMES: Record<Verb | 'reveal', string> = {
   note: '内部备注',
   reveal: '查看联系方式',
 };
+
+export const VERBS = Object.keys(VERB_NAMES).filter((v): v is Verb => v !== 'reveal');
 
 /** Verbs whose form asks for an explicit confirmation (they reach the citizen or end the case's life). */
 export const CONFIRM: Partial<Record<Verb, string>> = {
