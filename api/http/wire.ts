@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { isStorableText, UNSTORABLE_MESSAGE } from '../contract/text.ts';
+import { toShanghaiIso } from '../domain/deadlines/shanghai-time.ts';
 import { type FieldIssue, invalidInput } from '../errors.ts';
 
-/** The JSON shape of a value: Dates become ISO strings, as JSON.stringify makes them. */
+/** The JSON shape of a value: Dates become ISO strings, in Shanghai time (`…+08:00`). */
 export type Wire<T> = T extends Date
   ? string
   : T extends Array<infer U>
@@ -12,9 +13,19 @@ export type Wire<T> = T extends Date
       ? { [K in keyof T]: Wire<T[K]> }
       : T;
 
-/** Turns domain values (with Dates) into their wire form, for typed responses. */
+/**
+ * Turns domain values (with Dates) into their wire form, for typed responses.
+ * Every time leaves as the office reads it, `2026-03-06T08:00:00+08:00`, as the
+ * public responses give theirs: the replacer sees each Date before its own
+ * toJSON has made a UTC string of it.
+ */
 export function toWire<T>(value: T): Wire<T> {
-  return JSON.parse(JSON.stringify(value)) as Wire<T>;
+  return JSON.parse(JSON.stringify(value, shanghaiTimes)) as Wire<T>;
+}
+
+function shanghaiTimes(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Date && !Number.isNaN(raw.getTime()) ? toShanghaiIso(raw) : value;
 }
 
 // The text guard is a pure zod building block of the wire schemas, so it lives in the contract.

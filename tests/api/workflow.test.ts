@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { toShanghaiIso } from '../../api/domain/deadlines/shanghai-time.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { PublicCase } from '../../api/routes/public/schemas.ts';
 import { CaseDetail, EnteredCase, QueueCounts, QueuePage, Revealed } from '../../api/routes/staff/schemas.ts';
@@ -53,7 +54,7 @@ describe('a case through its whole life', () => {
     clock.advance(30 * 60_000);
     c = await ok(handler, filed.id, 'acknowledge', { version: c.version });
     expect(c.status).toBe('in_progress');
-    expect(c.acknowledgedAt).toBe(clock.now().toISOString());
+    expect(c.acknowledgedAt).toBe(toShanghaiIso(clock.now()));
     c = await ok(handler, filed.id, 'contact', { version: c.version, method: 'phone', note: '已电话联系，约定现场查看' });
     expect(c.contactedAt).toBeTruthy();
     c = await ok(handler, filed.id, 'note', { version: c.version, text: '与铁路公安联合巡查' });
@@ -136,7 +137,7 @@ describe('a case through its whole life', () => {
     c = await ok(handler, filed.id, 'extend', { version: c.version, reason: '需要调取监控和联合执法', newDueAt: later });
     const before = c.replyDueAt;
     c = await ok(dispatcher, filed.id, 'decide-extension', { version: c.version, approve: true });
-    expect(c.replyDueAt).toBe(later);
+    expect(c.replyDueAt).toBe(toShanghaiIso(new Date(later)));
     expect(c.replyDueAt).not.toBe(before);
     expect(c.extensionCount).toBe(1);
     expect(c.timeline.find((e) => e.type === 'extension_approved')!.isPublic).toBe(true);
@@ -205,7 +206,7 @@ describe('staff entry from the office’s own channels', () => {
     });
     expect(res.status).toBe(201);
     const entered = EnteredCase.parse(await res.json());
-    expect(entered.replyDueAt).toBe('2026-03-05T16:00:00.000Z'); // 2026-03-06 00:00 +08:00
+    expect(entered.replyDueAt).toBe('2026-03-06T00:00:00+08:00');
     const c = await detail(entered.id);
     expect(c).toMatchObject({ channel: 'walk_in', reporter: { phone: null } });
     expect(c.timeline[0]).toMatchObject({ type: 'created', actor: { type: 'staff', id: dispatcher.id } });

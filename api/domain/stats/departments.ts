@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../context.ts';
+import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import type { Staff } from '../staff/session.ts';
 import { MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
 import { type Figures, figuresOf, readGroups, type RawGroup, emptyCounters } from './figures.ts';
@@ -54,7 +55,7 @@ export async function departmentTable({ ctx, staff, input }: { ctx: Ctx; staff: 
   // The office's own sections first, then partner units, then cases not yet assigned.
   const order = (r: DepartmentRow) => (r.department.code === 'none' ? 2 : r.department.isPartner ? 1 : 0);
   rows.sort((a, b) => order(a) - order(b) || b.overdue - a.overdue || a.department.code.localeCompare(b.department.code));
-  return { from: range.from, to: range.to, station: station ? labels.station(station.id) : null, asOf: now.toISOString(), pendingCases: pending, departments: rows };
+  return { from: range.from, to: range.to, station: station ? labels.station(station.id) : null, asOf: toShanghaiIso(now), pendingCases: pending, departments: rows };
 }
 
 /** Open and overdue cases per lead department: index range scans (status, next_due_at; lead department, status). */

@@ -106,7 +106,7 @@ export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
       staff: c.get('staff'),
       input: { ...body, lang: body.lang ?? 'zh-CN', receivedAt: new Date(body.receivedAt) },
     });
-    return c.json({ id: created.id, trackingCode: created.trackingCode, status: created.status, replyDueAt: created.replyDueAt.toISOString() }, 201);
+    return c.json({ id: created.id, trackingCode: created.trackingCode, status: created.status, replyDueAt: toWire(created.replyDueAt) }, 201);
   });
 
   staffApp.openapi({ ...revealRoute, middleware: [requireStaff] }, async (c) => {

@@ -5,6 +5,7 @@ import { signOut } from '../../domain/staff/session.ts';
 import { type Pause, signIn } from '../../domain/staff/sign-in.ts';
 import { errorDoc } from '../../http/envelope.ts';
 import { clearSessionCookie, requireStaff, setSessionCookie, type StaffEnv } from '../../http/staff-auth.ts';
+import { toWire } from '../../http/wire.ts';
 import type { RouteGuards } from '../guards.ts';
 import { SessionInfo, SignInBody } from './schemas.ts';
 
@@ -48,7 +49,7 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGua
     const session = await signIn({ ctx: c.get('ctx'), input, client: deps.clientIp(c), ...(deps.pause ? { pause: deps.pause } : {}) });
     setSessionCookie(c, session.token);
     c.header('Cache-Control', 'no-store');
-    return c.json({ staff: session.staff, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() }, 200);
+    return c.json({ staff: session.staff, csrfToken: session.csrfToken, expiresAt: toWire(session.expiresAt) }, 200);
   });
 
   const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
