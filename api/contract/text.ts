@@ -13,6 +13,7 @@ const LONE_SURROGATE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uD
 const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE}`);
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE, 'g');
 /** One plain pass clears the usual text (no NUL, no surrogate at all); only the rest meets the lookarounds. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this looks for.
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 
 export function isStorableText(value: string): boolean {
@@ -33,6 +34,7 @@ export const text = () => z.string().refine(isStorableText, { message: UNSTORABL
  * lone surrogate becomes U+FFFD, so the message is kept rather than refused.
  */
 export function storableText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this drops.
   return isStorableText(value) ? value : value.replace(/\u0000/g, '').replace(LONE_SURROGATES, '\uFFFD');
 }
 

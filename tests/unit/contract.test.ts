@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { getTableConfig, type PgEnum } from 'drizzle-orm/pg-core';
+import { getTableConfig, isPgEnum } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import * as contract from '../../api/contract/index.ts';
 import * as schema from '../../db/schema.ts';
@@ -49,7 +49,7 @@ describe('labels', () => {
 });
 
 describe('database enums', () => {
-  const pgEnums = Object.values(schema).filter((v): v is PgEnum<[string, ...string[]]> => typeof v === 'function' && 'enumName' in v && 'enumValues' in v);
+  const pgEnums = Object.values(schema as Record<string, unknown>).filter(isPgEnum);
   const latestSnapshot = () => {
     const dir = join(import.meta.dirname, '../../db/migrations/meta');
     const last = readdirSync(dir).filter((f) => f.endsWith('_snapshot.json')).sort().at(-1)!;
