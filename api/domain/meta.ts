@@ -1,22 +1,14 @@
-import { CASE_KINDS } from '../../db/schema.ts';
+import { CASE_KINDS } from '../contract/enums.ts';
+import { KIND_LABELS } from '../contract/labels.ts';
 import type { Ctx } from '../context.ts';
 import type { Lang } from '../i18n.ts';
-
-const KIND_NAMES: Record<(typeof CASE_KINDS)[number], { zh: string; en: string }> = {
-  consult: { zh: '咨询', en: 'Inquiry' },
-  help: { zh: '求助', en: 'Help request' },
-  complaint: { zh: '投诉', en: 'Complaint' },
-  report: { zh: '举报', en: 'Report' },
-  suggestion: { zh: '建议', en: 'Suggestion' },
-};
 
 export function localName(row: { nameZh: string; nameEn: string }, lang: Lang): string {
   return lang === 'en' ? row.nameEn : row.nameZh;
 }
 
 export function kindName(kind: (typeof CASE_KINDS)[number], lang: Lang): string {
-  const names = KIND_NAMES[kind];
-  return lang === 'en' ? names.en : names.zh;
+  return KIND_LABELS[kind][lang];
 }
 
 /** What a form or a client needs to file a case, in the caller's language. */

@@ -4,7 +4,8 @@ import type { Staff } from '../staff/session.ts';
 import { authorize } from './access.ts';
 import { createCase, type CreateCaseInput } from './create.ts';
 
-export const STAFF_CHANNELS = ['phone', 'walk_in', 'box', 'petition'] as const;
+import type { StaffChannel } from '../../contract/enums.ts';
+export { STAFF_CHANNELS } from '../../contract/enums.ts';
 
 /**
  * Staff entry of a case from the office's own channels — its 24-hour line,
@@ -18,7 +19,7 @@ export async function enterCase({
 }: {
   ctx: Ctx;
   staff: Staff;
-  input: Omit<CreateCaseInput, 'channel' | 'actor'> & { channel: (typeof STAFF_CHANNELS)[number]; receivedAt: Date };
+  input: Omit<CreateCaseInput, 'channel' | 'actor'> & { channel: StaffChannel; receivedAt: Date };
 }) {
   authorize(staff, 'create');
   if (input.receivedAt.getTime() > ctx.clock.now().getTime() + 5 * 60_000) {

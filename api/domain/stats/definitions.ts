@@ -1,4 +1,5 @@
-import type { CHANNELS } from '../../../db/schema.ts';
+import { FIGURE_KEYS, type FigureKey } from '../../contract/enums.ts';
+import { label } from '../../contract/labels.ts';
 import type { Lang } from '../../i18n.ts';
 
 /**
@@ -8,20 +9,7 @@ import type { Lang } from '../../i18n.ts';
  */
 type Words = { 'zh-CN': string; en: string };
 
-export const FIGURE_KEYS = [
-  'received',
-  'closureRate',
-  'onTimeClosureRate',
-  'responseRate',
-  'resolutionRate',
-  'satisfactionRate',
-  'times',
-  'cohort',
-  'groups',
-  'topProblems',
-  'resolution',
-] as const;
-export type FigureKey = (typeof FIGURE_KEYS)[number];
+export { FIGURE_KEYS, type FigureKey } from '../../contract/enums.ts';
 
 /** Groups with fewer evaluations than this are flagged and not ranked. */
 export const MIN_EVALUATIONS_TO_RANK = 20;
@@ -115,19 +103,8 @@ export function figureName(key: FigureKey, lang: Lang): string {
   return DEFINITIONS[key].name[lang];
 }
 
-const CHANNEL_NAMES: Record<(typeof CHANNELS)[number], Words> = {
-  web: { 'zh-CN': '网站', en: 'Website' },
-  sms: { 'zh-CN': '短信', en: 'SMS' },
-  '12345': { 'zh-CN': '12345 转办', en: '12345 transfers' },
-  phone: { 'zh-CN': '热线电话', en: 'Phone line' },
-  walk_in: { 'zh-CN': '来访', en: 'Walk-in' },
-  box: { 'zh-CN': '意见箱', en: 'Complaint box' },
-  petition: { 'zh-CN': '信访', en: 'Petition' },
-  open311: { 'zh-CN': 'Open311', en: 'Open311' },
-};
-
 export function channelName(channel: string, lang: Lang): string {
-  return CHANNEL_NAMES[channel as (typeof CHANNELS)[number]]?.[lang] ?? channel;
+  return label('channel', channel, lang);
 }
 
 const NONE: Record<'department' | 'location', Words> = {

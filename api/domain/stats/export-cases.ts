@@ -3,6 +3,7 @@ import { caseEvents, cases } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { forbidden, invalidInput } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
+import { label, type LabelledEnum } from '../../contract/labels.ts';
 import { canDo } from '../cases/access.ts';
 import { type CaseFilters, queueConditions } from '../cases/queue.ts';
 import { endOfShanghaiDay, startOfShanghaiDay } from '../deadlines/shanghai-time.ts';
@@ -43,33 +44,6 @@ export const EXPORT_CONTACT_ROLES = ['supervisor'] as const;
 export function mayExportContacts(staff: Staff): boolean {
   return (EXPORT_CONTACT_ROLES as readonly string[]).includes(staff.role) && canDo(staff, 'reveal');
 }
-
-const STATUS_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
-  new: { 'zh-CN': '待分派', en: 'new' },
-  assigned: { 'zh-CN': '已分派', en: 'assigned' },
-  in_progress: { 'zh-CN': '办理中', en: 'in progress' },
-  replied: { 'zh-CN': '已答复', en: 'replied' },
-  closed: { 'zh-CN': '已办结', en: 'closed' },
-  merged: { 'zh-CN': '已合并', en: 'merged' },
-  returned: { 'zh-CN': '已退回', en: 'returned' },
-};
-const PRIORITY_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
-  normal: { 'zh-CN': '一般', en: 'normal' },
-  blue: { 'zh-CN': '蓝色', en: 'blue' },
-  yellow: { 'zh-CN': '黄色', en: 'yellow' },
-  red: { 'zh-CN': '红色', en: 'red' },
-};
-const SATISFACTION_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
-  very_satisfied: { 'zh-CN': '非常满意', en: 'very satisfied' },
-  satisfied: { 'zh-CN': '满意', en: 'satisfied' },
-  basic: { 'zh-CN': '基本满意', en: 'basically satisfied' },
-  dissatisfied: { 'zh-CN': '不满意', en: 'dissatisfied' },
-};
-const RESOLVED_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
-  yes: { 'zh-CN': '已解决', en: 'yes' },
-  partial: { 'zh-CN': '部分解决', en: 'partly' },
-  no: { 'zh-CN': '未解决', en: 'no' },
-};
 
 const HEADERS: Array<[string, string]> = [
   ['查询码', 'tracking code'],
@@ -120,7 +94,7 @@ export async function exportCases({ ctx, staff, input }: { ctx: Ctx; staff: Staf
 async function* streamRows(ctx: Ctx, staff: Staff, conditions: Array<SQL | undefined>, reveal: boolean): AsyncGenerator<string> {
   const ref = await ctx.reference.get(ctx.db);
   const lang: Lang = ctx.lang;
-  const pick = (names: Record<string, { 'zh-CN': string; en: string }>, v: string | null) => (v === null ? '' : (names[v]?.[lang] ?? v));
+  const pick = (table: LabelledEnum, v: string | null) => (v === null ? '' : label(table, v, lang));
   const local = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '');
   const dept = (id: number | null) => (id === null ? '' : (() => {
     const d = ref.departmentsById.get(id);
@@ -182,8 +156,8 @@ async function* streamRows(ctx: Ctx, staff: Staff, conditions: Array<SQL | undef
       lines.push(
         csvLine([
           c.trackingCode,
-          pick(STATUS_NAMES, c.status),
-          pick(PRIORITY_NAMES, c.priority),
+          pick('status', c.status),
+          pick('priority', c.priority),
           kindName(c.kind, lang),
           channelName(c.channel, lang),
           c.externalRef,
@@ -202,8 +176,8 @@ async function* streamRows(ctx: Ctx, staff: Staff, conditions: Array<SQL | undef
           c.extensionCount,
           c.reopenCount,
           c.nextDueAt !== null && c.nextDueAt < ctx.clock.now() ? (lang === 'en' ? 'yes' : '是') : '',
-          pick(SATISFACTION_NAMES, c.lastSatisfaction),
-          pick(RESOLVED_NAMES, c.lastResolved),
+          pick('satisfaction', c.lastSatisfaction),
+          pick('resolution', c.lastResolved),
           c.description,
           ...(reveal ? [c.reporterName, c.reporterPhone, c.reporterEmail] : []),
         ]),

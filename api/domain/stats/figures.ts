@@ -13,8 +13,8 @@ import { type DateRange, planTimes } from './range.ts';
  * per-case facts of the days at either end (at most two partial months) —
  * never a scan of the cases.
  */
-export const GROUP_BYS = ['category', 'department', 'channel', 'kind', 'location', 'month', 'station'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+import type { GroupBy } from '../../contract/enums.ts';
+export { GROUP_BYS, type GroupBy } from '../../contract/enums.ts';
 export type Metric = (typeof STATS_METRICS)[number];
 export const METRICS: readonly Metric[] = ['ack', 'contact', 'reply', 'close'];
 
