@@ -5,7 +5,7 @@ import { type AppDeps, type AppEnv, systemClock } from './context.ts';
 import { createReferenceCache } from './domain/reference.ts';
 import { docsPage } from './http/docs-page.ts';
 import { secureHeadersUpFront } from './http/security-headers.ts';
-import { errorResponse, handleError, validationError } from './http/envelope.ts';
+import { errorResponse, handleError } from './http/envelope.ts';
 import { limitBody } from './http/body-limit.ts';
 import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
 import { refuseUnstorableUrl } from './http/wire.ts';
@@ -13,20 +13,11 @@ import { sameOriginForms } from './http/same-origin.ts';
 import { langFromAcceptLanguage, parseLang, t } from './i18n.ts';
 import { createLogger } from './logger.ts';
 import type { RouteGuards } from './routes/guards.ts';
-import { registerFeedRoutes } from './routes/feeds/feed-12345.ts';
-import { registerOpen311Routes } from './routes/open311/index.ts';
-import { registerCaseRoutes } from './routes/public/cases.ts';
-import { registerMetaRoutes } from './routes/public/meta.ts';
-import { registerStatsRoutes } from './routes/public/stats.ts';
-import { registerAdminRoutes } from './routes/staff/admin.ts';
-import { registerAdminDeadlineRoutes } from './routes/staff/admin-deadlines.ts';
-import { registerOutboxRoutes } from './routes/staff/outbox.ts';
-import { registerStaffCaseRoutes } from './routes/staff/cases.ts';
-import { registerSessionRoutes } from './routes/staff/session.ts';
-import { registerStaffStatsRoutes } from './routes/staff/stats.ts';
-import { registerVerbRoutes } from './routes/staff/verbs.ts';
-import { registerResendRoutes } from './routes/webhooks/resend.ts';
-import { registerTwilioRoutes } from './routes/webhooks/twilio.ts';
+import { feedRoutes } from './routes/feeds/index.ts';
+import { OPEN311_BASE, open311Routes } from './routes/open311/index.ts';
+import { publicRoutes } from './routes/public/index.ts';
+import { adminRoutes, signInRoutes, staffRoutes } from './routes/staff/index.ts';
+import { webhookRoutes } from './routes/webhooks/index.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -46,11 +37,8 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
   const reference = createReferenceCache();
   const clientIp = deps.clientIp ?? ((c: Context) => c.req.header('cf-connecting-ip'));
 
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) return validationError(c as Context<AppEnv>, result.error);
-    },
-  });
+  // Each audience's router answers bad input itself (routes/routers.ts); the app only mounts them.
+  const app = new OpenAPIHono<AppEnv>();
 
   app.use('*', requestId({ limitLength: 64 }));
   app.use('*', async (c, next) => {
@@ -98,20 +86,14 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
     lookupRateLimit: rateLimit('lookup', limiter, () => deps.config.lookupRateLimit, 600_000, clientIp),
     signInRateLimit: rateLimit('sign-in', limiter, () => deps.config.signInRateLimit, 600_000, clientIp),
   };
-  registerMetaRoutes(app);
-  registerCaseRoutes(app, guards);
-  registerStatsRoutes(app);
-  registerSessionRoutes(app, guards, { clientIp, ...(deps.signInPause ? { pause: deps.signInPause } : {}) });
-  registerStaffCaseRoutes(app);
-  registerVerbRoutes(app);
-  registerAdminRoutes(app);
-  registerAdminDeadlineRoutes(app);
-  registerStaffStatsRoutes(app);
-  registerFeedRoutes(app);
-  registerOutboxRoutes(app);
-  registerTwilioRoutes(app);
-  registerResendRoutes(app);
-  registerOpen311Routes(app, guards);
+  // One router per audience, its guard declared once where the router is made (routes/routers.ts).
+  app.route('/', publicRoutes(guards));
+  app.route('/', signInRoutes(guards, { clientIp, ...(deps.signInPause ? { pause: deps.signInPause } : {}) }));
+  app.route('/', staffRoutes());
+  app.route('/', adminRoutes());
+  app.route('/', feedRoutes());
+  app.route('/', webhookRoutes());
+  app.route(OPEN311_BASE, open311Routes(guards));
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { limitBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../context.ts';
@@ -7,7 +7,8 @@ import { ingestOrders, MAX_ORDERS_PER_PUSH } from '../../domain/feed12345/ingest
 import { answerOnce, type SignatureClaim } from '../../domain/feed12345/replay.ts';
 import { verifyFeedSignature } from '../../domain/feed12345/signature.ts';
 import { DomainError, invalidInput } from '../../errors.ts';
-import { errorDoc } from '../../http/envelope.ts';
+import { errorResponses } from '../../http/envelope.ts';
+import type { FeedRouter } from '../routers.ts';
 import { FeedEvaluation, FeedEvaluationResult, FeedOrder, FeedOrderResults, FeedPush, SignatureHeaders } from './schemas.ts';
 
 /** 500 orders of up to 4,000 characters of Chinese each, with room to spare. */
@@ -60,10 +61,12 @@ export const feedOrdersRoute = createRoute({
   },
   responses: {
     200: { description: 'One result per order, in the order sent', content: { 'application/json': { schema: FeedOrderResults } } },
-    400: errorDoc('Not JSON, not an order or a list of orders, or an empty list'),
-    401: errorDoc('Missing, invalid, stale or replayed signature'),
-    413: errorDoc('More than 500 orders, or a body over 10 MB'),
-    503: errorDoc('The feed is not configured (no FEED_12345_SECRET)'),
+    ...errorResponses({
+      400: 'Not JSON, not an order or a list of orders, or an empty list',
+      401: 'Missing, invalid, stale or replayed signature',
+      413: 'More than 500 orders, or a body over 10 MB',
+      503: 'The feed is not configured (no FEED_12345_SECRET)',
+    }),
   },
 });
 
@@ -81,12 +84,14 @@ export const feedEvaluationsRoute = createRoute({
   },
   responses: {
     200: { description: 'Recorded, or already recorded', content: { 'application/json': { schema: FeedEvaluationResult } } },
-    400: errorDoc('Invalid fields'),
-    401: errorDoc('Missing, invalid, stale or replayed signature'),
-    404: errorDoc('No case for this order number'),
-    409: errorDoc('The case has not been replied to, or a different result is already recorded for this reply'),
-    413: errorDoc('Body too large'),
-    503: errorDoc('The feed is not configured (no FEED_12345_SECRET)'),
+    ...errorResponses({
+      400: 'Invalid fields',
+      401: 'Missing, invalid, stale or replayed signature',
+      404: 'No case for this order number',
+      409: 'The case has not been replied to, or a different result is already recorded for this reply',
+      413: 'Body too large',
+      503: 'The feed is not configured (no FEED_12345_SECRET)',
+    }),
   },
 });
 
@@ -104,10 +109,10 @@ function ordersOf(body: unknown): unknown[] {
   return [body];
 }
 
-export function registerFeedRoutes(app: OpenAPIHono<AppEnv>) {
-  app.openAPIRegistry.register('FeedOrder', FeedOrder);
+export function registerFeedRoutes(router: FeedRouter) {
+  router.openAPIRegistry.register('FeedOrder', FeedOrder);
 
-  app.openapi({ ...feedOrdersRoute, middleware: signedFeed }, async (c) => {
+  router.openapi({ ...feedOrdersRoute, middleware: signedFeed }, async (c) => {
     const orders = ordersOf(c.req.valid('json'));
     const answer = await answerOnce(c.get('ctx'), claims.get(c.req.raw)!, async (tx) => {
       const outcome = await ingestOrders({ ctx: tx, input: { orders, source: 'feed' } });
@@ -122,7 +127,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>) {
     return c.json(answer.body as OrderResults, 200, repeatHeaders(c, answer.repeat));
   });
 
-  app.openapi({ ...feedEvaluationsRoute, middleware: signedFeed }, async (c) => {
+  router.openapi({ ...feedEvaluationsRoute, middleware: signedFeed }, async (c) => {
     const body = c.req.valid('json');
     const answer = await answerOnce(c.get('ctx'), claims.get(c.req.raw)!, async (tx) => {
       const outcome = await recordFeedEvaluation({ ctx: tx, input: body });

@@ -1,21 +1,20 @@
-import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../context.ts';
 import { issueApiKey, listApiKeys, revokeApiKey } from '../../domain/open311/api-keys.ts';
-import { errorDoc } from '../../http/envelope.ts';
-import { requireAdmin, requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
+import type { StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
+import type { AdminRouter } from '../routers.ts';
 import { ApiKey, ApiKeyList, ApiKeyParams, IssueApiKeyBody, IssuedApiKey } from './schemas.ts';
 
 /*
  * The staff side of Open311: admins issue the API keys civic apps file with,
- * list them (never the keys) and revoke them. Admins only, checked before the
- * body is read; writes need the CSRF token like every staff write.
+ * list them (never the keys) and revoke them. Admins only (the admin router's
+ * guard), checked before the body is read; writes need the CSRF token like
+ * every staff write.
  */
-const guards = [requireStaff, requireAdmin];
-
-const reads = { 401: errorDoc('No session'), 403: errorDoc('Not an admin') };
-const writes = { 400: errorDoc('Bad input'), 401: errorDoc('No session'), 403: errorDoc('Not an admin, or CSRF'), 404: errorDoc('No such key') };
+const reads = errorResponses({ 401: 'No session', 403: 'Not an admin' });
+const writes = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not an admin, or CSRF', 404: 'No such key' });
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const tags = ['staff: admin'];
 const BASE = '/api/staff/admin/api-keys';
@@ -54,12 +53,11 @@ export const deleteApiKeyRoute = createRoute({
   responses: { 200: { description: 'Revoked', ...json(ApiKey) }, ...writes },
 });
 
-export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>) {
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+export function registerApiKeyRoutes(router: AdminRouter) {
   const caller = (c: Context<StaffEnv>) => ({ ctx: c.get('ctx'), actor: c.get('staff') });
 
-  staffApp.openapi({ ...listApiKeysRoute, middleware: guards }, async (c) => c.json({ items: toWire(await listApiKeys(caller(c))) }, 200));
-  staffApp.openapi({ ...issueApiKeyRoute, middleware: guards }, async (c) => c.json(toWire(await issueApiKey({ ...caller(c), input: c.req.valid('json') })), 201));
-  staffApp.openapi({ ...revokeApiKeyRoute, middleware: guards }, async (c) => c.json(toWire(await revokeApiKey({ ...caller(c), input: c.req.valid('param') })), 200));
-  staffApp.openapi({ ...deleteApiKeyRoute, middleware: guards }, async (c) => c.json(toWire(await revokeApiKey({ ...caller(c), input: c.req.valid('param') })), 200));
+  router.openapi(listApiKeysRoute, async (c) => c.json({ items: toWire(await listApiKeys(caller(c))) }, 200));
+  router.openapi(issueApiKeyRoute, async (c) => c.json(toWire(await issueApiKey({ ...caller(c), input: c.req.valid('json') })), 201));
+  router.openapi(revokeApiKeyRoute, async (c) => c.json(toWire(await revokeApiKey({ ...caller(c), input: c.req.valid('param') })), 200));
+  router.openapi(deleteApiKeyRoute, async (c) => c.json(toWire(await revokeApiKey({ ...caller(c), input: c.req.valid('param') })), 200));
 }

@@ -1,6 +1,5 @@
-import { type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../context.ts';
-import { OPEN311_BASE } from './georeport.ts';
+import { z } from '@hono/zod-openapi';
+import type { Open311Router } from '../routers.ts';
 import {
   GeoReportCreated,
   GeoReportDiscovery,
@@ -61,13 +60,14 @@ const READING =
   'Its reply, return reason, department, kind and public timeline (notes) go only to the api_key that filed it; any other key, a revoked one or none sees the public view. ' +
   'Never any reporter data: description is always null.';
 
-export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
+/** Paths are relative to the Open311 router's mount. */
+export function documentGeoReport(open311: Open311Router) {
   const tags = ['open311'];
   for (const format of ['json', 'xml'] as const) {
-    const at = (path: string) => `${OPEN311_BASE}${path}.${format}`;
-    app.openAPIRegistry.registerPath({ method: 'get', path: at('/discovery'), tags, summary: 'Service discovery', responses: answers(GeoReportDiscovery, 'The endpoints', []) });
-    app.openAPIRegistry.registerPath({ method: 'get', path: at('/services'), tags, summary: 'Services (the categories)', responses: answers(GeoReportServices, 'The services', [400]) });
-    app.openAPIRegistry.registerPath({
+    const at = (path: string) => `${path}.${format}`;
+    open311.openAPIRegistry.registerPath({ method: 'get', path: at('/discovery'), tags, summary: 'Service discovery', responses: answers(GeoReportDiscovery, 'The endpoints', []) });
+    open311.openAPIRegistry.registerPath({ method: 'get', path: at('/services'), tags, summary: 'Services (the categories)', responses: answers(GeoReportServices, 'The services', [400]) });
+    open311.openAPIRegistry.registerPath({
       method: 'get',
       path: at('/services/{service_code}'),
       tags,
@@ -75,7 +75,7 @@ export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
       request: { params: Params('service_code') },
       responses: answers(GeoReportServiceDefinition, 'The definition', [404]),
     });
-    app.openAPIRegistry.registerPath({
+    open311.openAPIRegistry.registerPath({
       method: 'get',
       path: at('/requests'),
       tags,
@@ -84,7 +84,7 @@ export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
       request: { query: GeoReportRequestsQuery },
       responses: answers(GeoReportRequests, 'The requests', [400]),
     });
-    app.openAPIRegistry.registerPath({
+    open311.openAPIRegistry.registerPath({
       method: 'post',
       path: at('/requests'),
       tags,
@@ -94,7 +94,7 @@ export function documentGeoReport(app: OpenAPIHono<AppEnv>) {
       request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: FormBody } } } },
       responses: answers(GeoReportCreated, 'Filed: the public id, and the citizen’s receipt as service_notice', [400, 403, 404, 413, 429]),
     });
-    app.openAPIRegistry.registerPath({
+    open311.openAPIRegistry.registerPath({
       method: 'get',
       path: at('/requests/{service_request_id}'),
       tags,

@@ -1,6 +1,4 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { cors } from 'hono/cors';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { readRequestFilters } from '../../domain/open311/filters.ts';
 import { getRequest, queryRequests } from '../../domain/open311/requests.ts';
@@ -10,17 +8,15 @@ import { DomainError } from '../../errors.ts';
 import { limitBody } from '../../http/body-limit.ts';
 import { t } from '../../i18n.ts';
 import type { RouteGuards } from '../guards.ts';
+import type { Open311Router } from '../routers.ts';
 import { definitionWire, discoveryWire, requestWire, serviceWire } from './present.ts';
-import { open311ErrorHandler, send, sendErrors } from './respond.ts';
-import { refuseUnstorableUrl } from '../../http/wire.ts';
+import { send, sendErrors } from './respond.ts';
 
 /**
  * Open311 GeoReport v2 under /open311/v2: discovery, services, a service's
  * definition, requests (read and file) and one request, each as `.json` or
- * `.xml`. A sub-app of its own, so that every error — a bad form, a missing
- * key, an unknown code, even the rate limiter — answers as GeoReport's error
- * array in the format the path asked for. The contracts are documented in
- * the OpenAPI document by documentGeoReport().
+ * `.xml`, on the Open311 router (its errors in GeoReport's error array). The
+ * contracts are documented in the OpenAPI document by documentGeoReport().
  */
 export const OPEN311_BASE = '/open311/v2';
 /** A 4,000-character description (the spec's limit) in Chinese is ~36 kB form-encoded. */
@@ -78,14 +74,8 @@ const extensionsOf = (c: Context<AppEnv>) => (c.req.query('extensions') ?? '').t
 /** Reads need no key; a live one shows its client the replies and timelines of the requests it filed. */
 const readerKey = (c: Context<AppEnv>) => c.req.query('api_key');
 
-export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
-  const open311 = new Hono<AppEnv>();
-  open311.onError(open311ErrorHandler);
-  // Civic apps read from the browser too; nothing here uses cookies.
-  open311.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86400 }));
-  // Here rather than at the app's door, so the refusal is GeoReport's error array.
-  open311.use('*', refuseUnstorableUrl);
-
+/** Paths are relative to OPEN311_BASE, where the router is mounted. */
+export function registerGeoReportRoutes(open311: Open311Router, guards: RouteGuards) {
   for (const format of FORMATS) {
     open311.get(`/discovery.${format}`, async (c) => send(c, 'discovery', discoveryWire(await getDiscovery({ ctx: c.get('ctx') }))));
 
@@ -113,6 +103,4 @@ export function registerGeoReportRoutes(app: OpenAPIHono<AppEnv>, guards: RouteG
 
   // Anything else under the prefix is a GeoReport 404, not the app's envelope.
   open311.all('*', (c) => sendErrors(c, 404, [{ code: 404, description: t(c.get('lang') ?? 'zh-CN', 'route_not_found') }]));
-
-  app.route(OPEN311_BASE, open311);
 }

@@ -1,13 +1,14 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../../context.ts';
 import type { RouteGuards } from '../guards.ts';
-import { registerApiKeyRoutes } from './api-keys.ts';
+import { createOpen311Router } from '../routers.ts';
 import { documentGeoReport } from './docs.ts';
-import { registerGeoReportRoutes } from './georeport.ts';
+import { OPEN311_BASE, registerGeoReportRoutes } from './georeport.ts';
 
-/** Open311 GeoReport v2 (/open311/v2/...) and the admin API that issues its keys. */
-export function registerOpen311Routes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
-  registerApiKeyRoutes(app);
-  registerGeoReportRoutes(app, guards);
-  documentGeoReport(app);
+export { OPEN311_BASE };
+
+/** Open311 GeoReport v2, mounted at OPEN311_BASE; the keys it files with are issued on the admin router. */
+export function open311Routes(guards: RouteGuards) {
+  const router = createOpen311Router();
+  registerGeoReportRoutes(router, guards);
+  documentGeoReport(router);
+  return router;
 }

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { limitBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../context.ts';
@@ -6,18 +6,14 @@ import { createCase } from '../../domain/cases/create.ts';
 import { lookupCase } from '../../domain/cases/lookup.ts';
 import { toShanghaiIso } from '../../domain/deadlines/shanghai-time.ts';
 import { DomainError } from '../../errors.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorResponses } from '../../http/envelope.ts';
 import type { RouteGuards } from '../guards.ts';
+import type { PublicRouter } from '../routers.ts';
 import { evaluateCase } from '../../domain/cases/evaluate.ts';
 import { CreateCaseBody, CreatedCase, EvaluationBody, EvaluationRecorded, LookupParams, LookupQuery, PublicCase } from './schemas.ts';
 
 /** The largest intake body accepted; a full description in Chinese is ~6 kB. */
 export const INTAKE_BODY_LIMIT = 32 * 1024;
-
-const errors = (...statuses: Array<400 | 404 | 413 | 429 | 503>) =>
-  Object.fromEntries(
-    statuses.map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorEnvelope } } }]),
-  );
 
 /** JSON or a form, non-empty, within the size limit; anything else is refused before parsing. */
 const intakeBody: MiddlewareHandler<AppEnv>[] = [
@@ -49,7 +45,7 @@ export const createCaseRoute = createRoute({
   responses: {
     201: { description: 'Filed', content: { 'application/json': { schema: CreatedCase } } },
     303: { description: 'Filed from the site form; see Location' },
-    ...errors(400, 413, 429),
+    ...errorResponses({ 400: 'Error', 413: 'Error', 429: 'Error' }),
   },
 });
 
@@ -62,7 +58,7 @@ export const lookupCaseRoute = createRoute({
   request: { params: LookupParams, query: LookupQuery },
   responses: {
     200: { description: 'The public view', content: { 'application/json': { schema: PublicCase } } },
-    ...errors(400, 404, 429),
+    ...errorResponses({ 400: 'Error', 404: 'Error', 429: 'Error' }),
   },
 });
 
@@ -78,13 +74,12 @@ export const evaluationRoute = createRoute({
   },
   responses: {
     201: { description: 'Recorded', content: { 'application/json': { schema: EvaluationRecorded } } },
-    409: { description: 'Not replied yet, or already rated', content: { 'application/json': { schema: ErrorEnvelope } } },
-    ...errors(400, 404, 429),
+    ...errorResponses({ 400: 'Error', 404: 'Error', 409: 'Not replied yet, or already rated', 429: 'Error' }),
   },
 });
 
-export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards) {
-  app.openapi({ ...createCaseRoute, middleware: [guards.intakeRateLimit, ...intakeBody] }, async (c) => {
+export function registerCaseRoutes(router: PublicRouter, guards: RouteGuards) {
+  router.openapi({ ...createCaseRoute, middleware: [guards.intakeRateLimit, ...intakeBody] }, async (c) => {
     const isForm = !(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
     const body = isForm ? c.req.valid('form') : c.req.valid('json');
     const lang = body.lang ?? c.get('lang');
@@ -102,7 +97,7 @@ export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards
     );
   });
 
-  app.openapi({ ...lookupCaseRoute, middleware: [guards.lookupRateLimit] }, async (c) => {
+  router.openapi({ ...lookupCaseRoute, middleware: [guards.lookupRateLimit] }, async (c) => {
     const { trackingCode } = c.req.valid('param');
     const { phone4 } = c.req.valid('query');
     const found = await lookupCase({ ctx: c.get('ctx'), input: { trackingCode, phone4 } });
@@ -119,7 +114,7 @@ export function registerCaseRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards
     );
   });
 
-  app.openapi({ ...evaluationRoute, middleware: [guards.lookupRateLimit] }, async (c) => {
+  router.openapi({ ...evaluationRoute, middleware: [guards.lookupRateLimit] }, async (c) => {
     const { trackingCode } = c.req.valid('param');
     const body = c.req.valid('json');
     const result = await evaluateCase({

@@ -1,7 +1,7 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../../context.ts';
+import { createRoute } from '@hono/zod-openapi';
 import { databaseReachable } from '../../domain/health.ts';
 import { getMeta } from '../../domain/meta.ts';
+import type { PublicRouter } from '../routers.ts';
 import { Health, LangQuery, Meta } from './schemas.ts';
 
 export const healthRoute = createRoute({
@@ -24,14 +24,14 @@ export const metaRoute = createRoute({
   responses: { 200: { description: 'Reference data', content: { 'application/json': { schema: Meta } } } },
 });
 
-export function registerMetaRoutes(app: OpenAPIHono<AppEnv>) {
-  app.openapi(healthRoute, async (c) => {
+export function registerMetaRoutes(router: PublicRouter) {
+  router.openapi(healthRoute, async (c) => {
     c.header('Cache-Control', 'no-store');
     if (await databaseReachable({ ctx: c.get('ctx') })) return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
     return c.json({ status: 'unavailable' as const, db: 'unreachable' as const }, 503);
   });
 
-  app.openapi(metaRoute, async (c) => {
+  router.openapi(metaRoute, async (c) => {
     // Short: admins expect a new category or location on the form within moments.
     c.header('Cache-Control', 'public, max-age=15');
     return c.json(await getMeta({ ctx: c.get('ctx') }), 200);

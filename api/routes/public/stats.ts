@@ -1,8 +1,8 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../../context.ts';
+import { createRoute } from '@hono/zod-openapi';
 import { figuresCsv } from '../../domain/stats/csv.ts';
 import { getStats } from '../../domain/stats/stats.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorResponses } from '../../http/envelope.ts';
+import type { PublicRouter } from '../routers.ts';
 import { Stats, StatsQuery } from './stats-schemas.ts';
 
 /** Figures change a case at a time; a minute of caching spares the database without hiding much. */
@@ -18,7 +18,7 @@ export const statsRoute = createRoute({
   request: { query: StatsQuery },
   responses: {
     200: { description: 'The figures', content: { 'application/json': { schema: Stats } } },
-    400: { description: 'Bad dates, period, station or groupBy', content: { 'application/json': { schema: ErrorEnvelope } } },
+    ...errorResponses({ 400: 'Bad dates, period, station or groupBy' }),
   },
 });
 
@@ -30,18 +30,18 @@ export const statsCsvRoute = createRoute({
   request: { query: StatsQuery },
   responses: {
     200: { description: 'One row for the total, then one per group', content: { 'text/csv': { schema: { type: 'string' } } } },
-    400: { description: 'Bad input', content: { 'application/json': { schema: ErrorEnvelope } } },
+    ...errorResponses({ 400: 'Bad input' }),
   },
 });
 
-export function registerStatsRoutes(app: OpenAPIHono<AppEnv>) {
-  app.openapi(statsRoute, async (c) => {
+export function registerStatsRoutes(router: PublicRouter) {
+  router.openapi(statsRoute, async (c) => {
     const stats = await getStats({ ctx: c.get('ctx'), input: c.req.valid('query') });
     c.header('Cache-Control', CACHE);
     return c.json(stats, 200);
   });
 
-  app.openapi(statsCsvRoute, async (c) => {
+  router.openapi(statsCsvRoute, async (c) => {
     const stats = await getStats({ ctx: c.get('ctx'), input: c.req.valid('query') });
     const name = `stats-${stats.from}-${stats.to}${stats.station ? `-${stats.station.code}` : ''}${stats.groupBy ? `-by-${stats.groupBy}` : ''}.csv`;
     return c.body(figuresCsv(stats, c.get('lang')), 200, {

@@ -1,15 +1,14 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../context.ts';
+import { createRoute, z } from '@hono/zod-openapi';
 import { createPolicy, importCalendarYear, listCalendarYear, listPolicies, setCalendarDay, updatePolicy } from '../../domain/deadlines/admin.ts';
-import { errorDoc } from '../../http/envelope.ts';
-import { requireAdmin, requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
 import { DAY_KINDS } from '../../contract/enums.ts';
 import { CalendarImport, CalendarImported, CalendarYear, DayRow, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
+import type { AdminRouter } from '../routers.ts';
 
 /* Admin screens for the working calendar (节假日/调休) and the deadline policies. */
 
-const errors = { 400: errorDoc('Bad input'), 401: errorDoc('No session'), 403: errorDoc('Not an admin, or CSRF'), 404: errorDoc('No such row') };
+const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not an admin, or CSRF', 404: 'No such row' });
 const ok = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const tags = ['staff: admin'];
@@ -56,23 +55,21 @@ export const updatePolicyRoute = createRoute({
   responses: { 200: ok(Policy), ...errors },
 });
 
-export function registerAdminDeadlineRoutes(app: OpenAPIHono<AppEnv>) {
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
-  const middleware = [requireStaff, requireAdmin];
-  staffApp.openapi({ ...calendarRoute, middleware }, async (c) =>
+export function registerAdminDeadlineRoutes(router: AdminRouter) {
+  router.openapi(calendarRoute, async (c) =>
     c.json(await listCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), year: c.req.valid('query').year }), 200),
   );
-  staffApp.openapi({ ...calendarDayRoute, middleware }, async (c) =>
+  router.openapi(calendarDayRoute, async (c) =>
     c.json(await setCalendarDay({ ctx: c.get('ctx'), staff: c.get('staff'), input: { day: c.req.valid('param').day, ...c.req.valid('json') } }), 200),
   );
-  staffApp.openapi({ ...calendarImportRoute, middleware }, async (c) =>
+  router.openapi(calendarImportRoute, async (c) =>
     c.json(await importCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') }), 200),
   );
-  staffApp.openapi({ ...policiesRoute, middleware }, async (c) => c.json(toWire(await listPolicies({ ctx: c.get('ctx'), staff: c.get('staff') })), 200));
-  staffApp.openapi({ ...createPolicyRoute, middleware }, async (c) =>
+  router.openapi(policiesRoute, async (c) => c.json(toWire(await listPolicies({ ctx: c.get('ctx'), staff: c.get('staff') })), 200));
+  router.openapi(createPolicyRoute, async (c) =>
     c.json(toWire(await createPolicy({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') })), 201),
   );
-  staffApp.openapi({ ...updatePolicyRoute, middleware }, async (c) =>
+  router.openapi(updatePolicyRoute, async (c) =>
     c.json(toWire(await updatePolicy({ ctx: c.get('ctx'), staff: c.get('staff'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } })), 200),
   );
 }

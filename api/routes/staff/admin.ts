@@ -1,12 +1,11 @@
-import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../context.ts';
 import { createCategory, listCategories, updateCategory } from '../../domain/admin/categories.ts';
 import { createDepartment, listDepartments, updateDepartment } from '../../domain/admin/departments.ts';
 import { createLocation, listLocations, updateLocation } from '../../domain/admin/locations.ts';
 import { createStaff, listStaff, updateStaff } from '../../domain/admin/staff.ts';
-import { errorDoc } from '../../http/envelope.ts';
-import { requireAdmin, requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
+import type { StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
 import {
   AdminCategory,
@@ -30,16 +29,15 @@ import {
   UpdateLocationBody,
   UpdateStaffBody,
 } from './admin-schemas.ts';
+import type { AdminRouter } from '../routers.ts';
 
 /*
- * The admin screens: staff, departments, categories, locations. Admins only.
- * The role is checked before the body is read, so nobody else learns even
- * what a valid body looks like.
+ * The admin screens: staff, departments, categories, locations. Admins only
+ * (the admin router's guard): the role is checked before the body is read, so
+ * nobody else learns even what a valid body looks like.
  */
-const guards = [requireStaff, requireAdmin];
-
-const reads = { 400: errorDoc('Bad input'), 401: errorDoc('No session'), 403: errorDoc('Not an admin') };
-const writes = { ...reads, 403: errorDoc('Not an admin, or CSRF'), 404: errorDoc('No such row'), 409: errorDoc('Duplicate, or not allowed now') };
+const reads = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not an admin' });
+const writes = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not an admin, or CSRF', 404: 'No such row', 409: 'Duplicate, or not allowed now' });
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, ...json(schema) });
 const tags = ['staff: admin'];
@@ -141,31 +139,30 @@ export const updateLocationRoute = createRoute({
   responses: { 200: { description: 'Changed', ...json(AdminLocation) }, ...writes },
 });
 
-export function registerAdminRoutes(app: OpenAPIHono<AppEnv>) {
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+export function registerAdminRoutes(router: AdminRouter) {
   const caller = (c: Context<StaffEnv>) => ({ ctx: c.get('ctx'), actor: c.get('staff') });
 
-  staffApp.openapi({ ...listStaffRoute, middleware: guards }, async (c) => c.json({ items: toWire(await listStaff(caller(c))) }, 200));
-  staffApp.openapi({ ...createStaffRoute, middleware: guards }, async (c) => c.json(toWire(await createStaff({ ...caller(c), input: c.req.valid('json') })), 201));
-  staffApp.openapi({ ...updateStaffRoute, middleware: guards }, async (c) =>
+  router.openapi(listStaffRoute, async (c) => c.json({ items: toWire(await listStaff(caller(c))) }, 200));
+  router.openapi(createStaffRoute, async (c) => c.json(toWire(await createStaff({ ...caller(c), input: c.req.valid('json') })), 201));
+  router.openapi(updateStaffRoute, async (c) =>
     c.json(toWire(await updateStaff({ ...caller(c), input: { ...c.req.valid('json'), id: c.req.valid('param').id } })), 200),
   );
 
-  staffApp.openapi({ ...listDepartmentsRoute, middleware: guards }, async (c) => c.json({ items: await listDepartments(caller(c)) }, 200));
-  staffApp.openapi({ ...createDepartmentRoute, middleware: guards }, async (c) => c.json(await createDepartment({ ...caller(c), input: c.req.valid('json') }), 201));
-  staffApp.openapi({ ...updateDepartmentRoute, middleware: guards }, async (c) =>
+  router.openapi(listDepartmentsRoute, async (c) => c.json({ items: await listDepartments(caller(c)) }, 200));
+  router.openapi(createDepartmentRoute, async (c) => c.json(await createDepartment({ ...caller(c), input: c.req.valid('json') }), 201));
+  router.openapi(updateDepartmentRoute, async (c) =>
     c.json(await updateDepartment({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200),
   );
 
-  staffApp.openapi({ ...listCategoriesRoute, middleware: guards }, async (c) => c.json({ items: await listCategories(caller(c)) }, 200));
-  staffApp.openapi({ ...createCategoryRoute, middleware: guards }, async (c) => c.json(await createCategory({ ...caller(c), input: c.req.valid('json') }), 201));
-  staffApp.openapi({ ...updateCategoryRoute, middleware: guards }, async (c) =>
+  router.openapi(listCategoriesRoute, async (c) => c.json({ items: await listCategories(caller(c)) }, 200));
+  router.openapi(createCategoryRoute, async (c) => c.json(await createCategory({ ...caller(c), input: c.req.valid('json') }), 201));
+  router.openapi(updateCategoryRoute, async (c) =>
     c.json(await updateCategory({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200),
   );
 
-  staffApp.openapi({ ...listLocationsRoute, middleware: guards }, async (c) => c.json({ items: await listLocations({ ...caller(c), input: c.req.valid('query') }) }, 200));
-  staffApp.openapi({ ...createLocationRoute, middleware: guards }, async (c) => c.json(await createLocation({ ...caller(c), input: c.req.valid('json') }), 201));
-  staffApp.openapi({ ...updateLocationRoute, middleware: guards }, async (c) =>
+  router.openapi(listLocationsRoute, async (c) => c.json({ items: await listLocations({ ...caller(c), input: c.req.valid('query') }) }, 200));
+  router.openapi(createLocationRoute, async (c) => c.json(await createLocation({ ...caller(c), input: c.req.valid('json') }), 201));
+  router.openapi(updateLocationRoute, async (c) =>
     c.json(await updateLocation({ ...caller(c), input: { ...c.req.valid('json'), ...c.req.valid('param') } }), 200),
   );
 }

@@ -1,21 +1,15 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../context.ts';
+import { createRoute, z } from '@hono/zod-openapi';
 import { getCaseDetail } from '../../domain/cases/detail.ts';
 import { listDepartmentsForStaff } from '../../domain/meta.ts';
 import { enterCase } from '../../domain/cases/enter.ts';
 import { listQueue, queueCounts } from '../../domain/cases/queue.ts';
 import { revealContact } from '../../domain/cases/reveal.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
-import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
+import type { StaffRouter } from '../routers.ts';
 import { CaseDetail, CaseIdParams, DepartmentList, EnterCaseBody, EnteredCase, QueueCounts, QueuePage, QueueQuery, Revealed } from './schemas.ts';
 
-const errors = Object.fromEntries(
-  ([[400, 'Bad input'], [401, 'No session'], [403, 'Not allowed'], [404, 'No such case']] as const).map(([s, d]) => [
-    s,
-    { description: d, content: { 'application/json': { schema: ErrorEnvelope } } },
-  ]),
-);
+const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not allowed', 404: 'No such case' });
 
 export const queueRoute = createRoute({
   method: 'get',
@@ -79,27 +73,26 @@ export const departmentsRoute = createRoute({
   },
 });
 
-export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
-  staffApp.openapi({ ...departmentsRoute, middleware: [requireStaff] }, async (c) =>
+export function registerStaffCaseRoutes(router: StaffRouter) {
+  router.openapi(departmentsRoute, async (c) =>
     c.json({ items: await listDepartmentsForStaff({ ctx: c.get('ctx') }) }, 200),
   );
-  staffApp.openapi({ ...queueRoute, middleware: [requireStaff] }, async (c) => {
+  router.openapi(queueRoute, async (c) => {
     const page = await listQueue({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') });
     return c.json(toWire(page), 200);
   });
 
-  staffApp.openapi({ ...countsRoute, middleware: [requireStaff] }, async (c) => {
+  router.openapi(countsRoute, async (c) => {
     return c.json(await queueCounts({ ctx: c.get('ctx'), staff: c.get('staff') }), 200);
   });
 
-  staffApp.openapi({ ...caseRoute, middleware: [requireStaff] }, async (c) => {
+  router.openapi(caseRoute, async (c) => {
     const detail = await getCaseDetail({ ctx: c.get('ctx'), staff: c.get('staff'), input: { caseId: c.req.valid('param').id } });
     c.header('Cache-Control', 'no-store');
     return c.json(toWire(detail), 200);
   });
 
-  staffApp.openapi({ ...enterRoute, middleware: [requireStaff] }, async (c) => {
+  router.openapi(enterRoute, async (c) => {
     const body = c.req.valid('json');
     const created = await enterCase({
       ctx: c.get('ctx'),
@@ -109,7 +102,7 @@ export function registerStaffCaseRoutes(app: OpenAPIHono<AppEnv>) {
     return c.json({ id: created.id, trackingCode: created.trackingCode, status: created.status, replyDueAt: toWire(created.replyDueAt) }, 201);
   });
 
-  staffApp.openapi({ ...revealRoute, middleware: [requireStaff] }, async (c) => {
+  router.openapi(revealRoute, async (c) => {
     c.header('Cache-Control', 'no-store');
     return c.json(await revealContact({ ctx: c.get('ctx'), staff: c.get('staff'), input: { caseId: c.req.valid('param').id } }), 200);
   });

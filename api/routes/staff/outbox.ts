@@ -1,11 +1,10 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { OUTBOX_CHANNELS, OUTBOX_STATUSES } from '../../contract/enums.ts';
 import { OutboxItem } from '../../contract/wire/outbox.ts';
-import type { AppEnv } from '../../context.ts';
 import { listOutbox, retryOutbox } from '../../domain/outbox/admin.ts';
-import { errorDoc } from '../../http/envelope.ts';
-import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
+import type { StaffRouter } from '../routers.ts';
 
 
 
@@ -22,7 +21,7 @@ export const outboxRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },
-  responses: { 200: { description: 'Messages', content: { 'application/json': { schema: z.array(OutboxItem) } } }, 401: errorDoc('No session'), 403: errorDoc('Not allowed') },
+  responses: { 200: { description: 'Messages', content: { 'application/json': { schema: z.array(OutboxItem) } } }, ...errorResponses({ 401: 'No session', 403: 'Not allowed' }) },
 });
 
 export const retryRoute = createRoute({
@@ -33,19 +32,15 @@ export const retryRoute = createRoute({
   request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
   responses: {
     200: { description: 'Queued again', content: { 'application/json': { schema: z.object({ id: z.number().int(), status: z.literal('pending') }) } } },
-    401: errorDoc('No session'),
-    403: errorDoc('Not an admin'),
-    404: errorDoc('No such message'),
-    409: errorDoc('Not dead or failed'),
+    ...errorResponses({ 401: 'No session', 403: 'Not an admin', 404: 'No such message', 409: 'Not dead or failed' }),
   },
 });
 
-export function registerOutboxRoutes(app: OpenAPIHono<AppEnv>) {
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
-  staffApp.openapi({ ...outboxRoute, middleware: [requireStaff] }, async (c) =>
+export function registerOutboxRoutes(router: StaffRouter) {
+  router.openapi(outboxRoute, async (c) =>
     c.json(toWire(await listOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') })), 200),
   );
-  staffApp.openapi({ ...retryRoute, middleware: [requireStaff] }, async (c) =>
+  router.openapi(retryRoute, async (c) =>
     c.json(await retryOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: { id: c.req.valid('param').id } }), 200),
   );
 }

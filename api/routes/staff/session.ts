@@ -1,12 +1,12 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../context.ts';
 import { signOut } from '../../domain/staff/session.ts';
 import { type Pause, signIn } from '../../domain/staff/sign-in.ts';
-import { errorDoc } from '../../http/envelope.ts';
-import { clearSessionCookie, requireStaff, setSessionCookie, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
+import { clearSessionCookie, setSessionCookie } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
 import type { RouteGuards } from '../guards.ts';
+import type { PublicRouter, StaffRouter } from '../routers.ts';
 import { SessionInfo, SignInBody } from './schemas.ts';
 
 
@@ -18,7 +18,7 @@ export const signInRoute = createRoute({
   description:
     'Sets an HttpOnly session cookie; send the returned csrfToken as X-CSRF-Token on every write. An unknown email, a wrong password, an inactive account and a client locked out of the account after repeated failures all get the same 401. Repeated failures on one account from anywhere make its sign-ins answer more slowly (a few seconds at most), never refuse them.',
   request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
-  responses: { 200: { description: 'Signed in', content: { 'application/json': { schema: SessionInfo } } }, 400: errorDoc('Bad input'), 401: errorDoc('Wrong credentials (or this client is locked out of the account)'), 429: errorDoc('Too many attempts') },
+  responses: { 200: { description: 'Signed in', content: { 'application/json': { schema: SessionInfo } } }, ...errorResponses({ 400: 'Bad input', 401: 'Wrong credentials (or this client is locked out of the account)', 429: 'Too many attempts' }) },
 });
 
 export const signOutRoute = createRoute({
@@ -26,7 +26,7 @@ export const signOutRoute = createRoute({
   path: '/api/staff/session',
   tags: ['staff'],
   summary: 'Sign out (revokes the session)',
-  responses: { 204: { description: 'Signed out' }, 401: errorDoc('No session'), 403: errorDoc('CSRF') },
+  responses: { 204: { description: 'Signed out' }, ...errorResponses({ 401: 'No session', 403: 'CSRF' }) },
 });
 
 export const meRoute = createRoute({
@@ -34,7 +34,7 @@ export const meRoute = createRoute({
   path: '/api/staff/me',
   tags: ['staff'],
   summary: 'Who is signed in',
-  responses: { 200: { description: 'The session', content: { 'application/json': { schema: SessionInfo } } }, 401: errorDoc('No session') },
+  responses: { 200: { description: 'The session', content: { 'application/json': { schema: SessionInfo } } }, ...errorResponses({ 401: 'No session' }) },
 });
 
 export interface SignInDeps {
@@ -43,23 +43,28 @@ export interface SignInDeps {
   pause?: Pause;
 }
 
-export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, guards: RouteGuards, deps: SignInDeps) {
-  app.openapi({ ...signInRoute, middleware: [guards.signInRateLimit] }, async (c) => {
+/**
+ * Sign-in is the one staff path reached without a session: it sits on the
+ * public router, behind its own rate limit and body limit.
+ */
+export function registerSignInRoute(router: PublicRouter, guards: RouteGuards, deps: SignInDeps) {
+  router.openapi({ ...signInRoute, middleware: [guards.signInRateLimit] }, async (c) => {
     const input = c.req.valid('json');
     const session = await signIn({ ctx: c.get('ctx'), input, client: deps.clientIp(c), ...(deps.pause ? { pause: deps.pause } : {}) });
     setSessionCookie(c, session.token);
     c.header('Cache-Control', 'no-store');
     return c.json({ staff: session.staff, csrfToken: session.csrfToken, expiresAt: toWire(session.expiresAt) }, 200);
   });
+}
 
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
-  staffApp.openapi({ ...signOutRoute, middleware: [requireStaff] }, async (c) => {
+export function registerSessionRoutes(router: StaffRouter) {
+  router.openapi(signOutRoute, async (c) => {
     await signOut({ ctx: c.get('ctx'), token: c.get('sessionToken') });
     clearSessionCookie(c);
     return c.body(null, 204);
   });
 
-  staffApp.openapi({ ...meRoute, middleware: [requireStaff] }, async (c) => {
+  router.openapi(meRoute, async (c) => {
     c.header('Cache-Control', 'no-store');
     return c.json({ staff: c.get('staff'), csrfToken: c.get('csrfToken') }, 200);
   });

@@ -1,17 +1,14 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../../contract/enums.ts';
-import type { AppEnv } from '../../context.ts';
 import { departmentTable } from '../../domain/stats/departments.ts';
 import { exportCases } from '../../domain/stats/export-cases.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
-import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
 import { LANGS } from '../../i18n.ts';
 import { describeError } from '../../logger.ts';
 import { DepartmentTable, StatsQuery } from '../../contract/wire/stats.ts';
+import type { StaffRouter } from '../routers.ts';
 
-const errors = Object.fromEntries(
-  ([[400, 'Bad input'], [401, 'No session'], [403, 'Not allowed']] as const).map(([s, d]) => [s, { description: d, content: { 'application/json': { schema: ErrorEnvelope } } }]),
-);
+const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not allowed' });
 
 export { DepartmentTable } from '../../contract/wire/stats.ts';
 
@@ -68,13 +65,12 @@ export const caseExportRoute = createRoute({
   responses: { 200: { description: 'The cases', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors },
 });
 
-export function registerStaffStatsRoutes(app: OpenAPIHono<AppEnv>) {
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
-  staffApp.openapi({ ...departmentTableRoute, middleware: [requireStaff] }, async (c) => {
+export function registerStaffStatsRoutes(router: StaffRouter) {
+  router.openapi(departmentTableRoute, async (c) => {
     return c.json(await departmentTable({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') }), 200);
   });
 
-  staffApp.openapi({ ...caseExportRoute, middleware: [requireStaff] }, async (c) => {
+  router.openapi(caseExportRoute, async (c) => {
     const input = c.req.valid('query');
     const { rows } = await exportCases({ ctx: c.get('ctx'), staff: c.get('staff'), input });
     const encoder = new TextEncoder();

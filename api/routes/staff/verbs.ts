@@ -1,6 +1,6 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { z } from 'zod';
-import type { AppEnv, Ctx } from '../../context.ts';
+import type { Ctx } from '../../context.ts';
 import { acknowledge } from '../../domain/cases/acknowledge.ts';
 import { assign } from '../../domain/cases/assign.ts';
 import { close } from '../../domain/cases/close.ts';
@@ -16,9 +16,9 @@ import { reopen } from '../../domain/cases/reopen.ts';
 import { reply } from '../../domain/cases/reply.ts';
 import { returnCase } from '../../domain/cases/return.ts';
 import type { Staff } from '../../domain/staff/session.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
-import { requireStaff, type StaffEnv } from '../../http/staff-auth.ts';
+import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
+import type { StaffRouter } from '../routers.ts';
 import { CaseDetail, CaseIdParams, VerbBodies } from './schemas.ts';
 
 type Verb = keyof typeof VerbBodies;
@@ -44,15 +44,9 @@ const VERBS: { [V in Verb]: { summary: string; run: Run<V> } } = {
   recategorize: { summary: 'Change category (and kind)', run: ({ ctx, staff, caseId, body }) => recategorize({ ctx, staff, input: { caseId, ...body } }) },
 };
 
-const errors = Object.fromEntries(
-  ([[400, 'Bad input'], [401, 'No session'], [403, 'Not allowed, or CSRF'], [404, 'No such case'], [409, 'Illegal transition or stale version']] as const).map(([s, d]) => [
-    s,
-    { description: d, content: { 'application/json': { schema: ErrorEnvelope } } },
-  ]),
-);
+const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not allowed, or CSRF', 404: 'No such case', 409: 'Illegal transition or stale version' });
 
-export function registerVerbRoutes(app: OpenAPIHono<AppEnv>) {
-  const staffApp = app as unknown as OpenAPIHono<StaffEnv>;
+export function registerVerbRoutes(router: StaffRouter) {
   for (const verb of Object.keys(VERBS) as Verb[]) {
     const route = createRoute({
       method: 'post',
@@ -62,7 +56,7 @@ export function registerVerbRoutes(app: OpenAPIHono<AppEnv>) {
       request: { params: CaseIdParams, body: { required: true, content: { 'application/json': { schema: VerbBodies[verb] } } } },
       responses: { 200: { description: 'The case after the change', content: { 'application/json': { schema: CaseDetail } } }, ...errors },
     });
-    staffApp.openapi({ ...route, middleware: [requireStaff] }, async (c) => {
+    router.openapi(route, async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json') as never;
       await (VERBS[verb].run as Run<Verb>)({ ctx: c.get('ctx'), staff: c.get('staff'), caseId: id, body });

@@ -1,9 +1,9 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../context.ts';
+import { createRoute, z } from '@hono/zod-openapi';
 import { recordResendEvent } from '../../domain/outbox/delivery-status.ts';
 import { DomainError } from '../../errors.ts';
-import { ErrorEnvelope } from '../../http/envelope.ts';
+import { errorResponses } from '../../http/envelope.ts';
 import { verifySvix } from '../../http/signatures.ts';
+import type { WebhookRouter } from '../routers.ts';
 
 const ResendEvent = z
   .object({ type: z.string().max(64), created_at: z.string().optional(), data: z.object({ email_id: z.string().max(128) }).passthrough() })
@@ -17,14 +17,13 @@ export const resendRoute = createRoute({
   summary: 'Resend delivery events (Svix-signed)',
   responses: {
     204: { description: 'Recorded, or already recorded (a redelivery of the same svix-id changes nothing)' },
-    400: { description: 'Not an event', content: { 'application/json': { schema: ErrorEnvelope } } },
-    401: { description: 'Bad, missing or stale signature', content: { 'application/json': { schema: ErrorEnvelope } } },
+    ...errorResponses({ 400: 'Not an event', 401: 'Bad, missing or stale signature' }),
   },
 });
 
-export function registerResendRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerResendRoutes(router: WebhookRouter) {
   // The raw body is what was signed, so it is read as text before any parsing.
-  app.openapi(resendRoute, async (c) => {
+  router.openapi(resendRoute, async (c) => {
     const raw = await c.req.text();
     const secret = c.get('ctx').config.resendWebhookSecret;
     const ok =

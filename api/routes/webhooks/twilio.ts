@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { recordDeliveryStatus } from '../../domain/outbox/delivery-status.ts';
@@ -6,6 +6,7 @@ import { handleInboundSms } from '../../domain/sms/inbound.ts';
 import { DomainError } from '../../errors.ts';
 import { verifyTwilio } from '../../http/signatures.ts';
 import { storableText, text } from '../../http/wire.ts';
+import type { WebhookRouter } from '../routers.ts';
 
 /*
  * Twilio's webhooks: form-encoded, signed with X-Twilio-Signature over the URL
@@ -66,13 +67,13 @@ function twiml(message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escaped}</Message></Response>`;
 }
 
-export function registerTwilioRoutes(app: OpenAPIHono<AppEnv>) {
-  app.openapi({ ...smsRoute, middleware: [verified] }, async (c) => {
+export function registerTwilioRoutes(router: WebhookRouter) {
+  router.openapi({ ...smsRoute, middleware: [verified] }, async (c) => {
     const form = c.req.valid('form');
     const reply = await handleInboundSms({ ctx: c.get('ctx'), input: { messageSid: form.MessageSid, from: form.From, body: form.Body } });
     return c.body(twiml(reply), 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
-  app.openapi({ ...statusRoute, middleware: [verified] }, async (c) => {
+  router.openapi({ ...statusRoute, middleware: [verified] }, async (c) => {
     const form = c.req.valid('form');
     await recordDeliveryStatus({ ctx: c.get('ctx'), input: { providerMessageId: form.MessageSid, status: form.MessageStatus, error: form.ErrorCode ? `twilio error ${form.ErrorCode}` : undefined } });
     return c.body(null, 204);
