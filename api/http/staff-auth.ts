@@ -29,7 +29,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Every staff route: a live server-side session from the HttpOnly cookie, and on
  * writes a CSRF token (header `X-CSRF-Token`, or `_csrf` in a form) matching the
- * session's, compared in constant time.
+ * session's, compared in constant time. Installed once, by the staff and admin
+ * routers (routes/routers.ts), on every route they hold.
  */
 export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
@@ -49,7 +50,7 @@ export const requireStaff: MiddlewareHandler<StaffEnv> = async (c, next) => {
   await next();
 };
 
-/** After requireStaff: admins only, checked before the body is read. */
+/** After requireStaff, on every admin route: admins only, checked before the body is read. */
 export const requireAdmin: MiddlewareHandler<StaffEnv> = async (c, next) => {
   if (c.get('staff').role !== 'admin') throw new DomainError('forbidden', 'admin.only');
   await next();
