@@ -1,3 +1,6 @@
+import type { ZodError } from 'zod';
+import { hasMessage, type Lang, t } from './i18n.ts';
+
 /**
  * Typed domain errors and the one mapping from error code to HTTP status.
  * Domain code throws these; the HTTP layer turns them into the envelope
@@ -42,6 +45,30 @@ export interface FieldIssue {
   field: string;
   code: string;
   message: string;
+}
+
+/** Field-level issues from a zod failure, each message in the caller's language. */
+export function fieldIssues(error: ZodError, lang: Lang): FieldIssue[] {
+  return error.issues.flatMap((issue): FieldIssue[] => {
+    // Unknown keys are named one by one, so the caller sees which field was refused.
+    if (issue.code === 'unrecognized_keys') {
+      const base = issue.path.map(String).join('.');
+      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, code: issue.code, message: t(lang, 'field.unknown_key') }));
+    }
+    const field = issue.path.map(String).join('.') || '(body)';
+    let key = 'field.invalid';
+    const params: Record<string, string | number> = {};
+    if (hasMessage(issue.message)) key = issue.message;
+    else if (issue.code === 'invalid_type') key = (issue as { input?: unknown }).input === undefined && issue.message.includes('undefined') ? 'field.required' : 'field.invalid_type';
+    else if (issue.code === 'too_big') {
+      key = 'field.too_long';
+      params.max = Number((issue as { maximum?: number | bigint }).maximum ?? 0);
+    } else if (issue.code === 'too_small') {
+      key = Number((issue as { minimum?: number | bigint }).minimum) <= 1 ? 'field.required' : 'field.too_short';
+      params.min = Number((issue as { minimum?: number | bigint }).minimum ?? 0);
+    } else if (issue.code === 'invalid_value') key = 'field.invalid_value';
+    return [{ field, code: issue.code, message: t(lang, key, params) }];
+  });
 }
 
 /** `messageKey` names a message in the i18n catalogue; `params` fill its blanks. */

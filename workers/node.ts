@@ -7,10 +7,10 @@ import { type Config, ConfigError, loadConfig } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
 import { createReferenceCache } from '../api/domain/reference.ts';
 import { createLogger } from '../api/logger.ts';
-import { seedDemoCases } from '../db/seed/demo-cases.ts';
 import { DEMO_STAFF } from '../db/seed/demo.ts';
 import { openDatabase } from '../db/setup.ts';
 import { createNodeFrontend } from '../site/adapter/node.ts';
+import { seedDemoCases } from './demo-cases.ts';
 import { startDeliveryLoop, startScheduler } from './scheduler.ts';
 
 /**

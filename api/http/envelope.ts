@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
-import { DomainError, ERROR_CODES, type ErrorCode, type FieldIssue, statusFor } from '../errors.ts';
+import { DomainError, ERROR_CODES, type ErrorCode, fieldIssues, type FieldIssue, statusFor } from '../errors.ts';
 import { hasMessage, type Lang, t } from '../i18n.ts';
 import { describeError, errorCode } from '../logger.ts';
 
@@ -29,30 +29,6 @@ export function errorResponse(
 ) {
   const body: ErrorEnvelope = { error: { code, message, requestId: c.get('requestId') ?? 'unknown', ...(details === undefined ? {} : { details }) } };
   return c.json(body, status as 400);
-}
-
-/** Field-level issues from a zod failure, each message in the caller's language. */
-export function fieldIssues(error: ZodError, lang: Lang): FieldIssue[] {
-  return error.issues.flatMap((issue): FieldIssue[] => {
-    // Unknown keys are named one by one, so the caller sees which field was refused.
-    if (issue.code === 'unrecognized_keys') {
-      const base = issue.path.map(String).join('.');
-      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, code: issue.code, message: t(lang, 'field.unknown_key') }));
-    }
-    const field = issue.path.map(String).join('.') || '(body)';
-    let key = 'field.invalid';
-    const params: Record<string, string | number> = {};
-    if (hasMessage(issue.message)) key = issue.message;
-    else if (issue.code === 'invalid_type') key = (issue as { input?: unknown }).input === undefined && issue.message.includes('undefined') ? 'field.required' : 'field.invalid_type';
-    else if (issue.code === 'too_big') {
-      key = 'field.too_long';
-      params.max = Number((issue as { maximum?: number | bigint }).maximum ?? 0);
-    } else if (issue.code === 'too_small') {
-      key = Number((issue as { minimum?: number | bigint }).minimum) <= 1 ? 'field.required' : 'field.too_short';
-      params.min = Number((issue as { minimum?: number | bigint }).minimum ?? 0);
-    } else if (issue.code === 'invalid_value') key = 'field.invalid_value';
-    return [{ field, code: issue.code, message: t(lang, key, params) }];
-  });
 }
 
 export function validationError(c: Context<AppEnv>, error: ZodError) {
@@ -115,15 +91,3 @@ function isDatabaseDown(code: string | undefined): boolean {
 
 /** An error response in a route's OpenAPI contract: the envelope, with what it means there. */
 export const errorDoc = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
-
-/** The statuses an error leaves with: its code's own, or 413 for an oversize body. */
-export type ErrorStatus = ReturnType<typeof statusFor> | 413;
-
-/**
- * The documented errors of a route contract, each status with what it means on
- * that route, all in the one envelope: `errorResponses({ 401: 'No session', 404: 'No such case' })`.
- */
-export function errorResponses<S extends ErrorStatus>(meanings: { [K in S]: string }) {
-  const entries = Object.entries<string>(meanings).map(([status, description]) => [status, errorDoc(description)]);
-  return Object.fromEntries(entries) as { [K in S]: ReturnType<typeof errorDoc> };
-}

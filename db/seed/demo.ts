@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { hashPassword } from '../../api/domain/staff/password.ts';
+import { hashPassword } from '../../api/password.ts';
 import type { Db } from '../client.ts';
 import { departments, staffUsers, type STAFF_ROLES } from '../schema.ts';
 

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { createLogger } from '../../api/logger.ts';
-import { hashPassword } from '../../api/domain/staff/password.ts';
+import { hashPassword } from '../../api/password.ts';
 import { DELAY_STEP_MS, FAILURE_MEMORY_HOURS, FREE_ATTEMPTS, MAX_DELAY_MS, SLOW_AFTER } from '../../api/domain/staff/sign-in-failures.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { SessionInfo } from '../../api/routes/staff/schemas.ts';

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
-import { CURRENT_PARAMS, hashPassword, type ScryptParams } from '../../api/domain/staff/password.ts';
+import { CURRENT_PARAMS, hashPassword, type ScryptParams } from '../../api/password.ts';
 import type { BenchEnv } from './run.ts';
 import { percentile, type Summary } from './load.ts';
 import type { BenchOutcome, BenchRow } from './report.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { hashPassword } from '../../api/domain/staff/password.ts';
+import { hashPassword } from '../../api/password.ts';
 import { SESSION_HOURS } from '../../api/domain/staff/session.ts';
 import { hashToken, randomToken } from '../../api/domain/staff/tokens.ts';
 import { SESSION_COOKIE } from '../../api/http/staff-auth.ts';

@@ -2,7 +2,7 @@ import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import { departments, staffUsers } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { conflict, invalidInput, notFound } from '../../errors.ts';
-import { hashPassword } from '../staff/password.ts';
+import { hashPassword } from '../../password.ts';
 import { forgetAccountFailures } from '../staff/sign-in-failures.ts';
 import { revokeAllSessions, type Role, type Staff } from '../staff/session.ts';
 import { assertAdmin, changedFields, isUniqueViolation } from './access.ts';

@@ -1,8 +1,7 @@
-import type { FieldIssue } from '../../errors.ts';
+import { type FieldIssue, fieldIssues } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
 import { t } from '../../i18n.ts';
-import { fieldIssues } from '../../http/envelope.ts';
-import { isStorableText, UNSTORABLE_MESSAGE, unstorableFields } from '../../http/wire.ts';
+import { isStorableText, UNSTORABLE_MESSAGE, unstorableFields } from '../../contract/text.ts';
 import { type ParsedPhone, parsePhone } from '../cases/phone.ts';
 import type { WorkdayLookup } from '../deadlines/calendar.ts';
 import { firstAlertAt } from '../deadlines/clocks.ts';

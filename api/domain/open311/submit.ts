@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import { caseEvents, CASE_KINDS, cases } from '../../../db/schema.ts';
+import { isStorableText, UNSTORABLE_MESSAGE } from '../../contract/text.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { type FieldIssue, invalidInput, notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
-import { isStorableText, UNSTORABLE_MESSAGE } from '../../http/wire.ts';
 import { createCase } from '../cases/create.ts';
 import { parsePhone } from '../cases/phone.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { staffSessions, staffUsers } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
-import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../password.ts';
 import { SESSION_HOURS, type Staff } from './session.ts';
 import { accountDelayMs, clearFailures, pruneFailures, readFailures, recordFailure } from './sign-in-failures.ts';
 import { hashToken, randomToken } from './tokens.ts';

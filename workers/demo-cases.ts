@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Ctx } from '../../api/context.ts';
-import { createCase, type CreateCaseInput } from '../../api/domain/cases/create.ts';
-import { cases } from '../schema.ts';
+import type { Ctx } from '../api/context.ts';
+import { createCase, type CreateCaseInput } from '../api/domain/cases/create.ts';
+import { cases } from '../db/schema.ts';
 
 /**
  * A few cases for a first look at the console (demo databases only): filed

@@ -1,5 +1,5 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { constantTimeEqual } from '../../constant-time.ts';
+import { constantTimeEqual } from './constant-time.ts';
 
 /**
  * Staff password hashing: scrypt at N=2^13, r=8, p=10 — one of the equivalent
