@@ -1,4 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
+import { ApiContractError } from './lib/api.ts';
 
 /**
  * Headers on every page. Scripts and styles are external files (see
@@ -19,8 +20,15 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
-export const onRequest = defineMiddleware(async (_context, next) => {
-  const response = await next();
+export const onRequest = defineMiddleware(async (context, next) => {
+  const response = await next().catch((error: unknown) => {
+    if (!(error instanceof ApiContractError)) throw error;
+    // The one line the site logs: the page's route and the endpoint without ids
+    // or query, the failing fields by name. Never a value, never the URL.
+    console.error(`site: 502 on ${context.routePattern}: ${error.message}`);
+    // A fresh GET: the page may have read the posted form already.
+    return context.rewrite(new Request(new URL('/502', context.url), { headers: context.request.headers }));
+  });
   const headers = response.headers;
   const set = (name: string, value: string) => {
     if (!headers.has(name)) headers.set(name, value);

@@ -1,4 +1,6 @@
-import type { Lang } from './i18n.ts';
+import { z } from 'zod';
+import type { InProcessApi } from '../../adapter/types.ts';
+import type { Lang } from './contract.ts';
 
 /**
  * Calls the API in process (`Astro.locals.api`, the Hono app): the site is a
@@ -7,11 +9,16 @@ import type { Lang } from './i18n.ts';
  * session cookie, the client's address headers, the page's language and the
  * CSRF token. Nothing here logs; query strings (a lookup's phone digits) stay
  * inside this process.
+ *
+ * Every answer is parsed with the contract's schema for it: what a page reads
+ * is what the API promised, checked, not assumed. An answer that breaks the
+ * contract throws `ApiContractError`, which the middleware turns into a 502
+ * page (a broken upstream, not the visitor's fault) and one log line.
  */
 export interface PageContext {
   url: URL;
   request: Request;
-  locals: App.Locals;
+  locals: { api: InProcessApi };
 }
 
 export interface ApiError {
@@ -37,7 +44,26 @@ export interface CallOptions {
 /** Request headers that travel from the browser's request to the API's. */
 const FORWARDED = ['cookie', 'cf-connecting-ip', 'x-forwarded-for', 'x-real-ip', 'user-agent'];
 
-export async function callApi<T>(page: PageContext, path: string, options: CallOptions = {}): Promise<ApiResult<T>> {
+/** For a call whose answer the page reads only by its status (a write that ends in a redirect). */
+export const StatusOnly = z.unknown();
+
+/**
+ * The API answered with a body its contract does not allow. The message names
+ * the endpoint with its ids left out and each failing field by path and zod
+ * code, never a value: it is logged, and a value could be a citizen's.
+ */
+export class ApiContractError extends Error {
+  override readonly name = 'ApiContractError';
+  constructor(
+    readonly endpoint: string,
+    readonly issues: string[],
+  ) {
+    super(`the API's answer to ${endpoint} does not match its contract: ${issues.join('; ')}`);
+  }
+}
+
+export async function callApi<S extends z.ZodType>(page: PageContext, path: string, schema: S, options: CallOptions = {}): Promise<ApiResult<z.output<S>>> {
+  const method = options.method ?? 'GET';
   const headers = new Headers({ accept: 'application/json' });
   for (const name of FORWARDED) {
     const value = page.request.headers.get(name);
@@ -50,7 +76,7 @@ export async function callApi<T>(page: PageContext, path: string, options: CallO
     headers.set('content-type', 'application/json');
     body = JSON.stringify(options.json);
   }
-  const request = new Request(new URL(path, page.url.origin), { method: options.method ?? 'GET', headers, body });
+  const request = new Request(new URL(path, page.url.origin), { method, headers, body });
   const response = await page.locals.api.fetch(request);
   const text = await response.text();
   let parsed: unknown;
@@ -59,8 +85,23 @@ export async function callApi<T>(page: PageContext, path: string, options: CallO
   } catch {
     parsed = undefined;
   }
-  if (response.ok) return { ok: true, status: response.status, data: parsed as T, response };
-  return { ok: false, status: response.status, error: toApiError(response, parsed), response };
+  if (!response.ok) return { ok: false, status: response.status, error: toApiError(response, parsed), response };
+  const checked = schema.safeParse(parsed);
+  if (!checked.success) throw new ApiContractError(`${method} ${endpointOf(path)}`, checked.error.issues.map(describeIssue));
+  return { ok: true, status: response.status, data: checked.data, response };
+}
+
+/** "/api/cases/K7M2QX9PRT?phone4=5678" → "/api/cases/:id": words stay, codes, ids and the query go. */
+export function endpointOf(path: string): string {
+  const [pathname = ''] = path.split('?');
+  return pathname
+    .split('/')
+    .map((segment) => (segment === '' || /^[a-z]+(-[a-z]+)*$/.test(segment) ? segment : ':id'))
+    .join('/');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${issue.path.map(String).join('.') || '(body)'} ${issue.code}`;
 }
 
 function toApiError(response: Response, body: unknown): ApiError {

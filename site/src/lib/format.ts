@@ -1,4 +1,4 @@
-import { CODE_LENGTH, formatTrackingCode, normalizeTrackingCode } from '@contract';
+import { CODE_LENGTH, formatTrackingCode, normalizeTrackingCode } from './contract.ts';
 import type { Lang } from './i18n.ts';
 
 /** Every time the site shows is Beijing time, whatever the server's zone. */

@@ -1,4 +1,4 @@
-import { type Bilingual, type CitizenSatisfaction, type Lang, label, SATISFACTION_LABELS } from '@contract';
+import { type Bilingual, type CitizenSatisfaction, type Lang, label, SATISFACTION_LABELS } from './contract.ts';
 
 /**
  * The public site's words, zh-CN first and English second. Pages under / are
@@ -7,7 +7,7 @@ import { type Bilingual, type CitizenSatisfaction, type Lang, label, SATISFACTIO
  * every in-process call sends the page's language. Codes (status, kind, a
  * rating) are named by the contract's labels, as the API's SMS and Open311 do.
  */
-export { LANGS, type Lang } from '@contract';
+export { LANGS, type Lang } from './contract.ts';
 
 /** The language of a page from its `[...lang]` route parameter; undefined means no such page. */
 export function langFromParam(param: string | undefined): Lang | undefined {
@@ -233,6 +233,11 @@ const WORDS = {
   'error.notFound.text': { 'zh-CN': '请检查网址，或从首页重新进入。', en: 'Check the address, or start again from the home page.' },
   'error.unavailable': { 'zh-CN': '服务暂时不可用，请稍后再试，或拨打热线。', en: 'The service is unavailable; try again shortly, or call the line.' },
   'error.generic': { 'zh-CN': '出了点问题，请稍后再试。', en: 'Something went wrong; try again shortly.' },
+  'error.badGateway.title': { 'zh-CN': '暂时无法显示这个页面', en: 'This page cannot be shown right now' },
+  'error.badGateway.text': {
+    'zh-CN': '系统返回了本页无法读取的数据，我们已记录。请稍后再试，或拨打热线。',
+    en: 'The service sent this page data it could not read; this has been logged. Try again shortly, or call the line.',
+  },
 
   // Timeline events as the public page tells them (the status names are the contract's)
   'event.created': { 'zh-CN': '受理', en: 'Received' },

@@ -1,5 +1,5 @@
+import { AdminDepartmentList, type CaseDetail, DepartmentList, type StaffSession } from './contract.ts';
 import { callApi, type PageContext } from './api.ts';
-import type { CaseDetail, Named, StaffSession } from './api-types.ts';
 import { CONFIRM, type Verb } from './staff.ts';
 
 /**
@@ -56,8 +56,11 @@ export function verbBody(verb: Verb, form: FormData, version: number): { body?: 
   }
 }
 
+/** A department as the assignment form offers it. */
+type Department = { code: string; name: string };
+
 export interface DepartmentChoices {
-  items: Named[];
+  items: Department[];
   /** False when the list could not be read and only the departments this case names are offered. */
   complete: boolean;
 }
@@ -68,16 +71,16 @@ export interface DepartmentChoices {
  * suggested, lead and co-handling departments are offered, plus a free code.
  */
 export async function loadDepartments(page: PageContext, session: StaffSession, detail: CaseDetail | undefined): Promise<DepartmentChoices> {
-  const open = await callApi<{ items: Array<{ code: string; name?: string; nameZh?: string; active?: boolean }> }>(page, '/api/staff/departments');
+  const open = await callApi(page, '/api/staff/departments', DepartmentList);
   let rows = open.ok ? open.data.items : undefined;
   if (!rows && session.staff.role === 'admin') {
-    const admin = await callApi<{ items: Array<{ code: string; nameZh: string; active: boolean }> }>(page, '/api/staff/admin/departments');
-    if (admin.ok) rows = admin.data.items;
+    const admin = await callApi(page, '/api/staff/admin/departments', AdminDepartmentList);
+    if (admin.ok) rows = admin.data.items.map((d) => ({ ...d, name: d.nameZh }));
   }
   if (rows) {
-    return { items: rows.filter((d) => d.active !== false).map((d) => ({ code: d.code, name: d.name ?? d.nameZh ?? d.code })), complete: true };
+    return { items: rows.filter((d) => d.active).map((d) => ({ code: d.code, name: d.name })), complete: true };
   }
-  const known = new Map<string, Named>();
+  const known = new Map<string, Department>();
   for (const d of [detail?.suggestedDepartment, detail?.leadDepartment, ...(detail?.coDepartments ?? [])]) if (d) known.set(d.code, d);
   return { items: [...known.values()], complete: false };
 }

@@ -5,14 +5,17 @@ import {
   DURATION_UNIT_LABELS,
   KIND_LABELS,
   type LabelledEnum,
+  SessionInfo,
+  type StaffSession,
   label,
+  OUTBOX_CHANNEL_LABELS,
+  OUTBOX_STATUS_LABELS,
   PRIORITY_LABELS,
   ROLE_LABELS,
   STATUS_LABELS,
   type TransitionVerb,
-} from '@contract';
+} from './contract.ts';
 import { callApi, type PageContext } from './api.ts';
-import type { StaffSession } from './api-types.ts';
 
 /**
  * The staff console's side of the session: the API owns it (HttpOnly cookie
@@ -24,7 +27,7 @@ import type { StaffSession } from './api-types.ts';
  * timeline's event types, contact methods).
  */
 export async function loadSession(page: PageContext): Promise<StaffSession | undefined> {
-  const me = await callApi<StaffSession>(page, '/api/staff/me');
+  const me = await callApi(page, '/api/staff/me', SessionInfo);
   return me.ok ? me.data : undefined;
 }
 
@@ -66,6 +69,8 @@ export const PRIORITY_NAMES = consoleNames(PRIORITY_LABELS);
 export const CHANNEL_NAMES = consoleNames(CHANNEL_LABELS);
 export const KIND_NAMES = consoleNames(KIND_LABELS);
 export const DAY_KIND_NAMES = consoleNames(DAY_KIND_LABELS);
+export const OUTBOX_STATUS_NAMES = consoleNames(OUTBOX_STATUS_LABELS);
+export const OUTBOX_CHANNEL_NAMES = consoleNames(OUTBOX_CHANNEL_LABELS);
 export const DURATION_UNIT_NAMES = consoleNames(DURATION_UNIT_LABELS);
 
 /** The console's name for a code in loosely typed data (a timeline event's data); an unknown code shows as itself. */
