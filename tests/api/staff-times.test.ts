@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, useTestApp } from '../helpers/app.ts';
-import { call, fileCase, makeStaff, signIn, type StaffSession, staffSession } from '../helpers/staff.ts';
+import { call, fileCase, makeStaff, type StaffSession, signIn, staffSession } from '../helpers/staff.ts';
 
 /*
  * The staff console reads times as the public pages do: every time a staff
@@ -17,8 +17,9 @@ const SHANGHAI = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
 /** Every string in a response that reads as an instant, with where it sits. */
 function timesIn(value: unknown, path = '$', found: Array<[string, string]> = []): Array<[string, string]> {
   if (typeof value === 'string' && INSTANT.test(value)) found.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => timesIn(v, `${path}[${i}]`, found));
-  else if (value && typeof value === 'object') {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) timesIn(v, `${path}[${i}]`, found);
+  } else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) if (!(key === 'data' && path.includes('.timeline['))) timesIn(v, `${path}.${key}`, found);
   }
   return found;

@@ -18,7 +18,7 @@ function sources(dir: string): string[] {
 }
 
 /** Each import of a file: the package name, or the repo path a relative specifier points at. */
-export function importsOf(file: string, text = readFileSync(join(root, file), 'utf8')): string[] {
+function importsOf(file: string, text = readFileSync(join(root, file), 'utf8')): string[] {
   return [...text.matchAll(IMPORT)].map((m) => {
     const spec = (m[1] ?? m[2] ?? m[3])!;
     return spec.startsWith('.') ? relative(root, resolve(root, dirname(file), spec)) : spec;
@@ -26,27 +26,24 @@ export function importsOf(file: string, text = readFileSync(join(root, file), 'u
 }
 
 function violations(dir: string, refused: (target: string) => boolean): string[] {
-  return sources(dir).flatMap((file) => importsOf(file).filter(refused).map((target) => `${file} → ${target}`));
+  return sources(dir).flatMap((file) =>
+    importsOf(file)
+      .filter(refused)
+      .map((target) => `${file} → ${target}`),
+  );
 }
 
 describe('layering', () => {
   it('the scanner sees every form of import, relative ones as repo paths', () => {
     const text = [
       "import { a } from '../../http/wire.ts';",
-      "import type { B } from \"hono\";",
+      'import type { B } from "hono";',
       "export { c } from './c.ts';",
       'const d = await import("../../../db/seed/demo.ts");',
       "import '../side-effect.ts';",
       'import {\n  e,\n  f,\n} from "../../http/envelope.ts";',
     ].join('\n');
-    expect(importsOf('api/domain/cases/x.ts', text)).toEqual([
-      'api/http/wire.ts',
-      'hono',
-      'api/domain/cases/c.ts',
-      'db/seed/demo.ts',
-      'api/domain/side-effect.ts',
-      'api/http/envelope.ts',
-    ]);
+    expect(importsOf('api/domain/cases/x.ts', text)).toEqual(['api/http/wire.ts', 'hono', 'api/domain/cases/c.ts', 'db/seed/demo.ts', 'api/domain/side-effect.ts', 'api/http/envelope.ts']);
   });
 
   it('the domain imports nothing from api/http, nor Hono', () => {
