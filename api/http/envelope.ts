@@ -91,3 +91,15 @@ function isDatabaseDown(code: string | undefined): boolean {
 
 /** An error response in a route's OpenAPI contract: the envelope, with what it means there. */
 export const errorDoc = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
+
+/** The statuses an error leaves with: its code's own, or 413 for an oversize body. */
+export type ErrorStatus = ReturnType<typeof statusFor> | 413;
+
+/**
+ * The documented errors of a route contract, each status with what it means on
+ * that route, all in the one envelope: `errorResponses({ 401: 'No session', 404: 'No such case' })`.
+ */
+export function errorResponses<S extends ErrorStatus>(meanings: { [K in S]: string }) {
+  const entries = Object.entries<string>(meanings).map(([status, description]) => [status, errorDoc(description)]);
+  return Object.fromEntries(entries) as { [K in S]: ReturnType<typeof errorDoc> };
+}
