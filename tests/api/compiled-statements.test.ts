@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { lookupCase, selectPublicCase } from '../../api/domain/cases/lookup.ts';
 import { newTrackingCode } from '../../api/domain/cases/tracking-code.ts';
-import { caseStatements, type NewCase, writeCases } from '../../api/domain/cases/write.ts';
+import { caseStatementFor, type NewCase, writeCases } from '../../api/domain/cases/write.ts';
 import type { Db } from '../../db/client.ts';
 import { caseEvents, cases, feedOrders, outbox } from '../../db/schema.ts';
 import { compiledPathProblems } from '../../db/statement.ts';
@@ -82,33 +82,40 @@ describe('the internals the compiled paths rely on', () => {
 });
 
 describe('the case writer on the real database', () => {
-  it('writes every column, the created event and the messages, as given', async () => {
-    const web = await newCase({ withMessages: true });
-    const feed = await newCase({ channel: '12345' });
-    const written = await writeCases(ctx(), [web, feed]);
-    expect(written.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
-      [web, feed].map((c) => ({ id: c.row.id, trackingCode: c.row.trackingCode })).sort((a, b) => a.id.localeCompare(b.id)),
-    );
-    const now = clock.now();
-    for (const c of [web, feed]) {
-      const [row] = await t.db.select().from(cases).where(eq(cases.id, c.row.id));
-      for (const [key, value] of Object.entries(c.row)) expect([key, row![key as keyof typeof row]]).toEqual([key, value]);
-      expect(row).toMatchObject({ status: 'new', replyStartedAt: c.row.receivedAt, createdAt: now, updatedAt: now, version: 1, reopenCount: 0 });
-      // Open311's public id comes from the column default: random, and nothing to do with the tracking code.
-      expect(row!.publicId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(row!.publicId.toUpperCase()).not.toContain(c.row.trackingCode.replace('-', ''));
+  // One case goes in typed parameters, several in one jsonb value: both shapes, read back field by field.
+  for (const [shape, batches] of [
+    ['one case at a time (every filing; skip, as a 12345 retry does)', (a: NewCase[]) => a.map((c) => [c])],
+    ['several at once (a 12345 push)', (a: NewCase[]) => [a]],
+  ] as const) {
+    it(`writes every column, the created event, the messages and the order record, as given: ${shape}`, async () => {
+      const web = await newCase({ withMessages: true });
+      const feed = await newCase({ channel: '12345' });
+      const plain = await newCase();
+      const written = [];
+      for (const batch of batches([web, feed, plain])) written.push(...(await writeCases(ctx(), batch, { onConflict: 'skip' })));
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      expect(written.sort(byId)).toEqual([web, feed, plain].map((c) => ({ id: c.row.id, trackingCode: c.row.trackingCode })).sort(byId));
+      const now = clock.now();
+      for (const c of [web, feed, plain]) {
+        const [row] = await t.db.select().from(cases).where(eq(cases.id, c.row.id));
+        for (const [key, value] of Object.entries(c.row)) expect([key, row![key as keyof typeof row]]).toEqual([key, value]);
+        expect(row).toMatchObject({ status: 'new', replyStartedAt: c.row.receivedAt, createdAt: now, updatedAt: now, version: 1, reopenCount: 0 });
+        // Open311's public id comes from the column default: random, and nothing to do with the tracking code.
+        expect(row!.publicId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(row!.publicId.toUpperCase()).not.toContain(c.row.trackingCode.replace('-', ''));
 
-      const events = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, c.row.id));
-      expect(events).toEqual([expect.objectContaining({ type: 'created', at: now, actorType: c.actor.type, actorId: c.actor.id, isPublic: true, data: c.event })]);
+        const events = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, c.row.id));
+        expect(events).toEqual([expect.objectContaining({ type: 'created', at: now, actorType: c.actor.type, actorId: c.actor.id, isPublic: true, data: c.event })]);
 
-      const messages = await t.db.select().from(outbox).where(eq(outbox.caseId, c.row.id)).orderBy(asc(outbox.id));
-      expect(messages.map((m) => ({ channel: m.channel, recipient: m.recipient, template: m.template, payload: m.payload, idempotencyKey: m.idempotencyKey }))).toEqual(c.messages ?? []);
-      for (const m of messages) expect(m).toMatchObject({ lang: c.row.lang, status: 'pending', attempts: 0, nextAttemptAt: now });
+        const messages = await t.db.select().from(outbox).where(eq(outbox.caseId, c.row.id)).orderBy(asc(outbox.id));
+        expect(messages.map((m) => ({ channel: m.channel, recipient: m.recipient, template: m.template, payload: m.payload, idempotencyKey: m.idempotencyKey }))).toEqual(c.messages ?? []);
+        for (const m of messages) expect(m).toMatchObject({ lang: c.row.lang, status: 'pending', attempts: 0, nextAttemptAt: now });
 
-      const orders = await t.db.select().from(feedOrders).where(eq(feedOrders.caseId, c.row.id));
-      expect(orders.map((o) => ({ orderNo: o.orderNo, snapshot: o.snapshot }))).toEqual(c.feedOrder ? [{ orderNo: c.row.externalRef, snapshot: c.feedOrder }] : []);
-    }
-  });
+        const orders = await t.db.select().from(feedOrders).where(eq(feedOrders.caseId, c.row.id));
+        expect(orders.map((o) => ({ orderNo: o.orderNo, snapshot: o.snapshot }))).toEqual(c.feedOrder ? [{ orderNo: c.row.externalRef, snapshot: c.feedOrder }] : []);
+      }
+    });
+  }
 
   it('skips an order that already has its case when asked, and fails on it otherwise', async () => {
     const first = await newCase({ channel: '12345' });
@@ -133,21 +140,25 @@ describe('the case writer on the real database', () => {
     expect(await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, clash.row.id))).toEqual([]);
   });
 
-  it('builds its SQL text once, with no value in it, and PostgreSQL keeps it prepared', async () => {
-    const c = await newCase({ withMessages: true });
-    await writeCases(ctx(), [c]);
-    await writeCases(ctx(), [await newCase()]);
-    await writeCases(ctx(), [await newCase({ channel: '12345' })], { onConflict: 'skip' });
-    await writeCases(ctx(), [await newCase({ channel: '12345' })], { onConflict: 'skip' });
-    expect(caseStatements.fail.builds).toBe(1);
-    expect(caseStatements.skip.builds).toBe(1);
-    const text = caseStatements.fail.text!;
-    for (const value of [c.row.id, c.row.trackingCode, c.row.reporterPhone!, c.row.description]) expect(text).not.toContain(value);
+  it('builds each statement once, with no value in its text, and PostgreSQL keeps it prepared', async () => {
+    const filings = [await newCase({ withMessages: true }), await newCase({ withMessages: true }), await newCase({ withMessages: true })];
+    const push = async () => [await newCase({ channel: '12345' }), await newCase({ channel: '12345' })];
+    const pushes = [await push(), await push()];
+    const intake = caseStatementFor(filings.slice(0, 1));
+    const feed = caseStatementFor(pushes[0]!, { onConflict: 'skip' });
+    for (const c of filings.slice(0, 2)) await writeCases(ctx(), [c]);
+    for (const p of pushes) await writeCases(ctx(), p, { onConflict: 'skip' });
+    expect(caseStatementFor(filings.slice(1, 2))).toBe(intake);
+    expect(caseStatementFor(pushes[1]!, { onConflict: 'skip' })).toBe(feed);
+    expect([intake.builds, feed.builds]).toEqual([1, 1]);
+    for (const [statement, c] of [[intake, filings[0]!], [feed, pushes[0]![0]!]] as const) {
+      for (const value of [c.row.id, c.row.trackingCode, c.row.reporterPhone!, c.row.description]) expect(statement.text).not.toContain(value);
+    }
     if (onPostgres()) {
       // Same connection as the write: the pool prepares each distinct text once per connection.
       const prepared = await t.db.transaction(async (tx) => {
-        await writeCases({ ...ctx(), db: tx as unknown as Db, inTransaction: true }, [await newCase()]);
-        return tx.execute(sql`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = ${text}`);
+        await writeCases({ ...ctx(), db: tx as unknown as Db, inTransaction: true }, [filings[2]!]);
+        return tx.execute(sql`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = ${intake.text!}`);
       });
       expect((prepared as unknown as Array<{ n: number }>)[0]!.n).toBe(1);
     }
