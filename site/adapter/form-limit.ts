@@ -61,7 +61,10 @@ function tooLarge(english: boolean, limit: number, backTo: string): Response {
   const html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="${escapeHtml(backTo)}">${back}</a></p></main></body></html>`;
   return new Response(html, {
     status: 413,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' },
+    // No `Connection: close`: closing at once with the rest of the body unread makes the
+    // kernel reset the connection, which can throw away this very answer on its way to
+    // the browser. The Node server discards what is still coming (within its own bounds).
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
   });
 }
 

@@ -14,14 +14,20 @@ function post(path: string, size: number, chunked: boolean): Promise<{ status: n
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin };
     if (!chunked) headers['content-length'] = String(Buffer.byteLength(body));
+    let answered = false;
     const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (res) => {
+      answered = true;
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
-    // The server may close the connection while the rest is still being written.
+    // The server may stop reading while the rest is still being written: that is the point.
+    // An error after the answer arrived is expected; a connection that ends with no answer is a failure.
     req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+    req.on('close', () => {
+      if (!answered) reject(new Error(`${path}: the connection closed before any answer`));
+    });
     if (chunked) {
       for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024));
       req.end();
