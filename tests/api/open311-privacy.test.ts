@@ -12,6 +12,7 @@ import { form, json, makeCaseBody } from '../helpers/factories.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
 import { makeOrder, signedPush } from '../fakes/platform-12345.ts';
 import { expectErrorBoth, fetchBoth } from '../contracts/open311/contract.ts';
+import { STATUS_LABELS } from '../../api/contract/labels.ts';
 
 /*
  * Nothing a stranger can read opens a case. The tracking code is half of the
@@ -176,7 +177,8 @@ const STRANGER_FIELDS = new Set([
   'long',
   'extended_attributes',
 ]);
-const NEUTRAL_NOTES = new Set(['已答复', '已退回', 'replied', 'returned']);
+/** The contract's own names for the two finished states, in both languages: a stranger reads nothing else. */
+const NEUTRAL_NOTES = new Set((['replied', 'returned'] as const).flatMap((s) => [STATUS_LABELS[s]['zh-CN'], STATUS_LABELS[s].en]));
 
 describe('the public list', () => {
   it('lists every channel’s cases by public id, with no tracking code, reply or return reason, for strangers and other keys, in JSON and XML', async () => {
