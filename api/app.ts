@@ -3,17 +3,17 @@ import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import { type AppDeps, type AppEnv, systemClock } from './context.ts';
 import { createReferenceCache } from './domain/reference.ts';
-import { docsPage } from './http/docs-page.ts';
-import { secureHeadersUpFront } from './http/security-headers.ts';
-import { errorResponse, handleError } from './http/envelope.ts';
 import { limitBody } from './http/body-limit.ts';
+import { docsPage } from './http/docs-page.ts';
+import { errorResponse, handleError } from './http/envelope.ts';
 import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
-import { refuseUnstorableUrl } from './http/wire.ts';
 import { sameOriginForms } from './http/same-origin.ts';
+import { secureHeadersUpFront } from './http/security-headers.ts';
+import { refuseUnstorableUrl } from './http/wire.ts';
 import { langFromAcceptLanguage, parseLang, t } from './i18n.ts';
 import { createLogger } from './logger.ts';
-import type { RouteGuards } from './routes/guards.ts';
 import { feedRoutes } from './routes/feeds/index.ts';
+import type { RouteGuards } from './routes/guards.ts';
 import { OPEN311_BASE, open311Routes } from './routes/open311/index.ts';
 import { publicRoutes } from './routes/public/index.ts';
 import { adminRoutes, signInRoutes, staffRoutes } from './routes/staff/index.ts';
@@ -100,12 +100,13 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
     info: {
       title: 'Station Hotline API',
       version: API_VERSION,
-      description:
-        'The complaint hotline and case tracker of a railway-station district management office. Errors use one envelope: `{ error: { code, message, requestId, details? } }`.',
+      description: 'The complaint hotline and case tracker of a railway-station district management office. Errors use one envelope: `{ error: { code, message, requestId, details? } }`.',
     },
     servers: [{ url: deps.config.publicBaseUrl }],
   });
-  app.get('/api/docs', (c) => c.html(docsPage(app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Station Hotline API', version: API_VERSION } }) as unknown as Parameters<typeof docsPage>[0])));
+  app.get('/api/docs', (c) =>
+    c.html(docsPage(app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Station Hotline API', version: API_VERSION } }) as unknown as Parameters<typeof docsPage>[0])),
+  );
 
   return app;
 }

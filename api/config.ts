@@ -5,9 +5,7 @@ import { z } from 'zod';
  * Worker, scripts); a bad value fails at start with a message naming the variable.
  * Every setting has a laptop default: embedded database, local message providers.
  */
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const optionalText = z
   .string()
@@ -61,16 +59,17 @@ export const EnvSchema = z.object({
       z.union([
         z.enum(['true', 'yes']).transform(() => 1),
         z.enum(['false', 'no', '']).transform(() => 0),
-        z
-          .string()
-          .regex(/^\d+$/, 'true, false, or a whole number of proxy hops')
-          .transform(Number)
-          .pipe(z.number().max(10)),
+        z.string().regex(/^\d+$/, 'true, false, or a whole number of proxy hops').transform(Number).pipe(z.number().max(10)),
       ]),
     )
     .optional(),
   /** The office's 24-hour line, shown on the public site (a sample number, marked as such, when unset). */
-  HOTLINE_PHONE: z.string().trim().max(40).regex(/^[0-9+\-\s()]*$/, 'digits, spaces, +, - and () only').optional(),
+  HOTLINE_PHONE: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[0-9+\-\s()]*$/, 'digits, spaces, +, - and () only')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -123,10 +122,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
       ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, apiBaseUrl: env.TWILIO_API_BASE_URL.replace(/\/+$/, '') }
       : undefined;
-  const resend =
-    env.RESEND_API_KEY && env.RESEND_FROM
-      ? { apiKey: env.RESEND_API_KEY, from: env.RESEND_FROM, baseUrl: env.RESEND_BASE_URL.replace(/\/+$/, '') }
-      : undefined;
+  const resend = env.RESEND_API_KEY && env.RESEND_FROM ? { apiKey: env.RESEND_API_KEY, from: env.RESEND_FROM, baseUrl: env.RESEND_BASE_URL.replace(/\/+$/, '') } : undefined;
   return {
     port: env.PORT,
     host: env.HOST,

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import type { Db } from '../db/client.ts';
 import type { Config } from './config.ts';
-import type { Lang } from './i18n.ts';
 import type { ReferenceCache } from './domain/reference.ts';
-import type { Logger } from './logger.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
+import type { Lang } from './i18n.ts';
+import type { Logger } from './logger.ts';
 
 export interface Clock {
   now(): Date;

@@ -6,17 +6,7 @@ import { hasMessage, type Lang, t } from './i18n.ts';
  * Domain code throws these; the HTTP layer turns them into the envelope
  * `{ error: { code, message, requestId, details? } }`.
  */
-export const ERROR_CODES = [
-  'invalid_input',
-  'unauthorized',
-  'invalid_signature',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'rate_limited',
-  'unavailable',
-  'internal',
-] as const;
+export const ERROR_CODES = ['invalid_input', 'unauthorized', 'invalid_signature', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export function statusFor(code: ErrorCode): 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503 {
@@ -89,5 +79,4 @@ export class DomainError extends Error {
 export const notFound = (key = 'not_found', params = {}) => new DomainError('not_found', key, params);
 export const conflict = (key = 'conflict', params = {}) => new DomainError('conflict', key, params);
 export const forbidden = (key = 'forbidden', params = {}) => new DomainError('forbidden', key, params);
-export const invalidInput = (key: string, fields: FieldIssue[] = [], params = {}) =>
-  new DomainError('invalid_input', key, params, fields.length ? { fields } : undefined);
+export const invalidInput = (key: string, fields: FieldIssue[] = [], params = {}) => new DomainError('invalid_input', key, params, fields.length ? { fields } : undefined);

@@ -127,9 +127,7 @@ export function scrypt(password: Uint8Array, salt: Uint8Array, params: ScryptPar
   const N = 2 ** params.ln;
   const maxmem = 2 * memoryOf(params);
   if (useNative && native) {
-    return new Promise((resolve, reject) =>
-      native(password, salt, KEY_LEN, { N, r: params.r, p: params.p, maxmem }, (error, key) => (error ? reject(error) : resolve(new Uint8Array(key)))),
-    );
+    return new Promise((resolve, reject) => native(password, salt, KEY_LEN, { N, r: params.r, p: params.p, maxmem }, (error, key) => (error ? reject(error) : resolve(new Uint8Array(key)))));
   }
   return scryptAsync(password, salt, { N, r: params.r, p: params.p, dkLen: KEY_LEN, maxmem });
 }

@@ -8,10 +8,7 @@ import { openDatabase } from './setup.ts';
  */
 const config = loadConfig(process.env);
 const handle = await openDatabase(config);
-console.log(
-  `Migrated and seeded ${handle.kind === 'pglite' ? `the embedded database in ${config.dataDir}/` : 'PostgreSQL'}` +
-    (handle.seed.demoStaff ? ' (with demo staff)' : ''),
-);
+console.log(`Migrated and seeded ${handle.kind === 'pglite' ? `the embedded database in ${config.dataDir}/` : 'PostgreSQL'}${handle.seed.demoStaff ? ' (with demo staff)' : ''}`);
 if (handle.seed.provisionalYears.length) {
   console.log(`Calendar years still on plain weekends (no holiday notice yet): ${handle.seed.provisionalYears.join(', ')}`);
 }

@@ -51,8 +51,7 @@ function preparing(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, {
     get(target, key, receiver) {
       if (key === 'unsafe') {
-        return (query: string, args?: unknown[], opts?: Record<string, unknown>) =>
-          target.unsafe(query, args as never, { ...opts, prepare: true });
+        return (query: string, args?: unknown[], opts?: Record<string, unknown>) => target.unsafe(query, args as never, { ...opts, prepare: true });
       }
       if (key === 'begin' || key === 'savepoint') {
         return (...a: unknown[]) => {

@@ -1,23 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  boolean,
-  check,
-  date,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  serial,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import {
   ACTOR_TYPES,
   CASE_KINDS,
@@ -45,7 +27,21 @@ import {
  * pgEnum here, which needs a migration (drizzle-kit generate shows it).
  */
 
-export { ACTOR_TYPES, CASE_KINDS, CASE_STATUSES, CHANNELS, DAY_KINDS, DURATION_UNITS, EXTENSION_STATUSES, OUTBOX_CHANNELS, OUTBOX_STATUSES, PRIORITIES, RESOLUTIONS, SATISFACTIONS, STAFF_ROLES };
+export {
+  ACTOR_TYPES,
+  CASE_KINDS,
+  CASE_STATUSES,
+  CHANNELS,
+  DAY_KINDS,
+  DURATION_UNITS,
+  EXTENSION_STATUSES,
+  OUTBOX_CHANNELS,
+  OUTBOX_STATUSES,
+  PRIORITIES,
+  RESOLUTIONS,
+  SATISFACTIONS,
+  STAFF_ROLES,
+};
 
 export const caseKind = pgEnum('case_kind', CASE_KINDS);
 export const priority = pgEnum('priority', PRIORITIES);
@@ -141,9 +137,7 @@ export const cases = pgTable(
      * The id Open311 publishes (service_request_id). Random and unrelated to the
      * tracking code, which is half of the status-lookup secret and never listed.
      */
-    publicId: text()
-      .notNull()
-      .default(sql`gen_random_uuid()::text`),
+    publicId: text().notNull().default(sql`gen_random_uuid()::text`),
     stationId: integer()
       .notNull()
       .references(() => stations.id),
@@ -298,10 +292,7 @@ export const outbox = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),
   },
-  (t) => [
-    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
-    index('outbox_provider_message_idx').on(t.providerMessageId),
-  ],
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt), index('outbox_provider_message_idx').on(t.providerMessageId)],
 );
 
 export const smsOptOuts = pgTable('sms_opt_outs', {

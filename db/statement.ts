@@ -64,10 +64,7 @@ export interface CompiledStatement<K extends string, R> {
  *
  * Works on the database and inside a transaction, on PostgreSQL and PGlite.
  */
-export function compiledStatement<K extends string, R = Record<string, unknown>>(
-  names: readonly K[],
-  build: (p: Record<K, Placeholder<K>>) => SQL,
-): CompiledStatement<K, R> {
+export function compiledStatement<K extends string, R = Record<string, unknown>>(names: readonly K[], build: (p: Record<K, Placeholder<K>>) => SQL): CompiledStatement<K, R> {
   let query: Query | undefined;
   let builds = 0;
   const run = async (db: Db, values: Record<K, unknown>) => {

@@ -189,7 +189,12 @@ export async function importOrdersCsv({
   return report;
 }
 
-function count(report: ImportReport, r: OrderResult, source: { row: number; record: Record<string, string> }, rejected: Array<{ row: number; reason: string; record: Record<string, string> }>) {
+function count(
+  report: ImportReport,
+  r: OrderResult,
+  source: { row: number; record: Record<string, string> },
+  rejected: Array<{ row: number; reason: string; record: Record<string, string> }>,
+) {
   if (r.result !== 'rejected') {
     report[r.result]++;
     return;
@@ -225,7 +230,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
         lastDraw = Date.now();
         const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 45));
         const filled = Math.round(ratio * width);
-        stream.write(`\r[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  ${rows.toLocaleString('en')} rows  ${rate.toLocaleString('en')}/s `);
+        stream.write(
+          `\r[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  ${rows.toLocaleString('en')} rows  ${rate.toLocaleString('en')}/s `,
+        );
       } else {
         const tenth = Math.floor(ratio * 10);
         if (tenth === lastTenth) return;

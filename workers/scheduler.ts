@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../api/context.ts';
-import { outboxDelivery } from './jobs/deliver-outbox.ts';
 import { describeError } from '../api/logger.ts';
+import { outboxDelivery } from './jobs/deliver-outbox.ts';
 import { jobs, runScheduledJobs, type ScheduledJob } from './jobs/index.ts';
 
 /**
@@ -10,10 +10,7 @@ import { jobs, runScheduledJobs, type ScheduledJob } from './jobs/index.ts';
  * waiting on a slow provider) sits this tick out; the others run, so the
  * deadline sweep never waits for a send.
  */
-export function createScheduler(
-  makeCtx: (id: string) => Ctx,
-  options: { cron?: string; registry?: Readonly<Record<string, ScheduledJob>> } = {},
-) {
+export function createScheduler(makeCtx: (id: string) => Ctx, options: { cron?: string; registry?: Readonly<Record<string, ScheduledJob>> } = {}) {
   const cron = options.cron ?? '* * * * *';
   const registry = options.registry ?? jobs;
   const busy = new Set<string>();

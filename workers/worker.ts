@@ -1,11 +1,4 @@
-import type {
-  ExecutionContext,
-  Fetcher,
-  Hyperdrive,
-  MessageBatch,
-  Queue,
-  ScheduledController,
-} from '@cloudflare/workers-types';
+import type { ExecutionContext, Fetcher, Hyperdrive, MessageBatch, Queue, ScheduledController } from '@cloudflare/workers-types';
 import type { Context } from 'hono';
 import { type App, createApp } from '../api/app.ts';
 import { type Config, loadConfig } from '../api/config.ts';

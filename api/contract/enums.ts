@@ -58,7 +58,6 @@ export type CitizenSatisfaction = (typeof CITIZEN_SATISFACTIONS)[number];
 export const RESOLUTIONS = ['yes', 'partial', 'no'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
-
 /** The figures the statistics page defines beside its numbers (DESIGN "Satisfaction and the published rates"). */
 export const FIGURE_KEYS = [
   'received',

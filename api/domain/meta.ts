@@ -1,6 +1,6 @@
+import type { Ctx } from '../context.ts';
 import { CASE_KINDS } from '../contract/enums.ts';
 import { KIND_LABELS } from '../contract/labels.ts';
-import type { Ctx } from '../context.ts';
 import type { Lang } from '../i18n.ts';
 
 export function localName(row: { nameZh: string; nameEn: string }, lang: Lang): string {

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
-import { calendarDays, categories, deadlinePolicies, departments, locations, stations } from '../../db/schema.ts';
 import type { Db } from '../../db/client.ts';
+import { calendarDays, categories, deadlinePolicies, departments, locations, stations } from '../../db/schema.ts';
 
 /**
  * The small, slow-changing tables every request reads (stations, categories,

@@ -20,9 +20,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
  * as /api/openapi.json, with no script or CDN, so it works offline and on Workers.
  */
 export function docsPage(doc: Doc) {
-  const ops = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((m) => item?.[m]).map((m) => ({ path, method: m, op: item?.[m] as Operation })),
-  );
+  const ops = Object.entries(doc.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item?.[m]).map((m) => ({ path, method: m, op: item?.[m] as Operation })));
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -53,9 +51,9 @@ ${op.requestBody?.content ? html`<details><summary>Request body: ${Object.keys(o
 }
 
 function json(value: unknown) {
-  return raw(escape(JSON.stringify(value, null, 2) ?? ''));
+  return raw(escapeHtml(JSON.stringify(value, null, 2) ?? ''));
 }
 
-function escape(s: string) {
+function escapeHtml(s: string) {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
-import { DomainError, ERROR_CODES, type ErrorCode, fieldIssues, type FieldIssue, statusFor } from '../errors.ts';
+import { DomainError, ERROR_CODES, type ErrorCode, type FieldIssue, fieldIssues, statusFor } from '../errors.ts';
 import { hasMessage, type Lang, t } from '../i18n.ts';
 import { describeError, errorCode } from '../logger.ts';
 
@@ -20,13 +20,7 @@ export const ErrorEnvelope = z
   .meta({ id: 'Error' });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 
-export function errorResponse(
-  c: Context<AppEnv>,
-  code: ErrorCode,
-  message: string,
-  details?: unknown,
-  status: number = statusFor(code),
-) {
+export function errorResponse(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown, status: number = statusFor(code)) {
   const body: ErrorEnvelope = { error: { code, message, requestId: c.get('requestId') ?? 'unknown', ...(details === undefined ? {} : { details }) } };
   return c.json(body, status as 400);
 }

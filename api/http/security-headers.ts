@@ -21,9 +21,7 @@ export function secureHeadersUpFront(options: SecureHeadersOptions): MiddlewareH
   let headers: Array<[string, string]> | undefined;
   return async (c, next) => {
     if (!headers) {
-      reading ??= Promise.resolve(probe.request('/')).then((res) =>
-        [...res.headers].filter(([name]) => name !== 'content-type' && name !== 'content-length'),
-      );
+      reading ??= Promise.resolve(probe.request('/')).then((res) => [...res.headers].filter(([name]) => name !== 'content-type' && name !== 'content-length'));
       headers = await reading;
     }
     for (const [name, value] of headers) c.header(name, value);

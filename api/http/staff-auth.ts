@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { constantTimeEqual } from '../constant-time.ts';
 import type { AppEnv } from '../context.ts';
 import { resolveSession, SESSION_HOURS, type Staff } from '../domain/staff/session.ts';
 import { DomainError } from '../errors.ts';
-import { constantTimeEqual } from '../constant-time.ts';
 
 export const SESSION_COOKIE = 'hotline_session';
 export const CSRF_HEADER = 'x-csrf-token';

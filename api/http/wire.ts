@@ -5,13 +5,7 @@ import { toShanghaiIso } from '../domain/deadlines/shanghai-time.ts';
 import { type FieldIssue, invalidInput } from '../errors.ts';
 
 /** The JSON shape of a value: Dates become ISO strings, in Shanghai time (`…+08:00`). */
-export type Wire<T> = T extends Date
-  ? string
-  : T extends Array<infer U>
-    ? Array<Wire<U>>
-    : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
-      : T;
+export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 /**
  * Turns domain values (with Dates) into their wire form, for typed responses.

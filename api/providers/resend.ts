@@ -7,10 +7,7 @@ import { ambiguousStatus, type EmailMessage, type EmailProvider, parseRetryAfter
  * first email's id, so a retry after an unknown outcome is safe within that
  * window (the delivery backoff stays well inside it).
  */
-export function resendEmail(
-  config: { apiKey: string; from: string; baseUrl: string; timeoutMs: number },
-  timeout: TimeoutSignal = wallClockTimeout,
-): EmailProvider {
+export function resendEmail(config: { apiKey: string; from: string; baseUrl: string; timeoutMs: number }, timeout: TimeoutSignal = wallClockTimeout): EmailProvider {
   const client = new Resend(config.apiKey, { baseUrl: config.baseUrl });
   return {
     name: 'resend',

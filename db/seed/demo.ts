@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { hashPassword } from '../../api/password.ts';
 import type { Db } from '../client.ts';
-import { departments, staffUsers, type STAFF_ROLES } from '../schema.ts';
+import { departments, type STAFF_ROLES, staffUsers } from '../schema.ts';
 
 /** The demo sign-ins: on the embedded database, or with SEED_DEMO=1. Never on a real server by default. */
 export const DEMO_STAFF: Array<{ email: string; name: string; role: (typeof STAFF_ROLES)[number]; department?: string; what: string }> = [

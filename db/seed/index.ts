@@ -34,9 +34,7 @@ export async function seedReference(db: Db): Promise<SeedReport> {
       .onConflictDoNothing();
 
     const stationRows = await tx.select({ id: stations.id, code: stations.code }).from(stations);
-    const locationValues = stationRows.flatMap((s) =>
-      (LOCATIONS[s.code] ?? []).map((l, i) => ({ ...l, stationId: s.id, sortOrder: i + 1 })),
-    );
+    const locationValues = stationRows.flatMap((s) => (LOCATIONS[s.code] ?? []).map((l, i) => ({ ...l, stationId: s.id, sortOrder: i + 1 })));
     if (locationValues.length) await tx.insert(locations).values(locationValues).onConflictDoNothing();
 
     // Policies have no natural key: seed them only into an empty table.

@@ -60,17 +60,9 @@ const COMMON_LOCATIONS = [
 ];
 
 export const LOCATIONS: Record<string, Array<{ code: string; nameZh: string; nameEn: string }>> = {
-  TJ: [
-    ...COMMON_LOCATIONS.slice(0, 2),
-    { code: 'intercity_square', nameZh: '城际广场', nameEn: 'Intercity square' },
-    ...COMMON_LOCATIONS.slice(2),
-  ],
+  TJ: [...COMMON_LOCATIONS.slice(0, 2), { code: 'intercity_square', nameZh: '城际广场', nameEn: 'Intercity square' }, ...COMMON_LOCATIONS.slice(2)],
   TJN: COMMON_LOCATIONS,
-  BJN: [
-    { code: 'north_square', nameZh: '北广场', nameEn: 'North square' },
-    { code: 'south_square', nameZh: '南广场', nameEn: 'South square' },
-    ...COMMON_LOCATIONS.slice(2),
-  ],
+  BJN: [{ code: 'north_square', nameZh: '北广场', nameEn: 'North square' }, { code: 'south_square', nameZh: '南广场', nameEn: 'South square' }, ...COMMON_LOCATIONS.slice(2)],
 };
 
 export interface PolicySeed {

@@ -35,9 +35,7 @@ export async function createNodeFrontend({ app, clientIp, env }: NodeFrontendOpt
   front.all('*', async (c, next) => (isApiPath(c.req.path) ? app.fetch(c.req.raw, c.env) : next()));
 
   if (!site) {
-    front.all('*', (c) =>
-      c.text('The site is not built: run `npm run build:site` (npm start does it for you). The API is up: /api/docs\n', 503),
-    );
+    front.all('*', (c) => c.text('The site is not built: run `npm run build:site` (npm start does it for you). The API is up: /api/docs\n', 503));
     return { fetch: front.fetch, siteBuilt: false };
   }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { createApp } from '../../api/app.ts';
@@ -16,7 +15,6 @@ import {
   AdminStaff,
   AdminStaffList,
 } from '../../api/routes/staff/admin-schemas.ts';
-import { staffUsers } from '../../db/schema.ts';
 import { testConfig, useTestApp } from '../helpers/app.ts';
 import { json, makeCaseBody } from '../helpers/factories.ts';
 import { call, fileCase, type StaffSession, signIn, staffSession } from '../helpers/staff.ts';
@@ -77,11 +75,7 @@ describe('departments', () => {
     expect(list.items.find((d) => d.code === dept.code)).toEqual(dept);
     expect(list.items.map((d) => d.code)).toEqual(expect.arrayContaining(['enf1', 'railway_police']));
 
-    const changed = await expectOk(
-      await call(t.app, admin, 'PATCH', `${ADMIN}/departments/${dept.code}`, { nameEn: 'Renamed Section', email: null }),
-      200,
-      AdminDepartment,
-    );
+    const changed = await expectOk(await call(t.app, admin, 'PATCH', `${ADMIN}/departments/${dept.code}`, { nameEn: 'Renamed Section', email: null }), 200, AdminDepartment);
     expect(changed).toMatchObject({ code: dept.code, nameEn: 'Renamed Section', nameZh: '测试科', email: null, active: true });
 
     // The new department can lead a case at once (the reference cache was dropped)...
@@ -192,11 +186,7 @@ describe('categories', () => {
 describe('locations', () => {
   it('a new location shows in /api/meta under its station at once; a retired one is gone at once', async () => {
     const code = uniqueCode('loc');
-    const created = await expectOk(
-      await call(t.app, admin, 'POST', `${ADMIN}/locations`, { station: 'TJ', code, nameZh: '南出站口', nameEn: 'South exit' }),
-      201,
-      AdminLocation,
-    );
+    const created = await expectOk(await call(t.app, admin, 'POST', `${ADMIN}/locations`, { station: 'TJ', code, nameZh: '南出站口', nameEn: 'South exit' }), 201, AdminLocation);
     expect(created).toMatchObject({ station: 'TJ', code, nameZh: '南出站口', nameEn: 'South exit', active: true });
     expect((await meta()).locations).toContainEqual({ station: 'TJ', code, name: 'South exit' });
     expect((await t.app.request('/api/cases', json(makeCaseBody({ station: 'TJ', location: code })))).status).toBe(201);
@@ -312,11 +302,7 @@ describe('staff accounts', () => {
     const session = await signIn(t.app, member.email, NEW_PASSWORD);
     await expectOk(await call(t.app, admin, 'PATCH', `${ADMIN}/staff/${member.id}`, { name: '李四（新）' }), 200, AdminStaff);
     expect((await me(session)).status).toBe(200);
-    const promoted = await expectOk(
-      await call(t.app, admin, 'PATCH', `${ADMIN}/staff/${member.id}`, { role: 'supervisor', department: null }),
-      200,
-      AdminStaff,
-    );
+    const promoted = await expectOk(await call(t.app, admin, 'PATCH', `${ADMIN}/staff/${member.id}`, { role: 'supervisor', department: null }), 200, AdminStaff);
     expect(promoted).toMatchObject({ role: 'supervisor', department: null, name: '李四（新）' });
     expect((await me(session)).status).toBe(401);
   });
@@ -339,7 +325,10 @@ describe('staff accounts', () => {
 
   it('logs each write with ids only: no email, name or password', async () => {
     const lines: Array<Record<string, unknown>> = [];
-    const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => void lines.push({ level, msg, ...fields });
+    const log =
+      (level: string) =>
+      (msg: string, fields: Record<string, unknown> = {}) =>
+        void lines.push({ level, msg, ...fields });
     const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
     const app = createApp({ config: testConfig({ SIGN_IN_RATE_LIMIT: '1000' }), logger, database: () => t.db });
     const email = uniqueEmail('logged');
@@ -382,7 +371,13 @@ describe('who may call the admin routes', () => {
     { name: 'create department', method: 'POST', path: () => `${ADMIN}/departments`, body: () => ({ code: uniqueCode('dept'), nameZh: '科', nameEn: 'Section', isPartner: false }), ok: 201 },
     { name: 'change department', method: 'PATCH', path: () => `${ADMIN}/departments/${targets.department}`, body: () => ({ nameEn: 'Matrix' }), ok: 200 },
     { name: 'list categories', method: 'GET', path: () => `${ADMIN}/categories`, ok: 200 },
-    { name: 'create category', method: 'POST', path: () => `${ADMIN}/categories`, body: () => ({ code: uniqueCode('cat'), nameZh: '类', nameEn: 'Cat', defaultDepartment: 'enf1' }), ok: 201 },
+    {
+      name: 'create category',
+      method: 'POST',
+      path: () => `${ADMIN}/categories`,
+      body: () => ({ code: uniqueCode('cat'), nameZh: '类', nameEn: 'Cat', defaultDepartment: 'enf1' }),
+      ok: 201,
+    },
     { name: 'change category', method: 'PATCH', path: () => `${ADMIN}/categories/${targets.category}`, body: () => ({ active: false }), ok: 200 },
     { name: 'list locations', method: 'GET', path: () => `${ADMIN}/locations?station=BJN`, ok: 200 },
     { name: 'create location', method: 'POST', path: () => `${ADMIN}/locations`, body: () => ({ station: 'BJN', code: uniqueCode('loc'), nameZh: '地', nameEn: 'Place' }), ok: 201 },

@@ -5,10 +5,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from '../../api/app.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
-import { CreatedCase } from '../../api/routes/public/schemas.ts';
 import { INTAKE_BODY_LIMIT } from '../../api/routes/public/cases.ts';
+import { CreatedCase } from '../../api/routes/public/schemas.ts';
 import { cases } from '../../db/schema.ts';
-import { useTestApp, uniquePhone } from '../helpers/app.ts';
+import { uniquePhone, useTestApp } from '../helpers/app.ts';
 import { makeCaseBody } from '../helpers/factories.ts';
 
 /**
@@ -29,10 +29,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function post(
-  body: string,
-  { chunked, path = '/api/cases', type = 'application/json' }: { chunked: boolean; path?: string; type?: string },
-): Promise<{ status: number; text: string }> {
+function post(body: string, { chunked, path = '/api/cases', type = 'application/json' }: { chunked: boolean; path?: string; type?: string }): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'content-type': type };
     if (!chunked) headers['content-length'] = String(Buffer.byteLength(body));
@@ -53,7 +50,11 @@ function post(
   });
 }
 
-const rowsWithPhone = async (phone: string) => t.db.select({ id: cases.id }).from(cases).where(eq(cases.reporterPhone, `+86${phone}`));
+const rowsWithPhone = async (phone: string) =>
+  t.db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(eq(cases.reporterPhone, `+86${phone}`));
 
 describe('intake body limit over HTTP', () => {
   for (const chunked of [false, true]) {
@@ -89,8 +90,7 @@ describe('small bodies on webhooks and sign-in', () => {
     { path: '/webhooks/resend', limit: WEBHOOK_BODY_LIMIT, type: 'application/json', field: 'type' },
     { path: '/api/staff/session', limit: SIGN_IN_BODY_LIMIT, type: 'application/json', field: 'password' },
   ];
-  const bodyOf = (type: string, field: string, size: number) =>
-    type === 'application/json' ? JSON.stringify({ [field]: 'x'.repeat(size) }) : `${field}=${'x'.repeat(size)}`;
+  const bodyOf = (type: string, field: string, size: number) => (type === 'application/json' ? JSON.stringify({ [field]: 'x'.repeat(size) }) : `${field}=${'x'.repeat(size)}`);
 
   for (const { path, limit, type, field } of capped) {
     for (const chunked of [false, true]) {

@@ -151,7 +151,10 @@ describe('the case writer on the real database', () => {
     expect(caseStatementFor(filings.slice(1, 2))).toBe(intake);
     expect(caseStatementFor(pushes[1]!, { onConflict: 'skip' })).toBe(feed);
     expect([intake.builds, feed.builds]).toEqual([1, 1]);
-    for (const [statement, c] of [[intake, filings[0]!], [feed, pushes[0]![0]!]] as const) {
+    for (const [statement, c] of [
+      [intake, filings[0]!],
+      [feed, pushes[0]![0]!],
+    ] as const) {
       for (const value of [c.row.id, c.row.trackingCode, c.row.reporterPhone!, c.row.description]) expect(statement.text).not.toContain(value);
     }
     if (onPostgres()) {

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sweepDeadlines } from '../../api/domain/deadlines/sweep.ts';
 import { toShanghaiIso } from '../../api/domain/deadlines/shanghai-time.ts';
+import { sweepDeadlines } from '../../api/domain/deadlines/sweep.ts';
 import { CaseDetail, EnteredCase, QueueCounts, QueuePage } from '../../api/routes/staff/schemas.ts';
 import { caseAlerts, caseEvents, cases, departments, outbox } from '../../db/schema.ts';
 import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
@@ -70,7 +70,10 @@ describe('deadlines on the working calendar', () => {
     at('2026-02-13T18:37:00+08:00');
     await sweep();
     expect((await alertsOf(c.id)).map((a) => `${a.clock}:${a.kind}`)).toEqual(['ack:warning']);
-    const [warnMail] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'deadline_warning')));
+    const [warnMail] = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'deadline_warning')));
     expect(warnMail).toBeUndefined(); // not assigned yet: no department to warn, the event is the record
 
     at('2026-02-13T19:01:00+08:00');
@@ -78,7 +81,10 @@ describe('deadlines on the working calendar', () => {
     await sweep();
     const escalations = (await alertsOf(c.id)).filter((a) => a.kind === 'escalation');
     expect(escalations.map((a) => a.clock)).toEqual(['ack']);
-    const mails = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'escalation')));
+    const mails = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'escalation')));
     expect(mails.map((m) => m.recipient)).toContain(supervisorEmail);
     expect(new Set(mails.map((m) => m.recipient)).size).toBe(mails.length);
     const [row] = await t.db.select().from(cases).where(eq(cases.id, c.id));
@@ -121,13 +127,19 @@ describe('the sweep', () => {
     d = CaseDetail.parse(await res.json());
     expect(toShanghaiIso(new Date(d.replyDueAt))).toBe('2026-05-08T00:00:00+08:00'); // 1 working day: May 7
     // The lead department was told by email when the case was assigned to it.
-    const [assigned] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'assignment')));
+    const [assigned] = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'assignment')));
     expect(assigned).toMatchObject({ channel: 'email', recipient: 'enf1@office.test' });
 
     at('2026-05-08T01:00:00+08:00');
     await freshSessions();
     await sweep();
-    const breach = (await alertsOf(c.id)).filter((a) => a.clock === 'reply').map((a) => a.kind).sort();
+    const breach = (await alertsOf(c.id))
+      .filter((a) => a.clock === 'reply')
+      .map((a) => a.kind)
+      .sort();
     expect(breach).toEqual(['escalation']);
     d = CaseDetail.parse(await (await call(t.app, dispatcher, 'GET', `/api/staff/cases/${c.id}`)).json());
     expect(d.overdue).toBe(true);
@@ -148,11 +160,11 @@ describe('the sweep', () => {
     await freshSessions();
     await sweep();
     const reply = (await alertsOf(c.id)).filter((a) => a.clock === 'reply');
-    expect(reply.map((a) => `${a.kind}@${toShanghaiIso(a.dueAt)}`).sort()).toEqual([
-      'escalation@2026-05-08T00:00:00+08:00',
-      'warning@2026-05-15T00:00:00+08:00',
-    ]);
-    const warnings = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'deadline_warning')));
+    expect(reply.map((a) => `${a.kind}@${toShanghaiIso(a.dueAt)}`).sort()).toEqual(['escalation@2026-05-08T00:00:00+08:00', 'warning@2026-05-15T00:00:00+08:00']);
+    const warnings = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'deadline_warning')));
     expect(warnings.map((w) => w.recipient)).toEqual(['enf1@office.test']);
   });
 
@@ -164,7 +176,10 @@ describe('the sweep', () => {
     expect(res.status).toBe(200);
     await sweep();
     await sweep();
-    const red = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'red_case')));
+    const red = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, c.id), eq(outbox.template, 'red_case')));
     expect(red.map((m) => m.recipient)).toContain(supervisorEmail);
     expect(red.filter((m) => m.recipient === supervisorEmail)).toHaveLength(1);
     expect(red[0]!.payload).toMatchObject({ owner: '刘主任', priority: 'red' });
@@ -181,12 +196,18 @@ describe('the sweep', () => {
     const results = await Promise.all([sweep(), sweep(), sweep(), sweep()]);
     const escalations = results.reduce((n, r) => n + r.escalations, 0);
     // The four sweeps together report exactly the escalations that exist (earlier tests' cases included).
-    const created = await t.db.select().from(caseAlerts).where(and(eq(caseAlerts.kind, 'escalation'), eq(caseAlerts.createdAt, clock.now())));
+    const created = await t.db
+      .select()
+      .from(caseAlerts)
+      .where(and(eq(caseAlerts.kind, 'escalation'), eq(caseAlerts.createdAt, clock.now())));
     expect(escalations).toBe(created.length);
     expect(escalations).toBeGreaterThanOrEqual(30);
     const alerts = await t.db.select().from(caseAlerts).where(inArray(caseAlerts.caseId, ids));
     expect(alerts.filter((a) => a.clock === 'ack' && a.kind === 'escalation')).toHaveLength(30);
-    const events = await t.db.select().from(caseEvents).where(and(inArray(caseEvents.caseId, ids), eq(caseEvents.type, 'escalated')));
+    const events = await t.db
+      .select()
+      .from(caseEvents)
+      .where(and(inArray(caseEvents.caseId, ids), eq(caseEvents.type, 'escalated')));
     expect(events).toHaveLength(30);
     const again = await sweep();
     expect(again.escalations).toBe(0);

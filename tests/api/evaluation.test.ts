@@ -41,7 +41,10 @@ describe('POST /api/cases/{trackingCode}/evaluation', () => {
     const res = await rate(c.trackingCode, { phone4: c.phone4, satisfaction: 'basic', resolved: true, comment: '处理及时但态度一般' });
     expect(res.status).toBe(201);
     expect(EvaluationRecorded.parse(await res.json())).toMatchObject({ satisfaction: 'basic', resolved: true });
-    const [row] = await t.db.select().from(evaluations).where(and(eq(evaluations.caseId, c.id), eq(evaluations.source, 'citizen')));
+    const [row] = await t.db
+      .select()
+      .from(evaluations)
+      .where(and(eq(evaluations.caseId, c.id), eq(evaluations.source, 'citizen')));
     expect(row).toMatchObject({ satisfaction: 'basic', resolved: 'yes', replyRound: 0, comment: '处理及时但态度一般' });
 
     const again = await rate(c.trackingCode, { phone4: c.phone4, satisfaction: 'satisfied', resolved: true });
@@ -80,7 +83,12 @@ describe('POST /api/cases/{trackingCode}/evaluation', () => {
     const wrong = String((Number(c.phone4) + 1) % 10000).padStart(4, '0');
     expect((await rate(c.trackingCode, { phone4: wrong, satisfaction: 'satisfied', resolved: true })).status).toBe(404);
     expect((await rate('ABCDEFGHJK', { phone4: c.phone4, satisfaction: 'satisfied', resolved: true })).status).toBe(404);
-    for (const body of [{}, { phone4: c.phone4, satisfaction: 'great', resolved: true }, { phone4: c.phone4, satisfaction: 'basic', resolved: 'yes' }, { phone4: c.phone4, satisfaction: 'basic', resolved: true, comment: 'x'.repeat(501) }]) {
+    for (const body of [
+      {},
+      { phone4: c.phone4, satisfaction: 'great', resolved: true },
+      { phone4: c.phone4, satisfaction: 'basic', resolved: 'yes' },
+      { phone4: c.phone4, satisfaction: 'basic', resolved: true, comment: 'x'.repeat(501) },
+    ]) {
       expect((await rate(c.trackingCode, body)).status).toBe(400);
     }
     expect(await t.db.select().from(evaluations).where(eq(evaluations.caseId, c.id))).toHaveLength(0);

@@ -5,9 +5,9 @@ import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { FeedEvaluationResult, FeedOrderResults } from '../../api/routes/feeds/schemas.ts';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
 import { caseEvents, cases, evaluations, feedSignatures, outbox } from '../../db/schema.ts';
+import { type FakePlatform, makeOrder, signature, signedPush, startFakePlatform } from '../fakes/platform-12345.ts';
 import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
-import { type FakePlatform, makeOrder, signature, signedPush, startFakePlatform } from '../fakes/platform-12345.ts';
 
 const SECRET = 'eval-12345-secret';
 const clock = fixedClock('2026-03-05T02:30:00Z');
@@ -40,7 +40,10 @@ const evaluate = (body: Record<string, unknown>, headers: Record<string, string>
 async function repliedOrder() {
   const order = makeOrder();
   const pushed = FeedOrderResults.parse(await (await push(order)).json());
-  const [row] = await t.db.select().from(cases).where(and(eq(cases.channel, '12345'), eq(cases.externalRef, order.orderNo)));
+  const [row] = await t.db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.channel, '12345'), eq(cases.externalRef, order.orderNo)));
   let version = row!.version;
   for (const [as, verb, body] of [
     [dispatcher, 'assign', { leadDepartment: 'enf1' }],
@@ -161,14 +164,23 @@ describe('POST /feeds/12345/evaluations', () => {
     await push(order);
     const retry = await send();
     expect(retry.status).toBe(409);
-    expect(await t.db.select().from(feedSignatures).where(eq(feedSignatures.mac, header.split('v1=')[1]!))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(feedSignatures)
+        .where(eq(feedSignatures.mac, header.split('v1=')[1]!)),
+    ).toHaveLength(0);
   });
 });
 
 describe('12345 callbacks', () => {
   it('queues acknowledged and replied callbacks to the configured URL, and the fake platform verifies them', async () => {
     const c = await repliedOrder();
-    const rows = await t.db.select().from(outbox).where(and(eq(outbox.caseId, c.caseId), eq(outbox.channel, 'callback_12345'))).orderBy(asc(outbox.id));
+    const rows = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, c.caseId), eq(outbox.channel, 'callback_12345')))
+      .orderBy(asc(outbox.id));
     expect(rows.map((r) => r.template)).toEqual(['acknowledged', 'replied']);
     const ctx = jobContext(t, clock);
     for (const row of rows) {
@@ -184,13 +196,24 @@ describe('12345 callbacks', () => {
 
   it('tells retryable failures (5xx, 408, 429, timeouts, network) from final ones (other 4xx, bad signature, no secret)', async () => {
     const ctx = jobContext(t, clock);
-    const row = (n: number) => ({ recipient: platform.url, payload: { orderNo: `CB-${n}`, event: 'acknowledged', at: clock.now().toISOString() }, idempotencyKey: `callback:test:${n}:${Math.random()}` });
+    const row = (n: number) => ({
+      recipient: platform.url,
+      payload: { orderNo: `CB-${n}`, event: 'acknowledged', at: clock.now().toISOString() },
+      idempotencyKey: `callback:test:${n}:${Math.random()}`,
+    });
 
     platform.failNext(1, 500);
     const failed = await deliverCallback(ctx, row(1));
     expect(failed).toMatchObject({ ok: false, retryable: true });
     expect((failed as { error: string }).error).toMatch(/^HTTP 500/);
-    for (const [status, retryable] of [[408, true], [429, true], [503, true], [400, false], [404, false], [410, false]] as const) {
+    for (const [status, retryable] of [
+      [408, true],
+      [429, true],
+      [503, true],
+      [400, false],
+      [404, false],
+      [410, false],
+    ] as const) {
       platform.failNext(1, status);
       expect(await deliverCallback(ctx, row(status)), String(status)).toMatchObject({ ok: false, retryable });
     }

@@ -2,14 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq, inArray } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
-import { afterAll, describe, expect, it } from 'vitest';
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { caseEvents, cases } from '../../db/schema.ts';
-import { COLUMNS, ImportError, importOrdersCsv, type ImportProgress } from '../../workers/import-12345.ts';
-import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
-import { inject } from 'vitest';
+import { COLUMNS, ImportError, type ImportProgress, importOrdersCsv } from '../../workers/import-12345.ts';
 import { makeOrder } from '../fakes/platform-12345.ts';
+import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
 
 const clock = fixedClock('2026-03-05T02:30:00Z');
 const t = useTestApp({ clock });
@@ -22,16 +21,23 @@ const cell = (v: unknown) => {
 };
 function writeCsv(name: string, header: readonly string[], rows: Array<Record<string, unknown>>, keys: readonly string[] = header) {
   const file = join(dir, name);
-  writeFileSync(file, [header.map(cell).join(','), ...rows.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\n') + '\n');
+  writeFileSync(file, `${[header.map(cell).join(','), ...rows.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\n')}\n`);
   return file;
 }
 const countCases = async (orderNos: string[]) =>
-  (await t.db.select({ id: cases.id }).from(cases).where(and(eq(cases.channel, '12345'), inArray(cases.externalRef, orderNos)))).length;
+  (
+    await t.db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(and(eq(cases.channel, '12345'), inArray(cases.externalRef, orderNos)))
+  ).length;
 
 describe('CSV import of historical 12345 orders', () => {
   it('imports the good rows in batches, reports the bad ones by row and writes them beside the file', async () => {
     const good = Array.from({ length: 23 }, (_, i) =>
-      makeOrder(i === 0 ? { content: '多行内容，含逗号，\n第二行 "引号"', kind: '求助', urgency: '紧急', callerName: '' } : { dispatchedAt: '2026-03-01 10:00', receivedAt: '2026-03-01 09:30' }),
+      makeOrder(
+        i === 0 ? { content: '多行内容，含逗号，\n第二行 "引号"', kind: '求助', urgency: '紧急', callerName: '' } : { dispatchedAt: '2026-03-01 10:00', receivedAt: '2026-03-01 09:30' },
+      ),
     );
     const bad = [makeOrder({ callerPhone: '000' }), makeOrder({ kind: '闲聊' }), makeOrder({ dueAt: '' }), makeOrder({ dueAt: '2026-02-01T00:00:00+08:00' })];
     // Bad rows at spreadsheet rows 5, 10, 15 and 28 (the header is row 1).
@@ -40,7 +46,11 @@ describe('CSV import of historical 12345 orders', () => {
     rows.splice(8, 0, bad[1]!);
     rows.splice(13, 0, bad[2]!);
     rows.push(bad[3]!);
-    const file = writeCsv('orders.csv', [...COLUMNS, 'remark'], rows.map((r) => ({ ...r, remark: 'x' })));
+    const file = writeCsv(
+      'orders.csv',
+      [...COLUMNS, 'remark'],
+      rows.map((r) => ({ ...r, remark: 'x' })),
+    );
     const progress: ImportProgress[] = [];
     const report = await importOrdersCsv({ ctx: jobContext(t, clock), file, batchSize: 10, onProgress: (p) => progress.push(p) });
 
@@ -59,7 +69,10 @@ describe('CSV import of historical 12345 orders', () => {
     expect(await countCases(good.map((o) => o.orderNo))).toBe(23);
     expect(await countCases(bad.map((o) => o.orderNo))).toBe(0);
 
-    const [first] = await t.db.select().from(cases).where(and(eq(cases.channel, '12345'), eq(cases.externalRef, good[0]!.orderNo)));
+    const [first] = await t.db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.channel, '12345'), eq(cases.externalRef, good[0]!.orderNo)));
     expect(first).toMatchObject({ kind: 'help', priority: 'yellow', reporterName: null });
     expect(first!.description).toContain('多行内容，含逗号，\n第二行 "引号"');
     const [created] = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, first!.id));
@@ -92,7 +105,10 @@ describe('CSV import of historical 12345 orders', () => {
     const report = await importOrdersCsv({ ctx: jobContext(t, clock), file });
     expect(report).toMatchObject({ rows: 2, created: 2, rejected: [], rejectedFile: undefined });
     expect(existsSync(`${file}.rejected.csv`)).toBe(false);
-    const [red] = await t.db.select().from(cases).where(and(eq(cases.channel, '12345'), eq(cases.externalRef, orders[1]!.orderNo)));
+    const [red] = await t.db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.channel, '12345'), eq(cases.externalRef, orders[1]!.orderNo)));
     expect(red).toMatchObject({ kind: 'report', priority: 'red' });
   });
 

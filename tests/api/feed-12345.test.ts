@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { createLogger } from '../../api/logger.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
+import { createLogger } from '../../api/logger.ts';
 import { FeedOrderResults } from '../../api/routes/feeds/schemas.ts';
 import { caseEvents, cases, categories, feedOrders, feedSignatures, locations, stations } from '../../db/schema.ts';
-import { fixedClock, testConfig, useTestApp } from '../helpers/app.ts';
 import { makeOrder, signature, signedPush, uniqueOrderNo } from '../fakes/platform-12345.ts';
+import { fixedClock, testConfig, useTestApp } from '../helpers/app.ts';
 
 const SECRET = 'test-12345-secret';
 const clock = fixedClock('2026-03-05T02:30:00Z'); // 10:30 in Shanghai
@@ -25,9 +25,19 @@ async function pushOk(body: unknown, options: Parameters<typeof signedPush>[4] =
 }
 
 const caseOf = async (orderNo: string) =>
-  (await t.db.select().from(cases).where(and(eq(cases.channel, '12345'), eq(cases.externalRef, orderNo))))[0];
+  (
+    await t.db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.channel, '12345'), eq(cases.externalRef, orderNo)))
+  )[0];
 const countCases = async (orderNos: string[]) =>
-  (await t.db.select({ id: cases.id }).from(cases).where(and(eq(cases.channel, '12345'), inArray(cases.externalRef, orderNos)))).length;
+  (
+    await t.db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(and(eq(cases.channel, '12345'), inArray(cases.externalRef, orderNos)))
+  ).length;
 const eventsOf = (caseId: string) => t.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id));
 const iso = (s: string) => new Date(s).toISOString();
 
@@ -39,7 +49,10 @@ describe('POST /feeds/12345/orders — signatures', () => {
     expect(body.results[0]).toMatchObject({ index: 0, orderNo: order.orderNo, result: 'created' });
     const row = await caseOf(order.orderNo);
     const [station] = await t.db.select().from(stations).where(eq(stations.code, 'TJ'));
-    const [frontSquare] = await t.db.select().from(locations).where(and(eq(locations.stationId, station!.id), eq(locations.code, 'front_square')));
+    const [frontSquare] = await t.db
+      .select()
+      .from(locations)
+      .where(and(eq(locations.stationId, station!.id), eq(locations.code, 'front_square')));
     expect(row).toMatchObject({
       trackingCode: body.results[0]!.trackingCode,
       channel: '12345',
@@ -126,7 +139,10 @@ describe('POST /feeds/12345/orders — signatures', () => {
     expect(await countCases([order.orderNo])).toBe(1);
     expect(await eventsOf(created.id)).toEqual(events);
     expect((await caseOf(order.orderNo))!.version).toBe(created.version);
-    const [claim] = await t.db.select().from(feedSignatures).where(eq(feedSignatures.mac, header.split('v1=')[1]!));
+    const [claim] = await t.db
+      .select()
+      .from(feedSignatures)
+      .where(eq(feedSignatures.mac, header.split('v1=')[1]!));
     expect(claim).toMatchObject({ responseStatus: 200, responseBody: answer });
     // Signed afresh, the same order is simply a repeat.
     const again = await pushOk(raw, { at: Math.floor(clock.now().getTime() / 1000) - 1 });
@@ -322,7 +338,14 @@ describe('POST /feeds/12345/orders — repeats and changes', () => {
     const order = makeOrder();
     await pushOk(order);
     const before = await caseOf(order.orderNo);
-    const changed = { ...order, content: `${order.content as string}（补充：晚上也有）`, dueAt: '2026-03-10T18:00:00+08:00', urgency: 'emergency', callerPhone: '13900001111', callerName: '李女士' };
+    const changed = {
+      ...order,
+      content: `${order.content as string}（补充：晚上也有）`,
+      dueAt: '2026-03-10T18:00:00+08:00',
+      urgency: 'emergency',
+      callerPhone: '13900001111',
+      callerName: '李女士',
+    };
     clock.advance(60_000);
     const body = await pushOk(changed);
     expect(body.results[0]).toMatchObject({ result: 'updated', trackingCode: before!.trackingCode });
@@ -358,7 +381,10 @@ describe('POST /feeds/12345/orders — repeats and changes', () => {
     await pushOk(order);
     const row = await caseOf(order.orderNo);
     const [parking] = await t.db.select().from(categories).where(eq(categories.code, 'parking'));
-    await t.db.update(cases).set({ categoryId: parking!.id, replyDueAt: new Date('2026-03-20T10:00:00Z') }).where(eq(cases.id, row!.id));
+    await t.db
+      .update(cases)
+      .set({ categoryId: parking!.id, replyDueAt: new Date('2026-03-20T10:00:00Z') })
+      .where(eq(cases.id, row!.id));
     expect((await pushOk(order)).results[0]!.result).toBe('unchanged');
     const after = await caseOf(order.orderNo);
     expect(after).toMatchObject({ categoryId: parking!.id });
@@ -369,7 +395,10 @@ describe('POST /feeds/12345/orders — repeats and changes', () => {
     for (const status of ['closed', 'returned', 'merged'] as const) {
       const order = makeOrder();
       await pushOk(order);
-      await t.db.update(cases).set({ status }).where(and(eq(cases.channel, '12345'), eq(cases.externalRef, order.orderNo)));
+      await t.db
+        .update(cases)
+        .set({ status })
+        .where(and(eq(cases.channel, '12345'), eq(cases.externalRef, order.orderNo)));
       const before = await caseOf(order.orderNo);
       expect((await pushOk(order)).results[0]!.result).toBe('unchanged');
       const body = await pushOk({ ...order, content: `${order.content as string} 更新` }, { headers: { 'accept-language': 'en' } });

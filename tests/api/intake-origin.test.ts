@@ -13,7 +13,11 @@ import { form, json, makeCaseBody } from '../helpers/factories.ts';
 const t = useTestApp({ env: { PUBLIC_BASE_URL: 'https://hotline.example.cn' } });
 
 const asForm = (body: ReturnType<typeof makeCaseBody>) => Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
-const rowsFor = (phone: string) => t.db.select({ id: cases.id }).from(cases).where(eq(cases.reporterPhone, `+86${phone}`));
+const rowsFor = (phone: string) =>
+  t.db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(eq(cases.reporterPhone, `+86${phone}`));
 
 describe('POST /api/cases from a browser on another site', () => {
   it('refuses a form post whose Origin is another site, filing and texting nothing', async () => {
@@ -24,7 +28,10 @@ describe('POST /api/cases from a browser on another site', () => {
     expect(error.code).toBe('forbidden');
     expect(error.message).toContain('本站');
     expect(await rowsFor(body.phone)).toHaveLength(0);
-    const texts = await t.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.recipient, `+86${body.phone}`));
+    const texts = await t.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(eq(outbox.recipient, `+86${body.phone}`));
     expect(texts).toHaveLength(0);
   });
 

@@ -153,14 +153,10 @@ describe('POST /api/cases refuses bad input and creates nothing', () => {
     const fieldsZh = (zh.error.details as { fields: Array<{ message: string }> }).fields;
     expect(fieldsZh[0]!.message).toBe('请输入有效的手机号码');
 
-    const en = ErrorEnvelope.parse(
-      await (await t.app.request('/api/cases', json(body, { 'accept-language': 'en-GB,en;q=0.9,zh;q=0.5' }))).json(),
-    );
+    const en = ErrorEnvelope.parse(await (await t.app.request('/api/cases', json(body, { 'accept-language': 'en-GB,en;q=0.9,zh;q=0.5' }))).json());
     expect(en.error.message).toMatch(/not valid/);
     const byQuery = ErrorEnvelope.parse(await (await t.app.request('/api/cases?lang=en', json(body))).json());
-    expect((byQuery.error.details as { fields: Array<{ message: string }> }).fields[0]!.message).toBe(
-      'Enter a valid phone number',
-    );
+    expect((byQuery.error.details as { fields: Array<{ message: string }> }).fields[0]!.message).toBe('Enter a valid phone number');
     expect(await rowsFor(body)).toHaveLength(0);
   });
 });
@@ -190,9 +186,7 @@ describe('the timeline is append-only in the database itself', () => {
     const body = makeCaseBody();
     const created = CreatedCase.parse(await (await t.app.request('/api/cases', json(body))).json());
     const [row] = await t.db.select({ id: cases.id }).from(cases).where(eq(cases.trackingCode, created.trackingCode));
-    expect(await failure(t.db.update(caseEvents).set({ type: 'tampered' }).where(eq(caseEvents.caseId, row!.id)))).toMatch(
-      /append-only: UPDATE refused/,
-    );
+    expect(await failure(t.db.update(caseEvents).set({ type: 'tampered' }).where(eq(caseEvents.caseId, row!.id)))).toMatch(/append-only: UPDATE refused/);
     expect(await failure(t.db.delete(caseEvents).where(eq(caseEvents.caseId, row!.id)))).toMatch(/append-only: DELETE refused/);
     const events = await t.db
       .select()

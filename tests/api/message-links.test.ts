@@ -39,9 +39,7 @@ function sitePages(): Page[] {
   return files.map((file) => {
     const segments = file.replace(/\.astro$/, '').split(/[\\/]/);
     if (segments.at(-1) === 'index') segments.pop();
-    const pattern = segments
-      .map((s) => (s === '[...lang]' ? '(?:/en)?' : /^\[.+\]$/.test(s) ? '/[^/]+' : `/${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
-      .join('');
+    const pattern = segments.map((s) => (s === '[...lang]' ? '(?:/en)?' : /^\[.+\]$/.test(s) ? '/[^/]+' : `/${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)).join('');
     const source = readFileSync(join(PAGES_DIR, file), 'utf8');
     const reads = new Set([...source.matchAll(/searchParams\.get\('([^']+)'\)/g)].map((m) => m[1]!));
     return { file, pattern: new RegExp(`^${pattern || '/'}/?$`), reads };
@@ -53,12 +51,18 @@ const autoLinks = (text: string) => [...text.matchAll(/https?:\/\/[^\s<"]+/g)].m
 
 /** The links of an HTML body: every anchor's href, which must equal its text, and no URL outside an anchor. */
 function htmlLinks(html: string): string[] {
-  const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const unescapeHtml = (s: string) =>
+    s
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
   const anchors = [...html.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)];
   for (const a of anchors) expect(a[2], 'an anchor shows the address it opens').toBe(a[1]);
   const outside = html.replace(/<a href="[^"]*">[^<]*<\/a>/g, '');
   expect(autoLinks(outside), 'every address in the HTML is an anchor').toEqual([]);
-  return anchors.map((a) => unescape(a[1]!));
+  return anchors.map((a) => unescapeHtml(a[1]!));
 }
 
 let pages: Page[];
@@ -142,7 +146,12 @@ describe('links in messages', () => {
   it('links the citizen to the case from the receipt, the reply and the surveys, in each language', () => {
     for (const lang of ['zh-CN', 'en'] as const) {
       const prefix = lang === 'en' ? '/en' : '';
-      for (const [template, page] of [['receipt', 'status'], ['reply', 'status'], ['survey', 'rate'], ['survey_reminder', 'rate']]) {
+      for (const [template, page] of [
+        ['receipt', 'status'],
+        ['reply', 'status'],
+        ['survey', 'rate'],
+        ['survey_reminder', 'rate'],
+      ]) {
         expect(autoLinks(renderEmail(template!, lang, payload, BASE).text), `${template} ${lang}`).toEqual([`${BASE}${prefix}/${page}?code=${filed.trackingCode}`]);
       }
     }

@@ -21,9 +21,7 @@ describe('GET /api/meta', () => {
     expect(meta.stations.map((s) => s.code)).toEqual(['TJ', 'TJN', 'BJN']);
     expect(meta.stations[0]!.name).toBe('天津站');
     expect(meta.kinds.map((k) => k.name)).toEqual(['咨询', '求助', '投诉', '举报', '建议']);
-    expect(meta.categories.map((c) => c.code)).toEqual(
-      expect.arrayContaining(['touting', 'illegal_taxi', 'peddling', 'street_stall', 'parking', 'sanitation', 'taxi_dispatch']),
-    );
+    expect(meta.categories.map((c) => c.code)).toEqual(expect.arrayContaining(['touting', 'illegal_taxi', 'peddling', 'street_stall', 'parking', 'sanitation', 'taxi_dispatch']));
     const tj = meta.locations.filter((l) => l.station === 'TJ').map((l) => l.code);
     expect(tj).toEqual(expect.arrayContaining(['front_square', 'rear_square', 'intercity_square', 'taxi_dispatch', 'metro_transfer']));
     expect(meta.locations.every((l) => ['TJ', 'TJN', 'BJN'].includes(l.station))).toBe(true);
@@ -49,9 +47,7 @@ describe('the contract documents', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/health', '/api/meta', '/api/cases', '/api/cases/{trackingCode}']),
-    );
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/meta', '/api/cases', '/api/cases/{trackingCode}']));
     expect(Object.keys(doc.paths['/api/cases']!)).toContain('post');
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CreateCase', 'CreatedCase', 'PublicCase', 'Error']));
   });

@@ -3,15 +3,15 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Webhook } from 'svix';
 import twilio from 'twilio';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, describeError } from '../../api/logger.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
+import { createLogger, describeError } from '../../api/logger.ts';
 import { FeedOrderResults } from '../../api/routes/feeds/schemas.ts';
 import { IssuedApiKey } from '../../api/routes/open311/schemas.ts';
 import { cases } from '../../db/schema.ts';
+import { makeOrder, signedPush } from '../fakes/platform-12345.ts';
 import { fixedClock, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { form, json, makeCaseBody } from '../helpers/factories.ts';
 import { call, fileCase, staffSession } from '../helpers/staff.ts';
-import { makeOrder, signedPush } from '../fakes/platform-12345.ts';
 
 /*
  * Hostile requests to every public route, each carrying one reporter's phone,
@@ -131,7 +131,11 @@ describe('hostile input on the public intake', () => {
   it('refuses a NUL in the lookup’s path or query, and in an evaluation', async () => {
     const filed = await fileCase(t.app, t.db);
     const phone4 = filed.body.phone.slice(-4);
-    for (const path of [`/api/cases/${filed.trackingCode}%00?phone4=${phone4}`, `/api/cases/${filed.trackingCode}?phone4=${phone4}%00`, `/api/cases/${filed.trackingCode}?phone4=${phone4}&lang=en%00`]) {
+    for (const path of [
+      `/api/cases/${filed.trackingCode}%00?phone4=${phone4}`,
+      `/api/cases/${filed.trackingCode}?phone4=${phone4}%00`,
+      `/api/cases/${filed.trackingCode}?phone4=${phone4}&lang=en%00`,
+    ]) {
       const res = await send(path, t.app.request(path));
       expect(res.status, path).toBe(400);
     }
@@ -186,7 +190,10 @@ describe('hostile input on the webhooks', () => {
     expect(huge.status).toBe(400);
     const status = await send('status nul', twilioPost('/webhooks/twilio/status', { MessageSid: `SM${PII.phone}${NUL}`, MessageStatus: 'delivered', ErrorCode: `${NUL}` }));
     expect(status.status).toBe(400);
-    const badStatus = await send('status bad signature', twilioPost('/webhooks/twilio/status', { MessageSid: `SM${PII.phone}`, MessageStatus: 'failed', To: PII.e164 }, 'bm90IGEgc2lnbmF0dXJl'));
+    const badStatus = await send(
+      'status bad signature',
+      twilioPost('/webhooks/twilio/status', { MessageSid: `SM${PII.phone}`, MessageStatus: 'failed', To: PII.e164 }, 'bm90IGEgc2lnbmF0dXJl'),
+    );
     expect(badStatus.status).toBe(403);
   });
 
@@ -194,14 +201,30 @@ describe('hostile input on the webhooks', () => {
     const signed = (raw: string) => {
       const id = `msg_${randomUUID()}`;
       const at = clock.now();
-      return { method: 'POST', headers: { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': String(Math.floor(at.getTime() / 1000)), 'svix-signature': new Webhook(RESEND_SECRET).sign(id, at, raw) }, body: raw };
+      return {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'svix-id': id,
+          'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'svix-signature': new Webhook(RESEND_SECRET).sign(id, at, raw),
+        },
+        body: raw,
+      };
     };
-    const event = (emailId: string, bounce: string) => JSON.stringify({ type: 'email.bounced', created_at: clock.now().toISOString(), data: { email_id: emailId, to: [PII.email], bounce: { message: bounce } } });
+    const event = (emailId: string, bounce: string) =>
+      JSON.stringify({ type: 'email.bounced', created_at: clock.now().toISOString(), data: { email_id: emailId, to: [PII.email], bounce: { message: bounce } } });
     const nul = await send('resend nul', t.app.request('/webhooks/resend', signed(event(`${randomUUID()}${NUL}`, `${PII.email} does not exist${NUL}`))));
     expect(nul.status).toBe(400);
     const lone = await send('resend lone', t.app.request('/webhooks/resend', signed(event(randomUUID(), `${PII.name}${LONE}`))));
     expect(lone.status).toBeLessThan(500);
-    const unsigned = await send('resend unsigned', t.app.request('/webhooks/resend', { ...signed(event(randomUUID(), PII.email)), headers: { 'content-type': 'application/json', 'svix-id': 'x', 'svix-timestamp': '1', 'svix-signature': 'v1,AAAA' } }));
+    const unsigned = await send(
+      'resend unsigned',
+      t.app.request('/webhooks/resend', {
+        ...signed(event(randomUUID(), PII.email)),
+        headers: { 'content-type': 'application/json', 'svix-id': 'x', 'svix-timestamp': '1', 'svix-signature': 'v1,AAAA' },
+      }),
+    );
     expect(unsigned.status).toBe(401);
   });
 });
@@ -232,7 +255,18 @@ describe('hostile input on the 12345 feed', () => {
       expect(result).toMatchObject({ orderNo: order.orderNo, result: 'rejected', reason: { code: 'invalid_order' } });
       expect(result.reason!.fields!.map((f) => f.field)).toContain(fields[i]);
     });
-    const created = await t.db.select({ ref: cases.externalRef }).from(cases).where(and(eq(cases.channel, '12345'), inArray(cases.externalRef, [...good, ...bad].map((o) => o.orderNo))));
+    const created = await t.db
+      .select({ ref: cases.externalRef })
+      .from(cases)
+      .where(
+        and(
+          eq(cases.channel, '12345'),
+          inArray(
+            cases.externalRef,
+            [...good, ...bad].map((o) => o.orderNo),
+          ),
+        ),
+      );
     expect(created.map((r) => r.ref).sort()).toEqual(good.map((o) => o.orderNo).sort());
   });
 
@@ -263,7 +297,13 @@ describe('hostile input on Open311', () => {
   });
 
   it('refuses a NUL in the listing query or a request id without a 500', async () => {
-    for (const path of ['/open311/v2/requests.json?service_request_id=AB%00CD', '/open311/v2/requests.json?service_code=touting%00', '/open311/v2/requests.xml?status=open%00', '/open311/v2/requests/AB%00CD.json', '/open311/v2/services/touting%00.json']) {
+    for (const path of [
+      '/open311/v2/requests.json?service_request_id=AB%00CD',
+      '/open311/v2/requests.json?service_code=touting%00',
+      '/open311/v2/requests.xml?status=open%00',
+      '/open311/v2/requests/AB%00CD.json',
+      '/open311/v2/services/touting%00.json',
+    ]) {
       const res = await send(path, t.app.request(path));
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.status, path).toBeLessThan(500);
@@ -278,7 +318,10 @@ describe('hostile input on Open311', () => {
 describe('hostile input on staff routes', () => {
   it('refuses a NUL in a staff-entered case and a queue search', async () => {
     const dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
-    const entered = await send('staff entry', call(t.app, dispatcher, 'POST', '/api/staff/cases', { ...makeCaseBody({ phone: PII.phone, name: PII.name }), channel: 'hotline', description: pii(PII.description) }));
+    const entered = await send(
+      'staff entry',
+      call(t.app, dispatcher, 'POST', '/api/staff/cases', { ...makeCaseBody({ phone: PII.phone, name: PII.name }), channel: 'hotline', description: pii(PII.description) }),
+    );
     expect(entered.status).toBe(400);
     expect(await fieldsOf(entered)).toContain('description');
     const search = await send('staff queue', call(t.app, dispatcher, 'GET', `/api/staff/cases?q=${encodeURIComponent(pii(PII.name))}`));
@@ -286,7 +329,6 @@ describe('hostile input on staff routes', () => {
     expect(await fieldsOf(search)).toEqual(['q']);
   });
 });
-
 
 describe('a statement the database refuses', () => {
   // The refusal quotes the row, as a unique or check violation's detail does; drizzle's wrapper adds the statement and its parameters.
@@ -305,9 +347,7 @@ describe('a statement the database refuses', () => {
         RETURN NEW;
       END $$`),
     );
-    await t.db.execute(
-      sql.raw(`CREATE TRIGGER refuse_marked_case BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_marked_case();`),
-    );
+    await t.db.execute(sql.raw(`CREATE TRIGGER refuse_marked_case BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_marked_case();`));
   });
 
   const logged = (msg: string) => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
@@ -322,7 +362,10 @@ describe('a statement the database refuses', () => {
   });
 
   it('is still the caller’s 400 when text the schemas let through cannot be stored', async () => {
-    const res = await send('as if NUL', t.app.request('/api/cases', json(makeCaseBody({ phone: PII.phone, name: PII.name, description: `${PII.description} as-if-nul` }), { 'accept-language': 'en' })));
+    const res = await send(
+      'as if NUL',
+      t.app.request('/api/cases', json(makeCaseBody({ phone: PII.phone, name: PII.name, description: `${PII.description} as-if-nul` }), { 'accept-language': 'en' })),
+    );
     expect(res.status).toBe(400);
     const error = ErrorEnvelope.parse(await res.json()).error;
     expect(error).toMatchObject({ code: 'invalid_input', message: 'The request holds characters that cannot be stored (NUL or broken Unicode)' });

@@ -4,11 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { ApiKey, ApiKeyList, IssuedApiKey } from '../../api/routes/open311/schemas.ts';
 import { apiKeys } from '../../db/schema.ts';
-import { useTestApp } from '../helpers/app.ts';
-import { form } from '../helpers/factories.ts';
-import { uniquePhone } from '../helpers/app.ts';
-import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
 import { expectErrorBoth, fetchBoth } from '../contracts/open311/contract.ts';
+import { uniquePhone, useTestApp } from '../helpers/app.ts';
+import { form } from '../helpers/factories.ts';
+import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
 
 /*
  * Admins issue and revoke the keys civic apps file Open311 requests with.
@@ -124,7 +123,11 @@ describe('who may', () => {
     }
     await expectError(await t.app.request(KEYS), 401, 'unauthorized');
     // A write without the CSRF token is refused even for an admin.
-    const noCsrf = await t.app.request(KEYS, { method: 'POST', headers: { cookie: admin.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: uniqueName(), owner: 'x' }) });
+    const noCsrf = await t.app.request(KEYS, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: uniqueName(), owner: 'x' }),
+    });
     await expectError(noCsrf, 403, 'forbidden');
     const [row] = await t.db.select().from(apiKeys).where(eq(apiKeys.id, issued.id));
     expect(row!.revokedAt).toBeNull();

@@ -3,10 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IssuedApiKey } from '../../api/routes/open311/schemas.ts';
 import { cases } from '../../db/schema.ts';
+import { expectErrorBoth, fetchBoth } from '../contracts/open311/contract.ts';
 import { fixedClock, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { form } from '../helpers/factories.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
-import { expectErrorBoth, fetchBoth } from '../contracts/open311/contract.ts';
 
 /*
  * GET requests without ids: the spec's defaults (the last 90 days, at most

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STATUS_LABELS } from '../../api/contract/labels.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { IssuedApiKey } from '../../api/routes/open311/schemas.ts';
 import { CreatedCase } from '../../api/routes/public/schemas.ts';
 import { EnteredCase } from '../../api/routes/staff/schemas.ts';
 import { cases } from '../../db/schema.ts';
+import { expectErrorBoth, fetchBoth } from '../contracts/open311/contract.ts';
+import { makeOrder, signedPush } from '../fakes/platform-12345.ts';
 import { fixedClock, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { form, json, makeCaseBody } from '../helpers/factories.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
-import { makeOrder, signedPush } from '../fakes/platform-12345.ts';
-import { expectErrorBoth, fetchBoth } from '../contracts/open311/contract.ts';
-import { STATUS_LABELS } from '../../api/contract/labels.ts';
 
 /*
  * Nothing a stranger can read opens a case. The tracking code is half of the
@@ -81,7 +81,16 @@ async function answer(caseId: string, channel: string, key?: string) {
 async function fileOpen311(key: string) {
   const res = await t.app.request(
     `${V2}/requests.json`,
-    form({ api_key: key, service_code: 'touting', 'attribute[station]': 'TJ', 'attribute[location]': 'TJ:exit', description: `出站口有人拉客 ${randomUUID()}`, phone: uniquePhone(), lat: '39.136', long: '117.205' }),
+    form({
+      api_key: key,
+      service_code: 'touting',
+      'attribute[station]': 'TJ',
+      'attribute[location]': 'TJ:exit',
+      description: `出站口有人拉客 ${randomUUID()}`,
+      phone: uniquePhone(),
+      lat: '39.136',
+      long: '117.205',
+    }),
   );
   if (res.status !== 200) throw new Error(`open311 → ${res.status} ${await res.text()}`);
   const publicId = ((await res.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
@@ -232,7 +241,8 @@ describe('the filing key', () => {
 
   it('is a stranger once revoked', async () => {
     const r = filed.find((f) => f.key === keyRevoked)!;
-    const read = async () => (await fetchBoth<Req[]>(t.app, `${V2}/requests/${r.publicId}`, 'service-requests', 'service_requests', undefined, `?extensions=true&api_key=${keyRevoked}`)).json[0]!;
+    const read = async () =>
+      (await fetchBoth<Req[]>(t.app, `${V2}/requests/${r.publicId}`, 'service-requests', 'service_requests', undefined, `?extensions=true&api_key=${keyRevoked}`)).json[0]!;
     expect((await read()).status_notes).toBe(r.words);
     const revoked = await call(t.app, admin, 'POST', `/api/staff/admin/api-keys/${keyRevokedId}/revoke`);
     expect(revoked.status).toBe(200);

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { createLogger } from '../../api/logger.ts';
 import { IssuedApiKey } from '../../api/routes/open311/schemas.ts';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
 import { caseEvents, cases, outbox } from '../../db/schema.ts';
+import { expectErrorBoth, expectValid, fetchBoth } from '../contracts/open311/contract.ts';
 import { fixedClock, testConfig, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { form } from '../helpers/factories.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
-import { expectErrorBoth, expectValid, fetchBoth } from '../contracts/open311/contract.ts';
 
 /*
  * Filing and reading Open311 service requests. Every case here is filed by
@@ -172,7 +172,7 @@ describe('POST requests: filing from a civic app', () => {
       const description = fields.description ?? `不应立案 ${randomUUID()}`;
       const errors = await expectErrorBoth(t.app, `${V2}/requests`, 400, () => form({ ...baseFields(), description, ...fields }));
       expect(errors.map((e) => e.code)).toEqual(expected.map(() => 400));
-      expected.forEach((re, i) => expect(errors[i]!.description).toMatch(re));
+      for (const [i, re] of expected.entries()) expect(errors[i]!.description).toMatch(re);
       if (description) expect(await t.db.select({ id: cases.id }).from(cases).where(eq(cases.description, description))).toEqual([]);
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, LOCATIONS, STATIONS } from '../../db/seed/reference.ts';
-import { useTestApp } from '../helpers/app.ts';
 import { expectErrorBoth, fetchBoth } from '../contracts/open311/contract.ts';
+import { useTestApp } from '../helpers/app.ts';
 
 /*
  * Open311 discovery, the service list and service definitions: read-only,
@@ -71,7 +71,14 @@ describe('services', () => {
 
 describe('service definitions', () => {
   it('offers station (required), location (keyed by station) and kind (default complaint), and says why a phone is needed', async () => {
-    const { json } = await fetchBoth<{ service_code: string; attributes: Attribute[] }>(t.app, `${V2}/services/illegal_taxi`, 'service-definition', 'service_definition', undefined, '?lang=en');
+    const { json } = await fetchBoth<{ service_code: string; attributes: Attribute[] }>(
+      t.app,
+      `${V2}/services/illegal_taxi`,
+      'service-definition',
+      'service_definition',
+      undefined,
+      '?lang=en',
+    );
     expect(json.service_code).toBe('illegal_taxi');
     const byCode = new Map(json.attributes.map((a) => [a.code, a]));
     expect([...byCode.keys()]).toEqual(['contact_notice', 'station', 'location', 'kind']);

@@ -4,11 +4,11 @@ import { queueSurveyReminders } from '../../api/domain/messages/survey-reminders
 import { backoffMs, deliverOutbox } from '../../api/domain/outbox/deliver.ts';
 import { providersFor } from '../../api/domain/outbox/providers.ts';
 import { outbox, smsOptOuts } from '../../db/schema.ts';
+import { startFakeResend } from '../fakes/resend-api.ts';
+import { startFakeTwilio } from '../fakes/twilio-api.ts';
 import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
 import { json, makeCaseBody } from '../helpers/factories.ts';
 import { call, staffSession } from '../helpers/staff.ts';
-import { startFakeResend } from '../fakes/resend-api.ts';
-import { startFakeTwilio } from '../fakes/twilio-api.ts';
 
 /* Delivery takes every due row in its database: this file has its own. */
 const clock = fixedClock('2026-04-01T10:00:00+08:00');
@@ -145,7 +145,10 @@ describe('outbox delivery', () => {
     const res = await t.app.request('/api/cases', json(makeCaseBody({ phone: '13800000400' })));
     expect(res.status).toBe(201);
     await deliver();
-    const rows = await t.db.select().from(outbox).where(and(eq(outbox.recipient, '+8613800000400'), eq(outbox.template, 'receipt')));
+    const rows = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.recipient, '+8613800000400'), eq(outbox.template, 'receipt')));
     expect(rows.every((r) => r.status === 'dead' && r.attempts === 1)).toBe(true);
     expect(rows[0]!.lastError).toMatch(/21211/);
     // A 4xx is a refusal, not a doubt: there is nothing to look up later.
@@ -178,13 +181,20 @@ describe('outbox delivery', () => {
     const dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
     const handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
     const { body } = await file();
-    const [row] = (await t.db.select({ caseId: outbox.caseId }).from(outbox).where(eq(outbox.recipient, `+86${body.phone}`)));
+    const [row] = await t.db
+      .select({ caseId: outbox.caseId })
+      .from(outbox)
+      .where(eq(outbox.recipient, `+86${body.phone}`));
     const id = row!.caseId!;
     let v = ((await (await call(t.app, dispatcher, 'POST', `/api/staff/cases/${id}/assign`, { version: 1, leadDepartment: 'enf1' })).json()) as { version: number }).version;
     v = ((await (await call(t.app, handler, 'POST', `/api/staff/cases/${id}/acknowledge`, { version: v })).json()) as { version: number }).version;
     expect((await call(t.app, handler, 'POST', `/api/staff/cases/${id}/reply`, { version: v, text: '已安排专人值守出站口' })).status).toBe(200);
     await deliver();
-    const texts = () => twilio.messages().filter((m) => m.To === `+86${body.phone}`).map((m) => m.Body);
+    const texts = () =>
+      twilio
+        .messages()
+        .filter((m) => m.To === `+86${body.phone}`)
+        .map((m) => m.Body);
     expect(texts().some((b) => b.includes('已安排专人值守出站口'))).toBe(true);
     expect(texts().some((b) => b.includes('回复1满意'))).toBe(false);
     clock.advance(3600_000 + 1000);
@@ -198,17 +208,22 @@ describe('outbox delivery', () => {
     const dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
     const handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
     const { body, trackingCode } = await file();
-    const [row] = await t.db.select({ caseId: outbox.caseId }).from(outbox).where(eq(outbox.recipient, `+86${body.phone}`));
+    const [row] = await t.db
+      .select({ caseId: outbox.caseId })
+      .from(outbox)
+      .where(eq(outbox.recipient, `+86${body.phone}`));
     const id = row!.caseId!;
     let v = ((await (await call(t.app, dispatcher, 'POST', `/api/staff/cases/${id}/assign`, { version: 1, leadDepartment: 'enf1' })).json()) as { version: number }).version;
     v = ((await (await call(t.app, handler, 'POST', `/api/staff/cases/${id}/acknowledge`, { version: v })).json()) as { version: number }).version;
     expect((await call(t.app, handler, 'POST', `/api/staff/cases/${id}/reply`, { version: v, text: '已处理' })).status).toBe(200);
     await deliver();
     const rate = async () =>
-      expect(
-        (await t.app.request(`/api/cases/${trackingCode}/evaluation`, json({ phone4: body.phone.slice(-4), satisfaction: 'satisfied', resolved: true }))).status,
-      ).toBe(201);
-    const surveys = () => t.db.select().from(outbox).where(and(eq(outbox.caseId, id), inArray(outbox.template, ['survey', 'survey_reminder'])));
+      expect((await t.app.request(`/api/cases/${trackingCode}/evaluation`, json({ phone4: body.phone.slice(-4), satisfaction: 'satisfied', resolved: true }))).status).toBe(201);
+    const surveys = () =>
+      t.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.caseId, id), inArray(outbox.template, ['survey', 'survey_reminder'])));
     return { phone: `+86${body.phone}`, email: String(body.email), rate, surveys };
   }
 

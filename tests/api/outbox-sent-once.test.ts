@@ -2,14 +2,14 @@ import { and, eq, inArray } from 'drizzle-orm';
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { renderSms } from '../../api/domain/messages/templates.ts';
 import { deliverOutbox } from '../../api/domain/outbox/deliver.ts';
 import { providersFor } from '../../api/domain/outbox/providers.ts';
-import { renderSms } from '../../api/domain/messages/templates.ts';
 import { outbox } from '../../db/schema.ts';
-import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
-import { json, makeCaseBody } from '../helpers/factories.ts';
 import { startFakeResend } from '../fakes/resend-api.ts';
 import { type AmbiguousFault, startFakeTwilio } from '../fakes/twilio-api.ts';
+import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
+import { json, makeCaseBody } from '../helpers/factories.ts';
 
 /*
  * Each SMS reaches Twilio once, although Twilio's Messages API does not
@@ -66,7 +66,13 @@ async function file() {
   return { phone: `+86${body.phone}`, email: String(body.email), trackingCode };
 }
 
-const smsRow = async (phone: string) => (await t.db.select().from(outbox).where(and(eq(outbox.recipient, phone), eq(outbox.template, 'receipt'))))[0]!;
+const smsRow = async (phone: string) =>
+  (
+    await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.recipient, phone), eq(outbox.template, 'receipt')))
+  )[0]!;
 const sentTo = (phone: string) => fakeTwilio.messages().filter((m) => m.To === phone);
 const lookups = () => fakeTwilio.requests.filter((r) => r.method === 'GET').length;
 
@@ -96,7 +102,7 @@ describe('the Twilio fake is as strict as Twilio', () => {
     expect(sentTo(to)).toHaveLength(2);
   });
 
-  it("serves the list resource the official SDK reads: To and DateSent filters, next_page_uri paging, RFC 2822 dates", async () => {
+  it('serves the list resource the official SDK reads: To and DateSent filters, next_page_uri paging, RFC 2822 dates', async () => {
     const to = '+8613912345602';
     const client = twilio(SID, TOKEN, { httpClient: new FakeHostClient(fakeTwilio.url) });
     for (let i = 0; i < 3; i++) await client.messages.create({ to, from: FROM, body: `page ${i}` });
@@ -194,7 +200,10 @@ describe('an SMS whose send had an unknown outcome', () => {
     const { phone, trackingCode } = await file();
     const row = await smsRow(phone);
     // The dead sender had claimed the row and reached Twilio before it died.
-    await t.db.update(outbox).set({ status: 'sending', attempts: 1, nextAttemptAt: new Date(clock.now().getTime() + 300_000) }).where(eq(outbox.id, row.id));
+    await t.db
+      .update(outbox)
+      .set({ status: 'sending', attempts: 1, nextAttemptAt: new Date(clock.now().getTime() + 300_000) })
+      .where(eq(outbox.id, row.id));
     const body = renderSms('receipt', row.lang === 'en' ? 'en' : 'zh-CN', row.payload, 'https://hotline.example.cn');
     expect(body).toContain(trackingCode);
     await fetch(`${fakeTwilio.url}/2010-04-01/Accounts/${SID}/Messages.json`, {
@@ -238,14 +247,20 @@ describe('200 citizens at 10 % ambiguous failures', () => {
     try {
       for (let round = 0; round < 30; round++) {
         await deliver(options);
-        const rows = await t.db.select({ status: outbox.status }).from(outbox).where(and(inArray(outbox.recipient, phones), eq(outbox.template, 'receipt')));
+        const rows = await t.db
+          .select({ status: outbox.status })
+          .from(outbox)
+          .where(and(inArray(outbox.recipient, phones), eq(outbox.template, 'receipt')));
         if (rows.every((r) => r.status === 'sent')) break;
         clock.advance(7 * 3600_000);
       }
     } finally {
       fakeTwilio.failAfterAcceptingAtRate(0, random);
     }
-    const rows = await t.db.select().from(outbox).where(and(inArray(outbox.recipient, phones), eq(outbox.template, 'receipt')));
+    const rows = await t.db
+      .select()
+      .from(outbox)
+      .where(and(inArray(outbox.recipient, phones), eq(outbox.template, 'receipt')));
     const perPhone = phones.map((p) => sentTo(p).length);
     return { rows, perPhone, extra: perPhone.reduce((a, n) => a + n - 1, 0) };
   }
@@ -337,7 +352,10 @@ describe('a delivery run told to stop', () => {
     stop.abort();
     timeUp.abort();
     const result = await running;
-    const rows = await t.db.select().from(outbox).where(inArray(outbox.recipient, [...phones, ...filed.map((f) => f.email)]));
+    const rows = await t.db
+      .select()
+      .from(outbox)
+      .where(inArray(outbox.recipient, [...phones, ...filed.map((f) => f.email)]));
     const released = rows.filter((r) => r.status === 'pending');
     // Four rows, one tried: the other three go back untouched.
     expect(released).toHaveLength(3);

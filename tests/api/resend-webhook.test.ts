@@ -33,7 +33,10 @@ const post = (request: ReturnType<typeof signed>) => t.app.request('/webhooks/re
 
 async function sentEmail() {
   const filed = await fileCase(t.app, t.db, { email: `r${Math.random().toString(36).slice(2)}@example.com` });
-  const [row] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, filed.id), eq(outbox.channel, 'email')));
+  const [row] = await t.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.caseId, filed.id), eq(outbox.channel, 'email')));
   const emailId = crypto.randomUUID();
   await t.db.update(outbox).set({ status: 'sent', providerMessageId: emailId }).where(eq(outbox.id, row!.id));
   const read = async () => (await t.db.select().from(outbox).where(eq(outbox.id, row!.id)))[0]!;
@@ -65,7 +68,11 @@ describe('POST /webhooks/resend', () => {
   it('keeps a bounce or complaint final: a later delivered, opened or delayed event does not hide it', async () => {
     const { emailId, read } = await sentEmail();
     await post(signed(event('email.bounced', emailId, '2026-03-05T02:00:05.000Z', { bounce: { message: 'mailbox full' } })));
-    for (const [type, at] of [['email.delivered', '02:00:09'], ['email.opened', '02:01:00'], ['email.delivery_delayed', '02:02:00']] as const) {
+    for (const [type, at] of [
+      ['email.delivered', '02:00:09'],
+      ['email.opened', '02:01:00'],
+      ['email.delivery_delayed', '02:02:00'],
+    ] as const) {
       expect((await post(signed(event(type, emailId, `2026-03-05T${at}.000Z`)))).status).toBe(204);
     }
     expect(await read()).toMatchObject({ deliveryStatus: 'bounced', lastError: 'mailbox full', deliveredAt: null });
@@ -106,7 +113,10 @@ describe('POST /webhooks/resend', () => {
     expect((await post(signed(body, { id }))).status).toBe(204);
     expect((await post(signed(body, { id, at: new Date(clock.now().getTime() + 60_000) }))).status).toBe(204);
     expect(await read()).toMatchObject({ deliveryStatus: null, deliveredAt: null });
-    const receipts = await t.db.select().from(webhookReceipts).where(and(eq(webhookReceipts.provider, 'resend'), eq(webhookReceipts.eventId, id)));
+    const receipts = await t.db
+      .select()
+      .from(webhookReceipts)
+      .where(and(eq(webhookReceipts.provider, 'resend'), eq(webhookReceipts.eventId, id)));
     expect(receipts).toHaveLength(1);
   });
 
@@ -130,7 +140,10 @@ describe('POST /webhooks/resend', () => {
       { provider: 'resend', eventId: recent, receivedAt: new Date(clock.now().getTime() - 6 * day) },
     ]);
     expect((await post(signed(event('email.delivered', emailId, '2026-03-05T02:00:05.000Z')))).status).toBe(204);
-    const left = await t.db.select().from(webhookReceipts).where(inArray(webhookReceipts.eventId, [old, recent]));
+    const left = await t.db
+      .select()
+      .from(webhookReceipts)
+      .where(inArray(webhookReceipts.eventId, [old, recent]));
     expect(left.map((r) => r.eventId)).toEqual([recent]);
   });
 

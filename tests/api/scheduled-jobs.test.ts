@@ -5,9 +5,9 @@ import { caseAlerts, outbox } from '../../db/schema.ts';
 import { deadlineSweep } from '../../workers/jobs/deadline-sweep.ts';
 import { outboxDeliveryJob } from '../../workers/jobs/deliver-outbox.ts';
 import { createScheduler } from '../../workers/scheduler.ts';
+import { startFakeTwilio } from '../fakes/twilio-api.ts';
 import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
 import { call, staffSession } from '../helpers/staff.ts';
-import { startFakeTwilio } from '../fakes/twilio-api.ts';
 
 /*
  * A provider that never answers must not hold up the deadline sweep. The sweep
@@ -26,8 +26,7 @@ afterAll(async () => {
   await twilio.close();
 });
 
-const config = () =>
-  testConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'hang-token', TWILIO_FROM: '+15005550006', TWILIO_API_BASE_URL: twilio.url });
+const config = () => testConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'hang-token', TWILIO_FROM: '+15005550006', TWILIO_API_BASE_URL: twilio.url });
 
 /** A phone-line case entered by staff (an SMS receipt is queued for it), received at the clock's time. */
 async function enterCase() {
@@ -56,7 +55,12 @@ describe('the scheduler with a provider that never answers', () => {
     const sweeps: string[] = [];
     const scheduler = createScheduler(() => ({ ...jobContext(t, clock), config: config() }), {
       registry: {
-        'deadline-sweep': { run: async (ctx, cron) => (sweeps.push(clock.now().toISOString()), deadlineSweep.run(ctx, cron)) },
+        'deadline-sweep': {
+          run: async (ctx, cron) => {
+            sweeps.push(clock.now().toISOString());
+            await deadlineSweep.run(ctx, cron);
+          },
+        },
         'outbox-delivery': outboxDeliveryJob({ providers: (ctx) => providersFor(ctx.config, { timeout: () => timeUp.signal }), budget: () => budget.signal }),
       },
     });
@@ -80,7 +84,10 @@ describe('the scheduler with a provider that never answers', () => {
     budget.abort();
     timeUp.abort();
     await hanging;
-    const [receipt] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, first), eq(outbox.channel, 'sms'), eq(outbox.template, 'receipt')));
+    const [receipt] = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, first), eq(outbox.channel, 'sms'), eq(outbox.template, 'receipt')));
     expect(receipt!.status).toBe('failed');
     expect(receipt!.unconfirmedSince).not.toBeNull();
   });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
-import { json, makeCaseBody, form } from '../helpers/factories.ts';
+import { form, json, makeCaseBody } from '../helpers/factories.ts';
 
 const t = useTestApp();
 
@@ -25,7 +25,9 @@ describe('security headers on the API', () => {
       notFound: await t.app.request('/api/cases/ABCDEFGHJK?phone4=1234'),
       noRoute: await t.app.request('/api/no-such-route'),
     };
-    expect([responses.meta.status, responses.created.status, responses.redirect.status, responses.invalid.status, responses.notFound.status, responses.noRoute.status]).toEqual([200, 201, 303, 400, 404, 404]);
+    expect([responses.meta.status, responses.created.status, responses.redirect.status, responses.invalid.status, responses.notFound.status, responses.noRoute.status]).toEqual([
+      200, 201, 303, 400, 404, 404,
+    ]);
     for (const [what, res] of Object.entries(responses)) {
       for (const [name, value] of expected) expect(res.headers.get(name), `${what}: ${name}`).toBe(value);
       expect(res.headers.get('x-request-id'), what).toBeTruthy();

@@ -3,8 +3,7 @@ import twilio from 'twilio';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
 import { cases, evaluations, outbox, smsInbound, smsOptOuts } from '../../db/schema.ts';
-import { fixedClock, useTestApp } from '../helpers/app.ts';
-import { uniquePhone } from '../helpers/app.ts';
+import { fixedClock, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { call, fileCase, type StaffSession, staffSession } from '../helpers/staff.ts';
 
 const TOKEN = 'sms-webhook-test-token';
@@ -22,7 +21,14 @@ beforeAll(async () => {
 
 /** An inbound SMS as Twilio posts it, signed by the official twilio package. */
 async function sms(from: string, body: string, options: { sid?: string; signature?: string | null } = {}) {
-  const params = { MessageSid: options.sid ?? `SM${Date.now()}${sidSeq++}${Math.random().toString(36).slice(2, 8)}`, AccountSid: 'AC123', From: from, To: '+15005550006', Body: body, NumMedia: '0' };
+  const params = {
+    MessageSid: options.sid ?? `SM${Date.now()}${sidSeq++}${Math.random().toString(36).slice(2, 8)}`,
+    AccountSid: 'AC123',
+    From: from,
+    To: '+15005550006',
+    Body: body,
+    NumMedia: '0',
+  };
   const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(TOKEN, `${BASE}/webhooks/twilio/sms`, params) : options.signature;
   const res = await t.app.request('/webhooks/twilio/sms', {
     method: 'POST',
@@ -30,7 +36,13 @@ async function sms(from: string, body: string, options: { sid?: string; signatur
     body: new URLSearchParams(params).toString(),
   });
   const text = await res.text();
-  const reply = /<Message>([\s\S]*)<\/Message>/.exec(text)?.[1]?.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const reply = /<Message>([\s\S]*)<\/Message>/
+    .exec(text)?.[1]
+    ?.replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
   return { res, text, reply: reply ?? '', sid: params.MessageSid };
 }
 
@@ -117,7 +129,10 @@ describe('POST /webhooks/twilio/sms', () => {
     v = CaseDetail.parse(await (await call(t.app, handler, 'POST', `/api/staff/cases/${filed.id}/acknowledge`, { version: v })).json()).version;
     await call(t.app, handler, 'POST', `/api/staff/cases/${filed.id}/reply`, { version: v, text: '已处理' });
     // The survey has gone out (the delivery job marks it sent).
-    await t.db.update(outbox).set({ status: 'sent' }).where(and(eq(outbox.caseId, filed.id), eq(outbox.template, 'survey')));
+    await t.db
+      .update(outbox)
+      .set({ status: 'sent' })
+      .where(and(eq(outbox.caseId, filed.id), eq(outbox.template, 'survey')));
 
     expect((await sms(own, '3')).reply).toBe('感谢评价，我们会重新核查办理情况。');
     const [rating] = await t.db.select().from(evaluations).where(eq(evaluations.caseId, filed.id));
@@ -133,11 +148,21 @@ describe('POST /webhooks/twilio/sms', () => {
 describe('POST /webhooks/twilio/status', () => {
   it('records delivery on the outbox row, signed like the rest', async () => {
     const filed = await fileCase(t.app, t.db);
-    const [row] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, filed.id), eq(outbox.channel, 'sms')));
-    await t.db.update(outbox).set({ status: 'sent', providerMessageId: `SMstatus${row!.id}` }).where(eq(outbox.id, row!.id));
+    const [row] = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, filed.id), eq(outbox.channel, 'sms')));
+    await t.db
+      .update(outbox)
+      .set({ status: 'sent', providerMessageId: `SMstatus${row!.id}` })
+      .where(eq(outbox.id, row!.id));
     const params = { MessageSid: `SMstatus${row!.id}`, MessageStatus: 'delivered', AccountSid: 'AC123' };
     const post = (signature: string) =>
-      t.app.request('/webhooks/twilio/status', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+      t.app.request('/webhooks/twilio/status', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params).toString(),
+      });
     expect((await post('forged')).status).toBe(403);
     expect((await post(twilio.getExpectedTwilioSignature(TOKEN, `${BASE}/webhooks/twilio/status`, params))).status).toBe(204);
     const [after] = await t.db.select().from(outbox).where(eq(outbox.id, row!.id));

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { createLogger } from '../../api/logger.ts';
-import { hashPassword } from '../../api/password.ts';
 import { DELAY_STEP_MS, FAILURE_MEMORY_HOURS, FREE_ATTEMPTS, MAX_DELAY_MS, SLOW_AFTER } from '../../api/domain/staff/sign-in-failures.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
+import { createLogger } from '../../api/logger.ts';
+import { hashPassword } from '../../api/password.ts';
 import { SessionInfo } from '../../api/routes/staff/schemas.ts';
 import { signInFailures, staffSessions, staffUsers } from '../../db/schema.ts';
 import { DEMO_STAFF, seedDemoStaff } from '../../db/seed/demo.ts';
@@ -58,7 +58,10 @@ async function answer(res: Response) {
 }
 
 async function pairRow(email: string, client: string) {
-  const [row] = await t.db.select().from(signInFailures).where(and(eq(signInFailures.account, email.toLowerCase()), eq(signInFailures.client, client)));
+  const [row] = await t.db
+    .select()
+    .from(signInFailures)
+    .where(and(eq(signInFailures.account, email.toLowerCase()), eq(signInFailures.client, client)));
   return row;
 }
 

@@ -42,7 +42,9 @@ beforeAll(async () => {
   supervisorEmail = (await makeStaff(db, 'supervisor')).email;
 
   const code = async (name: string, id: string) => {
-    const [row] = await db.execute(sql`SELECT tracking_code FROM cases WHERE id = ${id}::uuid`).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ tracking_code: string }>);
+    const [row] = await db
+      .execute(sql`SELECT tracking_code FROM cases WHERE id = ${id}::uuid`)
+      .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ tracking_code: string }>);
     codes[name] = row!.tracking_code;
   };
   // Sunday 8 March ("yesterday"): one led by the railway police, one co-handled by the traffic police, one by neither.
@@ -55,7 +57,10 @@ beforeAll(async () => {
   await code('k4', await insertCase(db, { category: 'parking', department: 'railway_police', status: 'closed', receivedAt: '2026-03-03T09:00:00+08:00', ack: 1, reply: 20, close: 30 }));
   await insertCase(db, { category: 'parking', department: 'railway_police', status: 'assigned', receivedAt: '2026-03-09T06:00:00+08:00' });
   // Overdue now, led by the traffic police.
-  await code('k6', await insertCase(db, { category: 'parking', location: 'parking', department: 'traffic_police', status: 'in_progress', receivedAt: '2026-02-20T09:00:00+08:00', ack: 1, nextDue: 240 }));
+  await code(
+    'k6',
+    await insertCase(db, { category: 'parking', location: 'parking', department: 'traffic_police', status: 'in_progress', receivedAt: '2026-02-20T09:00:00+08:00', ack: 1, nextDue: 240 }),
+  );
   // A merged duplicate is not news.
   await insertCase(db, { category: 'touting', department: 'railway_police', status: 'merged', receivedAt: '2026-03-08T13:00:00+08:00' });
 });
@@ -80,7 +85,9 @@ describe('bulletins', () => {
     ]);
     expect(rows.every((r) => r.channel === 'email' && r.lang === 'zh-CN')).toBe(true);
 
-    const find = (template: string, recipient: string) => rows.find((r) => r.template === template && r.recipient === recipient)!.payload as Record<string, any>;
+    type BulletinCase = Record<string, unknown> & { trackingCode: string };
+    type BulletinPayload = Record<string, unknown> & { newCases: BulletinCase[]; overdue: BulletinCase[] };
+    const find = (template: string, recipient: string) => rows.find((r) => r.template === template && r.recipient === recipient)!.payload as BulletinPayload;
     const policeDaily = find('bulletin_daily', 'police@partner.test');
     expect(policeDaily).toMatchObject({ kind: 'daily', from: '2026-03-08', to: '2026-03-08', department: { code: 'railway_police' }, newCount: 1, overdueCount: 0 });
     expect(policeDaily.newCases.map((c: { trackingCode: string }) => c.trackingCode)).toEqual([codes.k1]);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
 import { newTrackingCode } from '../../api/domain/cases/tracking-code.ts';
 import { rowsOf } from '../../api/domain/stats/fold.ts';
+import type { Db } from '../../db/client.ts';
 
 /**
  * Cases written straight into the table with the clocks a figures test needs:

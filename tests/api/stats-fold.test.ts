@@ -82,11 +82,40 @@ async function state(id: string): Promise<Row> {
 const VERBS = ['assign', 'acknowledge', 'contact', 'reply', 'close', 'reopen', 'merge', 'return', 'extend', 'decide', 'evaluate', 'evaluate12345', 'recategorize'] as const;
 type Verb = (typeof VERBS)[number] | 'file';
 const NEXT: Record<string, Array<[(typeof VERBS)[number], number]>> = {
-  new: [['assign', 6], ['return', 1], ['merge', 1], ['recategorize', 1]],
-  assigned: [['acknowledge', 5], ['assign', 1], ['return', 1], ['extend', 1], ['decide', 1], ['merge', 1]],
-  in_progress: [['contact', 3], ['reply', 4], ['extend', 1], ['decide', 1], ['assign', 1], ['merge', 1], ['recategorize', 1]],
-  replied: [['close', 4], ['evaluate', 3], ['evaluate12345', 2], ['reopen', 1]],
-  closed: [['evaluate', 3], ['evaluate12345', 2], ['reopen', 2]],
+  new: [
+    ['assign', 6],
+    ['return', 1],
+    ['merge', 1],
+    ['recategorize', 1],
+  ],
+  assigned: [
+    ['acknowledge', 5],
+    ['assign', 1],
+    ['return', 1],
+    ['extend', 1],
+    ['decide', 1],
+    ['merge', 1],
+  ],
+  in_progress: [
+    ['contact', 3],
+    ['reply', 4],
+    ['extend', 1],
+    ['decide', 1],
+    ['assign', 1],
+    ['merge', 1],
+    ['recategorize', 1],
+  ],
+  replied: [
+    ['close', 4],
+    ['evaluate', 3],
+    ['evaluate12345', 2],
+    ['reopen', 1],
+  ],
+  closed: [
+    ['evaluate', 3],
+    ['evaluate12345', 2],
+    ['reopen', 2],
+  ],
 };
 function weighted(r: ReturnType<typeof prng>, choices: Array<[(typeof VERBS)[number], number]>): (typeof VERBS)[number] {
   if (!choices.length) return r.pick(VERBS);
@@ -191,7 +220,11 @@ async function runHistory(seed: number, steps: number, checkpoints: number[]) {
               break;
             }
             const [due] = rowsOf<{ reply_due_at: string }>(await t.db.execute(sql`SELECT reply_due_at FROM cases WHERE id = ${c.id}::uuid`));
-            await requestExtension({ ctx: ctx(), staff: lead, input: { ...base, reason: '需要协调', newDueAt: new Date(new Date(due!.reply_due_at).getTime() + (1 + r.int(10)) * 86_400_000) } });
+            await requestExtension({
+              ctx: ctx(),
+              staff: lead,
+              input: { ...base, reason: '需要协调', newDueAt: new Date(new Date(due!.reply_due_at).getTime() + (1 + r.int(10)) * 86_400_000) },
+            });
             // Mostly decided at once, approved or refused; otherwise it waits for a later 'decide'.
             if (r.chance(0.7)) {
               await decideExtension({ ctx: ctx(), staff: dispatcher, input: { caseId: c.id, version: (await state(c.id)).version, approve: r.chance(0.7) } });

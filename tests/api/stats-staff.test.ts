@@ -27,8 +27,28 @@ beforeAll(async () => {
   admin = await staffSession(t.app, t.db, 'admin', undefined, now);
   handler = await staffSession(t.app, t.db, 'handler', 'enf1', now);
   const db = t.db;
-  caseIds.k1 = await insertCase(db, { category: 'touting', location: 'front_square', department: 'enf1', status: 'closed', receivedAt: '2026-06-01T09:00:00+08:00', ack: 1, reply: 30, close: 40, phone: '+8613900001111', name: '张三', description: '前广场有人拉客，态度恶劣' });
-  caseIds.k2 = await insertCase(db, { category: 'touting', department: 'enf1', status: 'in_progress', receivedAt: '2026-06-10T09:00:00+08:00', ack: 3, nextDue: 100, description: '=HYPERLINK("http://evil.example")出站口拉客' });
+  caseIds.k1 = await insertCase(db, {
+    category: 'touting',
+    location: 'front_square',
+    department: 'enf1',
+    status: 'closed',
+    receivedAt: '2026-06-01T09:00:00+08:00',
+    ack: 1,
+    reply: 30,
+    close: 40,
+    phone: '+8613900001111',
+    name: '张三',
+    description: '前广场有人拉客，态度恶劣',
+  });
+  caseIds.k2 = await insertCase(db, {
+    category: 'touting',
+    department: 'enf1',
+    status: 'in_progress',
+    receivedAt: '2026-06-10T09:00:00+08:00',
+    ack: 3,
+    nextDue: 100,
+    description: '=HYPERLINK("http://evil.example")出站口拉客',
+  });
   caseIds.k3 = await insertCase(db, { category: 'illegal_taxi', department: 'enf1', status: 'assigned', receivedAt: '2026-06-14T09:00:00+08:00', nextDue: 30 });
   caseIds.k5 = await insertCase(db, { category: 'parking', status: 'new', receivedAt: '2026-06-15T08:00:00+08:00', nextDue: 1 });
   caseIds.k6 = await insertCase(db, { category: 'facilities', department: 'railway_police', status: 'replied', receivedAt: '2026-06-05T09:00:00+08:00', ack: 1, reply: 20 });
@@ -42,7 +62,7 @@ beforeAll(async () => {
     FROM generate_series(1, 1050) AS g`);
 });
 
-describe('GET /api/staff/stats/departments', () => {
+describe('GET /api/staff/stats/departments while the fold is behind', () => {
   it('says how many cases wait for the fold; a request folds a bounded batch itself', async () => {
     const before = await table(dispatcher, 'period=2026-06');
     // 1055 written, the request folded 200 (oldest first): the rest wait for the job.
@@ -99,7 +119,15 @@ async function exportCsv(session: StaffSession, query: string) {
   const res = await call(t.app, session, 'GET', `/api/staff/export/cases.csv?${query}`);
   const bytes = new Uint8Array(await res.arrayBuffer());
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-  return { res, bytes, text, lines: text.replace(/^\uFEFF/, '').trimEnd().split('\r\n') };
+  return {
+    res,
+    bytes,
+    text,
+    lines: text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n'),
+  };
 }
 
 describe('GET /api/staff/export/cases.csv', () => {
@@ -153,9 +181,7 @@ describe('GET /api/staff/export/cases.csv', () => {
     expect(lines[0]!.endsWith(',姓名,电话,邮箱')).toBe(true);
     expect(text).toContain('张三');
     expect(text).toContain("'+8613900001111");
-    const [events] = rowsOf<{ n: number }>(
-      await t.db.execute(sql`SELECT count(*)::int AS n FROM case_events WHERE type = 'contact_revealed' AND data->>'via' = 'export'`),
-    );
+    const [events] = rowsOf<{ n: number }>(await t.db.execute(sql`SELECT count(*)::int AS n FROM case_events WHERE type = 'contact_revealed' AND data->>'via' = 'export'`));
     expect(Number(events!.n)).toBe(5);
   });
 

@@ -1,10 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bucketBounds, bucketOf, EDGES, OVERFLOW_BUCKET } from '../../api/domain/stats/buckets.ts';
-import { ErrorEnvelope } from '../../api/http/envelope.ts';
-import { Stats } from '../../api/routes/public/stats-schemas.ts';
-import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../api/domain/stats/fold.ts';
 import { planTimes } from '../../api/domain/stats/range.ts';
+import { ErrorEnvelope } from '../../api/http/envelope.ts';
+import { Stats } from '../../api/routes/public/stats-schemas.ts';
 import { fixedClock, useTestApp } from '../helpers/app.ts';
 import { evaluate, insertCase } from './stats-fixtures.ts';
 
@@ -29,8 +29,31 @@ const stats = async (query: string) => {
 beforeAll(async () => {
   const db = t.db;
   // March 2026 at Tianjin Station (times in hours after receipt).
-  const a = await insertCase(db, { category: 'touting', location: 'front_square', department: 'enf1', status: 'closed', receivedAt: '2026-03-02T09:00:00+08:00', replyDue: 240, ack: 0.5, contact: 1, reply: 48, close: 168 });
-  const b = await insertCase(db, { channel: 'phone', category: 'touting', location: 'front_square', department: 'enf1', status: 'closed', receivedAt: '2026-03-03T10:00:00+08:00', replyDue: 240, ack: 3, contact: 5, reply: 288, close: 312 });
+  const a = await insertCase(db, {
+    category: 'touting',
+    location: 'front_square',
+    department: 'enf1',
+    status: 'closed',
+    receivedAt: '2026-03-02T09:00:00+08:00',
+    replyDue: 240,
+    ack: 0.5,
+    contact: 1,
+    reply: 48,
+    close: 168,
+  });
+  const b = await insertCase(db, {
+    channel: 'phone',
+    category: 'touting',
+    location: 'front_square',
+    department: 'enf1',
+    status: 'closed',
+    receivedAt: '2026-03-03T10:00:00+08:00',
+    replyDue: 240,
+    ack: 3,
+    contact: 5,
+    reply: 288,
+    close: 312,
+  });
   await insertCase(db, { channel: '12345', kind: 'help', category: 'illegal_taxi', location: 'taxi_dispatch', status: 'returned', receivedAt: '2026-03-05T08:00:00+08:00' });
   await insertCase(db, { kind: 'consult', category: 'illegal_taxi', department: 'enf2', status: 'merged', receivedAt: '2026-03-06T12:00:00+08:00', ack: 1 });
   await insertCase(db, { category: 'illegal_taxi', location: 'front_square', department: 'enf2', status: 'in_progress', receivedAt: '2026-03-10T15:00:00+08:00', ack: 3630 / 3600 });
@@ -45,15 +68,42 @@ beforeAll(async () => {
 
   // May 2026: enough evaluations in two categories to rank them.
   for (let i = 0; i < 25; i++) {
-    const id = await insertCase(db, { category: 'parking', location: 'parking', department: 'enf3', status: 'closed', receivedAt: `2026-05-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00+08:00`, ack: 1, reply: 24, close: 48 });
+    const id = await insertCase(db, {
+      category: 'parking',
+      location: 'parking',
+      department: 'enf3',
+      status: 'closed',
+      receivedAt: `2026-05-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00+08:00`,
+      ack: 1,
+      reply: 24,
+      close: 48,
+    });
     await evaluate(db, id, 'citizen', 'satisfied', 'yes', '2026-05-30T10:00:00+08:00');
   }
   for (let i = 0; i < 20; i++) {
-    const id = await insertCase(db, { category: 'sanitation', location: 'exit', department: 'environment', status: 'closed', receivedAt: `2026-05-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`, ack: 1, reply: 24, close: 48 });
+    const id = await insertCase(db, {
+      category: 'sanitation',
+      location: 'exit',
+      department: 'environment',
+      status: 'closed',
+      receivedAt: `2026-05-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`,
+      ack: 1,
+      reply: 24,
+      close: 48,
+    });
     await evaluate(db, id, '12345', i < 18 ? 'very_satisfied' : 'dissatisfied', i < 18 ? 'yes' : 'no', '2026-05-30T10:00:00+08:00');
   }
   for (let i = 0; i < 19; i++) {
-    const id = await insertCase(db, { category: 'signage', location: 'entrance', department: 'general', status: 'closed', receivedAt: `2026-05-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`, ack: 1, reply: 24, close: 48 });
+    const id = await insertCase(db, {
+      category: 'signage',
+      location: 'entrance',
+      department: 'general',
+      status: 'closed',
+      receivedAt: `2026-05-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`,
+      ack: 1,
+      reply: 24,
+      close: 48,
+    });
     await evaluate(db, id, 'citizen', 'satisfied', 'yes', '2026-05-30T10:00:00+08:00');
   }
   await insertCase(db, { category: 'facilities', status: 'new', receivedAt: '2026-05-20T10:00:00+08:00' });
@@ -102,7 +152,14 @@ describe('GET /api/stats', () => {
     expect((await stats('period=2026-03')).totals).toEqual(MARCH);
     // 4–31 Mar leaves out A and B (received 2 and 3 March).
     const later = await stats('from=2026-03-04&to=2026-03-31');
-    expect(later.totals).toMatchObject({ received: 3, closed: 0, assigned: 1, acknowledgedOnTime: 1, evaluated: 0, rates: { closure: 0, onTimeClosure: null, response: 100, satisfaction: null } });
+    expect(later.totals).toMatchObject({
+      received: 3,
+      closed: 0,
+      assigned: 1,
+      acknowledgedOnTime: 1,
+      evaluated: 0,
+      rates: { closure: 0, onTimeClosure: null, response: 100, satisfaction: null },
+    });
     expect(later.totals.times.ack).toEqual({ count: 1, median: 4050, p90: 4050 });
   });
 
@@ -133,8 +190,14 @@ describe('GET /api/stats', () => {
     for (const groupBy of ['channel', 'kind', 'location', 'station', 'month', 'department', 'category']) {
       const s = await stats(`period=2026-03&groupBy=${groupBy}`);
       expect(s.totals, groupBy).toEqual(MARCH);
-      expect(s.groups.reduce((n, g) => n + g.received, 0), groupBy).toBe(5);
-      expect(s.groups.reduce((n, g) => n + g.times.ack.count, 0), groupBy).toBe(3);
+      expect(
+        s.groups.reduce((n, g) => n + g.received, 0),
+        groupBy,
+      ).toBe(5);
+      expect(
+        s.groups.reduce((n, g) => n + g.times.ack.count, 0),
+        groupBy,
+      ).toBe(3);
     }
     const byLocation = await stats('period=2026-03&groupBy=location');
     expect(byLocation.groups.map((g) => g.name)).toContain('天津站 · 前广场');
@@ -177,11 +240,12 @@ describe('GET /api/stats', () => {
       previousCount: 1,
       change: 1,
     });
-    expect(s.topProblems.items.slice(1).map((i) => `${i.category.code}@${i.location.code}:${i.count}:${i.change}`).sort()).toEqual([
-      'illegal_taxi@TJ/front_square:1:1',
-      'illegal_taxi@TJ/taxi_dispatch:1:1',
-      'touting@TJ/rear_square:1:1',
-    ]);
+    expect(
+      s.topProblems.items
+        .slice(1)
+        .map((i) => `${i.category.code}@${i.location.code}:${i.count}:${i.change}`)
+        .sort(),
+    ).toEqual(['illegal_taxi@TJ/front_square:1:1', 'illegal_taxi@TJ/taxi_dispatch:1:1', 'touting@TJ/rear_square:1:1']);
     // A range ending mid-month: that month so far, against its first days last month.
     const mid = await stats('from=2026-01-01&to=2026-04-10&station=TJ');
     expect(mid.topProblems).toMatchObject({ month: '2026-04', from: '2026-04-01', to: '2026-04-10', previousFrom: '2026-03-01', previousTo: '2026-03-10' });
@@ -269,11 +333,18 @@ describe('reading a range’s times', () => {
     expect(planTimes({ from: '2025-06-15', to: '2026-06-14' }, today)).toEqual({
       months: { from: '2025-06-01', until: '2026-07-01' },
       add: [],
-      subtract: [{ from: '2025-06-01', to: '2025-06-14' }, { from: '2026-06-15', to: '2026-06-30' }],
+      subtract: [
+        { from: '2025-06-01', to: '2025-06-14' },
+        { from: '2026-06-15', to: '2026-06-30' },
+      ],
     });
     // Ending today or later: nothing is received after now, the month is read whole.
     expect(planTimes({ from: '2025-07-01', to: '2026-06-15' }, today)).toEqual({ months: { from: '2025-07-01', until: '2026-07-01' }, add: [], subtract: [] });
-    expect(planTimes({ from: '2026-02-16', to: '2026-03-31' }, today)).toEqual({ months: { from: '2026-03-01', until: '2026-04-01' }, add: [{ from: '2026-02-16', to: '2026-02-28' }], subtract: [] });
+    expect(planTimes({ from: '2026-02-16', to: '2026-03-31' }, today)).toEqual({
+      months: { from: '2026-03-01', until: '2026-04-01' },
+      add: [{ from: '2026-02-16', to: '2026-02-28' }],
+      subtract: [],
+    });
     expect(planTimes({ from: '2026-03-04', to: '2026-03-10' }, today)).toEqual({ months: null, add: [{ from: '2026-03-04', to: '2026-03-10' }], subtract: [] });
   });
 });
@@ -281,9 +352,7 @@ describe('reading a range’s times', () => {
 describe('time buckets', () => {
   it('the SQL function and the reader agree on every edge, and on either side of it', async () => {
     const probes = [-5, 0, 1, ...EDGES.flatMap((e) => [e - 1, e, e + 1]), 2_000_000_000];
-    const rows = rowsOf<{ s: number; b: number }>(
-      await t.db.execute(sql`SELECT s, stats_bucket(s) AS b FROM unnest(${`{${probes.join(',')}}`}::int[]) AS s`),
-    );
+    const rows = rowsOf<{ s: number; b: number }>(await t.db.execute(sql`SELECT s, stats_bucket(s) AS b FROM unnest(${`{${probes.join(',')}}`}::int[]) AS s`));
     expect(rows).toHaveLength(probes.length);
     for (const r of rows) {
       const s = Number(r.s);

@@ -23,7 +23,10 @@ function callback(sid: string, status: string, extra: Record<string, string> = {
 
 async function sentSms() {
   const filed = await fileCase(t.app, t.db);
-  const [row] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, filed.id), eq(outbox.channel, 'sms')));
+  const [row] = await t.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.caseId, filed.id), eq(outbox.channel, 'sms')));
   const sid = `SMorder${row!.id}${Math.random().toString(36).slice(2, 8)}`;
   await t.db.update(outbox).set({ status: 'sent', providerMessageId: sid }).where(eq(outbox.id, row!.id));
   return { sid, read: async () => (await t.db.select().from(outbox).where(eq(outbox.id, row!.id)))[0]! };

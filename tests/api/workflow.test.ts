@@ -72,7 +72,10 @@ describe('a case through its whole life', () => {
     expect(c.timeline.find((e) => e.type === 'note')!.isPublic).toBe(false);
 
     // The reply reached the outbox for SMS and email.
-    const replies = await t.db.select().from(outbox).where(and(eq(outbox.caseId, filed.id), eq(outbox.template, 'reply')));
+    const replies = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, filed.id), eq(outbox.template, 'reply')));
     expect(replies.map((r) => r.channel).sort()).toEqual(['email', 'sms']);
 
     // The citizen's view has the public events only: no internal note, no contact method.
@@ -93,7 +96,11 @@ describe('a case through its whole life', () => {
       ['reopen', { reason: 'x' }],
     ] as const) {
       const as = name === 'acknowledge' || name === 'reply' ? handler : dispatcher;
-      await expectError(await verb(as, filed.id, name, { version: 1, ...body }), name === 'acknowledge' || name === 'reply' ? 403 : 409, name === 'acknowledge' || name === 'reply' ? 'forbidden' : 'conflict');
+      await expectError(
+        await verb(as, filed.id, name, { version: 1, ...body }),
+        name === 'acknowledge' || name === 'reply' ? 403 : 409,
+        name === 'acknowledge' || name === 'reply' ? 'forbidden' : 'conflict',
+      );
     }
     const c = await detail(filed.id);
     expect(c.version).toBe(1);
@@ -110,10 +117,7 @@ describe('a case through its whole life', () => {
     await ok(dispatcher, filed.id, 'assign', { version: 1, leadDepartment: 'enf2' });
     await expectError(await verb(dispatcher, filed.id, 'note', { version: 1, text: 'stale' }), 409, 'conflict');
 
-    const [a, b] = await Promise.all([
-      verb(dispatcher, filed.id, 'note', { version: 2, text: 'writer A' }),
-      verb(supervisor, filed.id, 'priority', { version: 2, priority: 'yellow' }),
-    ]);
+    const [a, b] = await Promise.all([verb(dispatcher, filed.id, 'note', { version: 2, text: 'writer A' }), verb(supervisor, filed.id, 'priority', { version: 2, priority: 'yellow' })]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const c = await detail(filed.id);
     expect(c.version).toBe(3);
@@ -158,7 +162,10 @@ describe('a case through its whole life', () => {
     await expectError(await verb(dispatcher, dup.id, 'merge', { version: 1, into: 'ABCDEFGHJK' }), 404, 'not_found');
     const c = await ok(dispatcher, dup.id, 'merge', { version: 1, into: master.trackingCode.toLowerCase() });
     expect(c).toMatchObject({ status: 'merged', mergedInto: master.trackingCode });
-    const [told] = await t.db.select().from(outbox).where(and(eq(outbox.caseId, dup.id), eq(outbox.template, 'merged')));
+    const [told] = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, dup.id), eq(outbox.template, 'merged')));
     expect(told!.payload).toMatchObject({ masterTrackingCode: master.trackingCode });
     const masterEvents = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, master.id));
     expect(masterEvents.map((e) => e.type)).toContain('duplicate_merged');

@@ -102,14 +102,37 @@ await runChild(async () => {
   // The columns the service's intake writes (api/domain/cases/create.ts); the last
   // three arrived with later migrations, so they are used when the table has them.
   const present = new Set(
-    (await sql<{ column_name: string }[]>`
-      select column_name from information_schema.columns where table_schema = 'public' and table_name = 'cases'`).map((r) => r.column_name),
+    (
+      await sql<{ column_name: string }[]>`
+      select column_name from information_schema.columns where table_schema = 'public' and table_name = 'cases'`
+    ).map((r) => r.column_name),
   );
   const caseColumns = [
-    'id', 'tracking_code', 'station_id', 'channel', 'external_ref', 'kind', 'category_id', 'location_id',
-    'description', 'reporter_phone', 'reporter_email', 'reporter_name', 'reporter_phone4', 'lang',
-    'priority', 'status', 'received_at', 'ack_due_at', 'contact_due_at', 'reply_due_at',
-    'next_due_at', 'reply_started_at', 'next_alert_at', 'created_at', 'updated_at',
+    'id',
+    'tracking_code',
+    'station_id',
+    'channel',
+    'external_ref',
+    'kind',
+    'category_id',
+    'location_id',
+    'description',
+    'reporter_phone',
+    'reporter_email',
+    'reporter_name',
+    'reporter_phone4',
+    'lang',
+    'priority',
+    'status',
+    'received_at',
+    'ack_due_at',
+    'contact_due_at',
+    'reply_due_at',
+    'next_due_at',
+    'reply_started_at',
+    'next_alert_at',
+    'created_at',
+    'updated_at',
   ].filter((c) => present.has(c));
   const stations = new Map(stationRows.map((s) => [s.code, s.id]));
   const stationsById = new Map(stationRows.map((s) => [s.id, { code: s.code, name: s.name_zh }]));
@@ -197,7 +220,9 @@ await runChild(async () => {
   async function lookup(rawCode: string, query: URLSearchParams, res: http.ServerResponse) {
     const phone4 = query.get('phone4') ?? '';
     if (/^\d{4}$/.exec(phone4) === null) return send(res, 400, { error: 'invalid_input' });
-    const code = decodeURIComponent(rawCode).toUpperCase().replace(/[\s\-_]/g, '');
+    const code = decodeURIComponent(rawCode)
+      .toUpperCase()
+      .replace(/[\s\-_]/g, '');
     // The service's statement: the case, its public timeline and whether the reply is rated, in one round trip.
     const [row] = await sql<
       {

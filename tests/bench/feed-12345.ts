@@ -19,9 +19,10 @@
  * `hotline_bench_feed` (through BENCH_ADMIN_URL, default the `test` database on
  * 127.0.0.1), runs, prints JSON and drops it.
  */
-import { pathToFileURL } from 'node:url';
+
 import { createHmac, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { createApp } from '../../api/app.ts';
 import { loadConfig } from '../../api/config.ts';
@@ -195,7 +196,12 @@ export async function benchFeed(opts: FeedBenchOptions): Promise<FeedBenchResult
     await pushBatch(Array.from({ length: batchSize }, (_, i) => order(`${run}W`, i)));
     const first = Array.from({ length: total }, (_, i) => order(`${run}A`, i));
     const sequential = await passOf('new, 1 push at a time', first, 1, 'created');
-    const parallel = await passOf(`new, ${concurrency} pushes at a time`, Array.from({ length: total }, (_, i) => order(`${run}B`, i)), concurrency, 'created');
+    const parallel = await passOf(
+      `new, ${concurrency} pushes at a time`,
+      Array.from({ length: total }, (_, i) => order(`${run}B`, i)),
+      concurrency,
+      'created',
+    );
     const repeat = await passOf('repeat (unchanged)', first, 1, 'unchanged');
 
     let naive: FeedPass | undefined;

@@ -1,10 +1,10 @@
 import postgres from 'postgres';
-import { createReferenceCache } from '../../api/domain/reference.ts';
 import { loadConfig } from '../../api/config.ts';
 import type { Ctx } from '../../api/context.ts';
 import { sweepDeadlines } from '../../api/domain/deadlines/sweep.ts';
 import { deliverOutbox } from '../../api/domain/outbox/deliver.ts';
 import { providersFor } from '../../api/domain/outbox/providers.ts';
+import { createReferenceCache } from '../../api/domain/reference.ts';
 import { createLogger } from '../../api/logger.ts';
 import { connectPostgres } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -91,7 +91,8 @@ export async function benchSweep(options: BenchOptions, log: (m: string) => void
     // sweep reads: 0.5 % of cases are due now, the rest later.
     for (let from = 0; from < total; from += 200_000) {
       const to = Math.min(total, from + 200_000);
-      await sql.unsafe(`
+      await sql.unsafe(
+        `
         INSERT INTO cases (id, tracking_code, station_id, channel, kind, category_id, location_id, description,
           reporter_phone, reporter_phone4, priority, status, received_at, ack_due_at, contact_due_at, reply_due_at,
           next_due_at, reply_started_at, next_alert_at, acknowledged_at, contacted_at, lead_department_id)
@@ -105,7 +106,9 @@ export async function benchSweep(options: BenchOptions, log: (m: string) => void
                WHEN i % 200 = 0 THEN $1::timestamptz + interval '30 minutes'
                ELSE $1::timestamptz + ((60 + i % 5000) || ' minutes')::interval END,
           r + interval '1 hour', r + interval '3 hours', 1
-        FROM (SELECT i, $1::timestamptz - ((i % 14400) || ' minutes')::interval AS r FROM generate_series(${from}, ${to - 1}) AS i) s`, [now.toISOString()]);
+        FROM (SELECT i, $1::timestamptz - ((i % 14400) || ' minutes')::interval AS r FROM generate_series(${from}, ${to - 1}) AS i) s`,
+        [now.toISOString()],
+      );
       log(`sweep: ${to.toLocaleString('en-US')} cases`);
     }
     // Two supervisors, so that every escalation also queues their emails.
@@ -152,13 +155,16 @@ export async function benchDelivery(options: BenchOptions, log: (m: string) => v
   const resend = await startFakeResend('re_bench');
   try {
     const now = new Date();
-    await sql.unsafe(`
+    await sql.unsafe(
+      `
       INSERT INTO outbox (channel, recipient, template, lang, payload, idempotency_key, next_attempt_at)
       SELECT CASE WHEN i % 4 = 0 THEN 'email'::outbox_channel ELSE 'sms'::outbox_channel END,
              CASE WHEN i % 4 = 0 THEN 'c' || i || '@example.com' ELSE '+86139' || lpad(i::text, 8, '0') END,
              'receipt', 'zh-CN', jsonb_build_object('trackingCode', 'K7M2QX9PRT', 'replyDueAt', '2026-12-05T00:00:00Z'),
              'bench:' || i, $1::timestamptz
-      FROM generate_series(1, ${total}) AS i`, [now.toISOString()]);
+      FROM generate_series(1, ${total}) AS i`,
+      [now.toISOString()],
+    );
     const ctx = jobCtx(db.handle, now, {
       TWILIO_ACCOUNT_SID: 'ACbench',
       TWILIO_AUTH_TOKEN: 'bench-token',

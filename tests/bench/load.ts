@@ -52,15 +52,12 @@ export async function createClient(origin: string, connections: number): Promise
       new Promise<Response>((resolve, reject) => {
         const headers: Record<string, string | number> = { ...req.headers };
         if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
-        const r = http.request(
-          { agent, host: url.hostname, port: url.port, method: req.method, path: req.path, headers },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-            res.on('error', reject);
-          },
-        );
+        const r = http.request({ agent, host: url.hostname, port: url.port, method: req.method, path: req.path, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
         r.on('error', reject);
         r.end(req.body);
       }),

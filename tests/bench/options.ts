@@ -76,7 +76,11 @@ export function readOptions(): BenchOptions {
     poolMax: Math.round(num('BENCH_POOL_MAX', 10, { min: 1, max: 100 })),
     preloadCases: Math.round(num('BENCH_PRELOAD_CASES', 20_000, { min: 0, max: 10_000_000 })),
     lookupCases: Math.round(num('BENCH_LOOKUP_CASES', 2000, { min: 1, max: 1_000_000 })),
-    only: process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    only: process.env.BENCH_ONLY
+      ? process.env.BENCH_ONLY.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
     profile,
     countQueries: profile || flag('BENCH_COUNT_QUERIES'),
     baselineIntake,

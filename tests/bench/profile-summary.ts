@@ -78,4 +78,8 @@ for (const [b, us] of [...byBucket].sort((a, b) => b[1] - a[1]).slice(0, top)) c
 console.log(`\nhottest functions (self, % of busy):`);
 for (const [f, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${f}`);
 console.log(`\ninclusive (self + callees, % of busy), JS frames:`);
-for (const [f, us] of [...inclusive].filter(([k]) => !k.startsWith('(')).sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${f}`);
+for (const [f, us] of [...inclusive]
+  .filter(([k]) => !k.startsWith('('))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, top))
+  console.log(`  ${pct(us)}  ${f}`);

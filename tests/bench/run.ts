@@ -11,21 +11,22 @@
  * Exits 1 only when something errored (a failed request, a crash); falling short
  * of a target is reported, not fatal.
  */
-import { benchDelivery, benchSweep } from './jobs.ts';
-import { benchFeed } from './feed-12345.ts';
+
 import assert from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { machineBusyUs, pgBackendsCpuUs, selfCpuUs } from './cpu.ts';
 import { freshBenchDatabase, preloadCases, settle, tableCounts } from './db.ts';
+import { benchFeed } from './feed-12345.ts';
 import { intakeRequest, type KnownCase, lookupRequest } from './fixtures.ts';
+import { benchDelivery, benchSweep } from './jobs.ts';
 import { createClient, type HttpClient, type LoadRequest, type LoadResult, runLoad, summarize } from './load.ts';
 import { type BenchOptions, readOptions } from './options.ts';
 import { type BenchOutcome, type BenchRow, markdownTable } from './report.ts';
 import { killAllChildren, type ServerHandle, startServer } from './servers.ts';
-import { statsBench } from './stats.ts';
 import { signInBench } from './signin.ts';
+import { statsBench } from './stats.ts';
 
 // ---------------------------------------------------------------------------
 // The registry
@@ -142,7 +143,12 @@ export function pairedHttpBench(spec: {
       const warmErrors = warm.reduce((n, r) => n + r.badStatus + r.failed, 0);
       const notes = [...(spec.notes ?? [])];
       if (warmErrors > 0) {
-        notes.push(`errors outside the measured windows (warm-up, probe): ${warmErrors} — ${warm.flatMap((r) => r.errorSamples).slice(0, 3).join(' | ')}`);
+        notes.push(
+          `errors outside the measured windows (warm-up, probe): ${warmErrors} — ${warm
+            .flatMap((r) => r.errorSamples)
+            .slice(0, 3)
+            .join(' | ')}`,
+        );
       }
       const [svc, base] = rows;
       const ratio = svc && base && base.summary.rps > 0 ? svc.summary.rps / base.summary.rps : undefined;
@@ -286,7 +292,12 @@ async function main(): Promise<number> {
   if (benches.length === 0) throw new Error(`BENCH_ONLY=${options.only?.join(',')}: no such bench (have ${BENCHES.map((b) => b.id).join(', ')})`);
 
   const background = await backgroundBusyPct();
-  log(`machine busy before start: ${background === undefined ? '?' : `${background.toFixed(0)}%`}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `machine busy before start: ${background === undefined ? '?' : `${background.toFixed(0)}%`}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   log(`recreating database ${options.databaseName}`);
   const { serverVersion } = await freshBenchDatabase(options);
   log(`preloading ${options.preloadCases} cases (+ events, sent receipts) and analysing`);
@@ -345,7 +356,7 @@ async function main(): Promise<number> {
   }
   out.push('', table, '');
   out.push(
-    'svc/base = service req/s ÷ baseline req/s (the verdict uses it). by CPU = baseline (server + PG) CPU/req ÷ service (server + PG) CPU/req: the ratio to expect on a quiet CPU-bound machine; trust it over svc/base when the other column is large. CPU µs/req: the server child; the PostgreSQL backends of the bench database; the load generator; everything else on the machine (PostgreSQL\'s WAL writer/checkpointer, kernel, other jobs). busy % = share of all cores busy during the windows.',
+    "svc/base = service req/s ÷ baseline req/s (the verdict uses it). by CPU = baseline (server + PG) CPU/req ÷ service (server + PG) CPU/req: the ratio to expect on a quiet CPU-bound machine; trust it over svc/base when the other column is large. CPU µs/req: the server child; the PostgreSQL backends of the bench database; the load generator; everything else on the machine (PostgreSQL's WAL writer/checkpointer, kernel, other jobs). busy % = share of all cores busy during the windows.",
   );
   if (background !== undefined && background > 10) {
     out.push(`WARNING: the machine was ${background.toFixed(0)}% busy before the bench started (other jobs?); figures are noisier than usual — see the 'other' column.`);
@@ -356,13 +367,20 @@ async function main(): Promise<number> {
       : 'SQL exec/parse/RT: run with BENCH_COUNT_QUERIES=1 (or BENCH_PROFILE=1) to count statements, parses and round trips per request.',
   );
   if (profileDir) out.push(`CPU profile of the service child: ${profileDir}/ (open in Chrome DevTools → Performance, or speedscope).`);
-  out.push(`Rows in ${options.databaseName} after the run: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  out.push(
+    `Rows in ${options.databaseName} after the run: ${Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  );
 
   const errored = outcomes.filter((o) => o.rows.some((r) => r.summary.errors > 0) || (o.warmupErrors ?? 0) > 0);
   for (const o of errored) {
     for (const r of o.rows) {
       if (r.summary.errors === 0) continue;
-      out.push('', `!!! ERRORS in ${o.id}/${r.server}: ${r.summary.errors} (unexpected status ${r.summary.badStatus}, no answer ${r.summary.failed}); statuses ${JSON.stringify(r.summary.statusCounts)}`);
+      out.push(
+        '',
+        `!!! ERRORS in ${o.id}/${r.server}: ${r.summary.errors} (unexpected status ${r.summary.badStatus}, no answer ${r.summary.failed}); statuses ${JSON.stringify(r.summary.statusCounts)}`,
+      );
       for (const s of r.summary.errorSamples) out.push(`!!!   ${s}`);
     }
     if (o.warmupErrors) out.push(`!!! ERRORS in ${o.id} outside the measured windows (warm-up, probe): ${o.warmupErrors}`);

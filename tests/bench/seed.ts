@@ -61,12 +61,41 @@ function draw<T>(r: string, choices: Weighted<T>, literal: (v: T) => string): st
   return `(CASE ${arms.join(' ')} END)`;
 }
 
-const STATION_WEIGHTS: Weighted<string> = [['TJ', 45], ['TJN', 30], ['BJN', 25]];
-const CHANNEL_WEIGHTS: Weighted<string> = [['12345', 40], ['phone', 20], ['web', 15], ['sms', 8], ['walk_in', 6], ['open311', 5], ['box', 3], ['petition', 3]];
-const KIND_WEIGHTS: Weighted<string> = [['complaint', 50], ['report', 15], ['help', 15], ['consult', 15], ['suggestion', 5]];
+const STATION_WEIGHTS: Weighted<string> = [
+  ['TJ', 45],
+  ['TJN', 30],
+  ['BJN', 25],
+];
+const CHANNEL_WEIGHTS: Weighted<string> = [
+  ['12345', 40],
+  ['phone', 20],
+  ['web', 15],
+  ['sms', 8],
+  ['walk_in', 6],
+  ['open311', 5],
+  ['box', 3],
+  ['petition', 3],
+];
+const KIND_WEIGHTS: Weighted<string> = [
+  ['complaint', 50],
+  ['report', 15],
+  ['help', 15],
+  ['consult', 15],
+  ['suggestion', 5],
+];
 const CATEGORY_WEIGHTS: Weighted<string> = [
-  ['touting', 18], ['illegal_taxi', 16], ['parking', 12], ['sanitation', 10], ['peddling', 8], ['street_stall', 8],
-  ['facilities', 8], ['taxi_dispatch', 6], ['signage', 5], ['staff_attitude', 4], ['accessibility', 3], ['other', 2],
+  ['touting', 18],
+  ['illegal_taxi', 16],
+  ['parking', 12],
+  ['sanitation', 10],
+  ['peddling', 8],
+  ['street_stall', 8],
+  ['facilities', 8],
+  ['taxi_dispatch', 6],
+  ['signage', 5],
+  ['staff_attitude', 4],
+  ['accessibility', 3],
+  ['other', 2],
 ];
 const PHRASES: Record<string, string> = {
   touting: '出站口有人拉客，强行拉旅客上车',
@@ -82,8 +111,17 @@ const PHRASES: Record<string, string> = {
   accessibility: '无障碍通道被占用',
   other: '其他问题反映',
 };
-const SATISFACTION_WEIGHTS: Weighted<string> = [['very_satisfied', 30], ['satisfied', 50], ['basic', 15], ['dissatisfied', 5]];
-const RESOLVED_WEIGHTS: Weighted<string> = [['yes', 90], ['partial', 6], ['no', 4]];
+const SATISFACTION_WEIGHTS: Weighted<string> = [
+  ['very_satisfied', 30],
+  ['satisfied', 50],
+  ['basic', 15],
+  ['dissatisfied', 5],
+];
+const RESOLVED_WEIGHTS: Weighted<string> = [
+  ['yes', 90],
+  ['partial', 6],
+  ['no', 4],
+];
 /** Reply window in days by kind (working days read as calendar days × 1.4). */
 const REPLY_DAYS: Record<string, number> = { consult: 1.4, help: 7, complaint: 14, report: 14, suggestion: 21 };
 
@@ -97,16 +135,60 @@ interface Ref {
 }
 
 function chunkSql(ref: Ref, from: number, count: number): string {
-  const station = draw('r_station', STATION_WEIGHTS.map(([c, w]) => [ref.stations.get(c)!, w] as [number, number]), String);
-  const category = draw('r_cat', CATEGORY_WEIGHTS.map(([c, w]) => [ref.categories.get(c)!.id, w] as [number, number]), String);
+  const station = draw(
+    'r_station',
+    STATION_WEIGHTS.map(([c, w]) => [ref.stations.get(c)!, w] as [number, number]),
+    String,
+  );
+  const category = draw(
+    'r_cat',
+    CATEGORY_WEIGHTS.map(([c, w]) => [ref.categories.get(c)!.id, w] as [number, number]),
+    String,
+  );
   const location = `(CASE WHEN r_loc < 0.1 THEN NULL ${[...ref.locations].map(([s, ls]) => `WHEN station_id = ${s} THEN (ARRAY[${ls.join(',')}])[1 + floor(r_loc2 * ${ls.length})::int]`).join(' ')} END)`;
   const department = `(CASE WHEN r_dept < 0.92 THEN (CASE category_id ${[...ref.categories.values()].map((c) => `WHEN ${c.id} THEN ${c.department ?? 'NULL'}`).join(' ')} END) ELSE (ARRAY[${ref.partners.join(',')}])[1 + floor(r_dept2 * ${ref.partners.length})::int] END)`;
   const phrase = `(CASE category_id ${[...ref.categories].map(([code, c]) => `WHEN ${c.id} THEN ${q(PHRASES[code] ?? '问题反映')}`).join(' ')} END)`;
-  const replyDays = `(CASE kind ${Object.entries(REPLY_DAYS).map(([k, d]) => `WHEN ${q(k)} THEN ${d}`).join(' ')} END)`;
+  const replyDays = `(CASE kind ${Object.entries(REPLY_DAYS)
+    .map(([k, d]) => `WHEN ${q(k)} THEN ${d}`)
+    .join(' ')} END)`;
   const status = `(CASE
-      WHEN age_days > 20 THEN ${draw('r_status', [['closed', 87], ['returned', 4], ['merged', 3], ['replied', 3], ['in_progress', 2], ['assigned', 1]], q)}
-      WHEN age_days > 5 THEN ${draw('r_status', [['closed', 55], ['replied', 20], ['in_progress', 15], ['assigned', 4], ['returned', 3], ['merged', 3]], q)}
-      ELSE ${draw('r_status', [['new', 15], ['assigned', 25], ['in_progress', 35], ['replied', 10], ['closed', 10], ['returned', 3], ['merged', 2]], q)} END)`;
+      WHEN age_days > 20 THEN ${draw(
+        'r_status',
+        [
+          ['closed', 87],
+          ['returned', 4],
+          ['merged', 3],
+          ['replied', 3],
+          ['in_progress', 2],
+          ['assigned', 1],
+        ],
+        q,
+      )}
+      WHEN age_days > 5 THEN ${draw(
+        'r_status',
+        [
+          ['closed', 55],
+          ['replied', 20],
+          ['in_progress', 15],
+          ['assigned', 4],
+          ['returned', 3],
+          ['merged', 3],
+        ],
+        q,
+      )}
+      ELSE ${draw(
+        'r_status',
+        [
+          ['new', 15],
+          ['assigned', 25],
+          ['in_progress', 35],
+          ['replied', 10],
+          ['closed', 10],
+          ['returned', 3],
+          ['merged', 2],
+        ],
+        q,
+      )} END)`;
   return `
     WITH g AS (
       SELECT n, random() AS r_day, random() AS r_hour, random() AS r_station, random() AS r_channel, random() AS r_kind,

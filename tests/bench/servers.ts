@@ -62,11 +62,13 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   let nextId = 1;
   let exited = false;
   let stopping = false;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    live.delete(child);
-    resolve();
-  }));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      live.delete(child);
+      resolve();
+    }),
+  );
 
   const ready = await new Promise<{ port: number; info: Record<string, unknown> }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${options.name}: not ready within ${options.timeoutMs ?? 30_000} ms`)), options.timeoutMs ?? 30_000);

@@ -10,9 +10,9 @@
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { CURRENT_PARAMS, hashPassword, type ScryptParams } from '../../api/password.ts';
-import type { BenchEnv } from './run.ts';
 import { percentile, type Summary } from './load.ts';
 import type { BenchOutcome, BenchRow } from './report.ts';
+import type { BenchEnv } from './run.ts';
 
 const BURST = Number(process.env.BENCH_SIGNIN_BURST ?? 30);
 const PASSWORD = 'bench sign-in passphrase';

@@ -14,16 +14,7 @@ export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 
@@ -58,7 +49,13 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
 }
 
 /** Files a complaint through the site's form; returns the tracking code from the receipt's URL. */
@@ -93,5 +90,7 @@ export async function submit(page: Page, selector = 'main button[type=submit]'):
 
 /** The visible text of the first match, trimmed, whitespace collapsed (waits for it to exist). */
 export async function text(page: Page, selector: string): Promise<string> {
+  // The text a traveler sees (innerText), not hidden markup (textContent).
+  // biome-ignore lint/performance/useDomNodeTextContent: visible text is the point
   return (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
 }

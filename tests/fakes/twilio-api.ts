@@ -137,7 +137,8 @@ export async function startFakeTwilio(accountSid: string, authToken: string, opt
   return {
     ...fake,
     /** Every message Twilio took (and so will deliver), in order, as the tests read them. */
-    messages: () => store.map((m) => ({ sid: m.sid, To: m.to, From: m.from, Body: m.body, StatusCallback: m.statusCallback, status: m.status, dateCreated: m.dateCreated, dateSent: m.dateSent })),
+    messages: () =>
+      store.map((m) => ({ sid: m.sid, To: m.to, From: m.from, Body: m.body, StatusCallback: m.statusCallback, status: m.status, dateCreated: m.dateCreated, dateSent: m.dateSent })),
     /** Messages received (without deduplication: that is the point); the bench reads it. */
     uniqueSent: () => store.length,
     /** The next accepted messages are kept, then the answer goes wrong in these ways, in order. */

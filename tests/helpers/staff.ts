@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { hashPassword } from '../../api/password.ts';
 import { SESSION_HOURS } from '../../api/domain/staff/session.ts';
 import { hashToken, randomToken } from '../../api/domain/staff/tokens.ts';
 import { SESSION_COOKIE } from '../../api/http/staff-auth.ts';
-import type { Db } from '../../db/client.ts';
-import { cases, departments, staffSessions, staffUsers, type STAFF_ROLES } from '../../db/schema.ts';
+import { hashPassword } from '../../api/password.ts';
 import { CreatedCase } from '../../api/routes/public/schemas.ts';
+import type { Db } from '../../db/client.ts';
+import { cases, departments, type STAFF_ROLES, staffSessions, staffUsers } from '../../db/schema.ts';
 import { json, makeCaseBody } from './factories.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -26,7 +26,10 @@ export async function makeStaff(db: Db, role: (typeof STAFF_ROLES)[number], depa
   hashed ??= hashPassword(PASSWORD);
   const departmentId = department ? (await db.select({ id: departments.id }).from(departments).where(eq(departments.code, department)))[0]!.id : null;
   const email = `${role}-${randomUUID()}@office.test`;
-  const [row] = await db.insert(staffUsers).values({ email, name: `${role} ${department ?? ''}`.trim(), role, departmentId, passwordHash: await hashed }).returning();
+  const [row] = await db
+    .insert(staffUsers)
+    .values({ email, name: `${role} ${department ?? ''}`.trim(), role, departmentId, passwordHash: await hashed })
+    .returning();
   return row!;
 }
 

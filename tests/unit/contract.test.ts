@@ -52,7 +52,10 @@ describe('database enums', () => {
   const pgEnums = Object.values(schema as Record<string, unknown>).filter(isPgEnum);
   const latestSnapshot = () => {
     const dir = join(import.meta.dirname, '../../db/migrations/meta');
-    const last = readdirSync(dir).filter((f) => f.endsWith('_snapshot.json')).sort().at(-1)!;
+    const last = readdirSync(dir)
+      .filter((f) => f.endsWith('_snapshot.json'))
+      .sort()
+      .at(-1)!;
     return JSON.parse(readFileSync(join(dir, last), 'utf8')) as { enums: Record<string, { name: string; values: string[] }> };
   };
 

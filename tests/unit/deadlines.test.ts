@@ -81,7 +81,19 @@ describe('deadlines from policies', () => {
   });
 
   it('prefers the most specific policy for each clock', () => {
-    const custom: Policy = { ...policies[0]!, id: 99, name: 'Help on the 12345 channel', channel: '12345', kind: 'help', replyAmount: 3, replyUnit: 'working_days', ackAmount: null, ackUnit: null, contactAmount: null, contactUnit: null };
+    const custom: Policy = {
+      ...policies[0]!,
+      id: 99,
+      name: 'Help on the 12345 channel',
+      channel: '12345',
+      kind: 'help',
+      replyAmount: 3,
+      replyUnit: 'working_days',
+      ackAmount: null,
+      ackUnit: null,
+      contactAmount: null,
+      contactUnit: null,
+    };
     const clocks = matchClocks([...policies, custom], { channel: '12345', kind: 'help', categoryId: 1, priority: 'normal', receivedAt: new Date() });
     expect(clocks.reply).toMatchObject({ amount: 3, policyId: 99 });
     expect(clocks.ack).toMatchObject({ amount: 2, unit: 'hours' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORM_BODY_LIMIT, STAFF_FORM_BODY_LIMIT, formBodyLimit, limitFormBody } from '../../site/adapter/form-limit.ts';
+import { FORM_BODY_LIMIT, formBodyLimit, limitFormBody, STAFF_FORM_BODY_LIMIT } from '../../site/adapter/form-limit.ts';
 
 /** A body that never ends, counting what was pulled from it: what a 300 MB post looks like to the server. */
 function endless(chunkSize = 16 * 1024) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CURRENT_PARAMS, DUMMY_HASH, hashingLoad, hashPassword, HASH_SLOTS, memoryOf, needsRehash, parseHash, scrypt, verifyPassword } from '../../api/password.ts';
+import { CURRENT_PARAMS, DUMMY_HASH, HASH_SLOTS, hashingLoad, hashPassword, memoryOf, needsRehash, parseHash, scrypt, verifyPassword } from '../../api/password.ts';
 
 const OLD_PARAMS = { ln: 17, r: 8, p: 1 };
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { describe, expect, it } from 'vitest';
 import { maskPhone, parsePhone } from '../../api/domain/cases/phone.ts';
 
 describe('phones', () => {

@@ -9,14 +9,8 @@ declare module 'cloudflare:test' {
   export function createExecutionContext(): ExecutionContext;
   export function waitOnExecutionContext(ctx: ExecutionContext): Promise<void>;
   export function createScheduledController(options?: { scheduledTime?: Date | number; cron?: string }): ScheduledController;
-  export function createMessageBatch<Body = unknown>(
-    queueName: string,
-    messages: { id: string; timestamp: Date | number; attempts: number; body: Body }[],
-  ): MessageBatch<Body>;
-  export function getQueueResult(
-    batch: MessageBatch,
-    ctx: ExecutionContext,
-  ): Promise<{ explicitAcks: string[]; retryMessages: { msgId: string }[]; ackAll: boolean }>;
+  export function createMessageBatch<Body = unknown>(queueName: string, messages: { id: string; timestamp: Date | number; attempts: number; body: Body }[]): MessageBatch<Body>;
+  export function getQueueResult(batch: MessageBatch, ctx: ExecutionContext): Promise<{ explicitAcks: string[]; retryMessages: { msgId: string }[]; ackAll: boolean }>;
 }
 
 declare module 'cloudflare:workers' {

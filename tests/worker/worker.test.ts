@@ -1,10 +1,4 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import type { Ctx } from '../../api/context.ts';
@@ -21,8 +15,7 @@ import worker, { type WorkerEnv } from '../../workers/worker.ts';
 const { skipReason, hyperdriveUrl } = inject('workerDatabase');
 
 const BASE = 'http://hotline.test';
-const call = (path: string, init?: RequestInit) =>
-  exports.default.fetch(new Request(`${BASE}${path}`, { redirect: 'manual', ...init }));
+const call = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${BASE}${path}`, { redirect: 'manual', ...init }));
 
 /** A distinct mainland mobile per run, so reruns on a shared database never collide. */
 function uniquePhone(): string {

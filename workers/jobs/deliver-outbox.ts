@@ -11,9 +11,7 @@ import type { ScheduledJob } from './index.ts';
 export const DELIVERY_BUDGET_MS = 40_000;
 
 /** Outbox delivery as a job; tests hand in their providers and decide when the budget is spent. */
-export function outboxDeliveryJob(
-  options: { providers?: (ctx: Ctx) => Providers; budget?: () => AbortSignal } = {},
-): ScheduledJob {
+export function outboxDeliveryJob(options: { providers?: (ctx: Ctx) => Providers; budget?: () => AbortSignal } = {}): ScheduledJob {
   return {
     async run(ctx) {
       const providers = options.providers?.(ctx) ?? providersFor(ctx.config);

@@ -1,10 +1,10 @@
 import type { Ctx } from '../../api/context.ts';
-import { deadlineSweep } from './deadline-sweep.ts';
+import { describeError } from '../../api/logger.ts';
 import { bulletins } from './bulletins.ts';
+import { deadlineSweep } from './deadline-sweep.ts';
 import { outboxDelivery } from './deliver-outbox.ts';
 import { statsFold } from './stats-fold.ts';
 import { surveyReminders } from './survey-reminders.ts';
-import { describeError } from '../../api/logger.ts';
 
 /**
  * The background jobs, as plain modules over the domain context. The Node
@@ -52,11 +52,7 @@ export const queueConsumers: Readonly<Record<string, QueueConsumer>> = {
  * stop the others; the failures are rethrown together at the end so the
  * invocation is marked failed and retried on the next tick.
  */
-export async function runScheduledJobs(
-  ctx: Ctx,
-  cron: string,
-  registry: Readonly<Record<string, ScheduledJob>> = jobs,
-): Promise<string[]> {
+export async function runScheduledJobs(ctx: Ctx, cron: string, registry: Readonly<Record<string, ScheduledJob>> = jobs): Promise<string[]> {
   const ran: string[] = [];
   const errors: unknown[] = [];
   for (const [name, job] of Object.entries(registry)) {
@@ -79,11 +75,7 @@ export async function runScheduledJobs(
  * A queue without a consumer is acked and logged: messages are only nudges, the
  * outbox table stays the record and the cron safety net delivers what is left.
  */
-export async function runQueueBatch(
-  ctx: Ctx,
-  batch: QueueBatchLike,
-  consumers: Readonly<Record<string, QueueConsumer>> = queueConsumers,
-): Promise<{ acked: number; retried: number }> {
+export async function runQueueBatch(ctx: Ctx, batch: QueueBatchLike, consumers: Readonly<Record<string, QueueConsumer>> = queueConsumers): Promise<{ acked: number; retried: number }> {
   const consume = consumers[batch.queue];
   if (!consume) {
     ctx.logger.warn('no consumer for queue; messages dropped', { queue: batch.queue, count: batch.messages.length });
@@ -105,4 +97,3 @@ export async function runQueueBatch(
   }
   return { acked, retried };
 }
-

@@ -81,9 +81,7 @@ export const AdminDepartment = z
   .meta({ id: 'AdminDepartment' });
 export const AdminDepartmentList = items(AdminDepartment, 'AdminDepartmentList');
 
-export const CreateDepartmentBody = z
-  .strictObject({ code: NewCode, nameZh: NameZh, nameEn: NameEn, isPartner: z.boolean(), email: Email.optional() })
-  .meta({ id: 'CreateDepartment' });
+export const CreateDepartmentBody = z.strictObject({ code: NewCode, nameZh: NameZh, nameEn: NameEn, isPartner: z.boolean(), email: Email.optional() }).meta({ id: 'CreateDepartment' });
 
 export const UpdateDepartmentBody = z
   .strictObject({ nameZh: NameZh.optional(), nameEn: NameEn.optional(), email: Email.nullable().optional(), active: z.boolean().optional() })
@@ -138,7 +136,11 @@ export const AdminLocation = z
 export const AdminLocationList = items(AdminLocation, 'AdminLocationList');
 
 export const LocationQuery = z.object({
-  station: text().min(1).max(16).optional().meta({ param: { name: 'station', in: 'query' }, description: 'Only this station’s locations' }),
+  station: text()
+    .min(1)
+    .max(16)
+    .optional()
+    .meta({ param: { name: 'station', in: 'query' }, description: 'Only this station’s locations' }),
 });
 
 export const CreateLocationBody = z
@@ -157,7 +159,10 @@ export const UpdateLocationBody = z
   .meta({ id: 'UpdateLocation' });
 
 export const LocationParams = z.object({
-  station: text().min(1).max(16).meta({ param: { name: 'station', in: 'path' } }),
+  station: text()
+    .min(1)
+    .max(16)
+    .meta({ param: { name: 'station', in: 'path' } }),
   code: CodeRef.meta({ param: { name: 'code', in: 'path' } }),
 });
 

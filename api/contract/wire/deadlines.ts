@@ -6,9 +6,7 @@ import { CASE_KINDS, CHANNELS, DAY_KINDS, DURATION_UNITS, PRIORITIES } from '../
 /** A calendar day, YYYY-MM-DD. */
 export const IsoDay = z.iso.date();
 export const DayRow = z.object({ day: z.string(), kind: z.enum(DAY_KINDS), isWorkday: z.boolean(), name: z.string().nullable() });
-export const CalendarYear = z
-  .object({ year: z.number().int(), days: z.array(DayRow), holidays: z.number().int(), provisional: z.boolean() })
-  .meta({ id: 'CalendarYear' });
+export const CalendarYear = z.object({ year: z.number().int(), days: z.array(DayRow), holidays: z.number().int(), provisional: z.boolean() }).meta({ id: 'CalendarYear' });
 export const CalendarImport = z
   .object({
     year: z.number().int().min(2000).max(2100),
@@ -16,9 +14,7 @@ export const CalendarImport = z
     workdays: z.array(z.object({ date: IsoDay, name: z.string().max(50).optional() })).max(30),
   })
   .meta({ id: 'CalendarImport' });
-export const CalendarImported = z
-  .object({ year: z.number().int(), days: z.number().int(), holidays: z.number().int(), workdays: z.number().int() })
-  .meta({ id: 'CalendarImported' });
+export const CalendarImported = z.object({ year: z.number().int(), days: z.number().int(), holidays: z.number().int(), workdays: z.number().int() }).meta({ id: 'CalendarImported' });
 const Duration = z.object({ amount: z.number().min(0).max(10_000), unit: z.enum(DURATION_UNITS) }).nullable();
 export const PolicyBody = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CASE_KINDS, CASE_STATUSES, PRIORITIES } from '../enums.ts';
-import { text } from '../text.ts';
 import { LANGS } from '../lang.ts';
+import { text } from '../text.ts';
 
 /** Blank form fields mean "not given". */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -14,11 +14,7 @@ export const CreateCaseBody = z
     kind: z.enum(CASE_KINDS).meta({ example: 'complaint' }),
     category: text().trim().min(1).max(64).meta({ example: 'illegal_taxi' }),
     location: z.preprocess(blankToUndefined, text().trim().max(64).optional()).meta({ example: 'front_square' }),
-    description: text()
-      .trim()
-      .min(1, 'description.blank')
-      .max(DESCRIPTION_MAX)
-      .meta({ example: '前广场出站口有人拉客，要价很高' }),
+    description: text().trim().min(1, 'description.blank').max(DESCRIPTION_MAX).meta({ example: '前广场出站口有人拉客，要价很高' }),
     phone: text().trim().min(1).max(32).meta({ example: '13812345678', description: 'Mainland mobiles may omit +86' }),
     email: z.preprocess(blankToUndefined, z.email('email.invalid').max(254).optional()),
     name: z.preprocess(blankToUndefined, text().trim().max(50).optional()),
@@ -73,9 +69,7 @@ export const EvaluationBody = z
   })
   .meta({ id: 'Evaluation' });
 
-export const EvaluationRecorded = z
-  .object({ trackingCode: z.string(), satisfaction: z.string(), resolved: z.boolean(), evaluatedAt: z.string() })
-  .meta({ id: 'EvaluationRecorded' });
+export const EvaluationRecorded = z.object({ trackingCode: z.string(), satisfaction: z.string(), resolved: z.boolean(), evaluatedAt: z.string() }).meta({ id: 'EvaluationRecorded' });
 
 export const LookupParams = z.object({
   trackingCode: text()
@@ -89,11 +83,17 @@ export const LookupQuery = z.object({
     .string()
     .regex(/^\d{4}$/, 'phone4.invalid')
     .meta({ param: { name: 'phone4', in: 'query' }, example: '5678' }),
-  lang: z.enum(LANGS).optional().meta({ param: { name: 'lang', in: 'query' } }),
+  lang: z
+    .enum(LANGS)
+    .optional()
+    .meta({ param: { name: 'lang', in: 'query' } }),
 });
 
 export const LangQuery = z.object({
-  lang: z.enum(LANGS).optional().meta({ param: { name: 'lang', in: 'query' } }),
+  lang: z
+    .enum(LANGS)
+    .optional()
+    .meta({ param: { name: 'lang', in: 'query' } }),
 });
 
 export const Meta = z
@@ -105,9 +105,7 @@ export const Meta = z
   })
   .meta({ id: 'Meta' });
 
-export const Health = z
-  .object({ status: z.enum(['ok', 'unavailable']), db: z.enum(['ok', 'unreachable']) })
-  .meta({ id: 'Health' });
+export const Health = z.object({ status: z.enum(['ok', 'unavailable']), db: z.enum(['ok', 'unreachable']) }).meta({ id: 'Health' });
 
 // What a client reads (and sends): the types the schemas infer.
 export type DESCRIPTION_MAX = z.infer<typeof DESCRIPTION_MAX>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CASE_KINDS, CASE_STATUSES, CHANNELS, PRIORITIES, STAFF_CHANNELS, STAFF_ROLES } from '../enums.ts';
-import { text as storable } from '../text.ts';
 import { LANGS } from '../lang.ts';
+import { text as storable } from '../text.ts';
 
 const Named = z.object({ code: z.string(), name: z.string() });
 const Instant = z.string().meta({ example: '2026-03-06T00:00:00.000Z' });
@@ -17,9 +17,7 @@ export const StaffIdentity = z
   .meta({ id: 'StaffIdentity' });
 
 export const SignInBody = z.object({ email: storable().trim().min(3).max(254), password: z.string().min(1).max(256) }).meta({ id: 'SignIn' });
-export const SessionInfo = z
-  .object({ staff: StaffIdentity, csrfToken: z.string(), expiresAt: Instant.optional() })
-  .meta({ id: 'StaffSession' });
+export const SessionInfo = z.object({ staff: StaffIdentity, csrfToken: z.string(), expiresAt: Instant.optional() }).meta({ id: 'StaffSession' });
 
 const boolQuery = z
   .enum(['true', 'false', '1', '0'])
@@ -155,9 +153,7 @@ export const CaseDetail = z
 
 export const CaseIdParams = z.object({ id: z.uuid().meta({ param: { name: 'id', in: 'path' } }) });
 
-export const Revealed = z
-  .object({ phone: z.string().nullable(), email: z.string().nullable(), name: z.string().nullable() })
-  .meta({ id: 'RevealedContact' });
+export const Revealed = z.object({ phone: z.string().nullable(), email: z.string().nullable(), name: z.string().nullable() }).meta({ id: 'RevealedContact' });
 
 const version = z.number().int().min(1).meta({ description: 'The case version you read; a stale one is a 409' });
 const text = (max: number) => storable().trim().min(1).max(max);
@@ -195,14 +191,10 @@ export const EnterCaseBody = z
   })
   .meta({ id: 'EnterCase' });
 
-export const EnteredCase = z
-  .object({ id: z.string(), trackingCode: z.string(), status: z.enum(CASE_STATUSES), replyDueAt: Instant })
-  .meta({ id: 'EnteredCase' });
+export const EnteredCase = z.object({ id: z.string(), trackingCode: z.string(), status: z.enum(CASE_STATUSES), replyDueAt: Instant }).meta({ id: 'EnteredCase' });
 
 /** Departments for the dispatcher's assignment form: every one, with whether it is still active. */
-export const DepartmentList = z
-  .object({ items: z.array(z.object({ code: z.string(), name: z.string(), isPartner: z.boolean(), active: z.boolean() })) })
-  .meta({ id: 'DepartmentList' });
+export const DepartmentList = z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), isPartner: z.boolean(), active: z.boolean() })) }).meta({ id: 'DepartmentList' });
 
 // What a client reads (and sends): the types the schemas infer.
 export type StaffIdentity = z.infer<typeof StaffIdentity>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FIGURE_KEYS, GROUP_BYS } from '../enums.ts';
-import { text } from '../text.ts';
 import { LANGS } from '../lang.ts';
+import { text } from '../text.ts';
 
 /** The wire shapes of GET /api/stats (public contract) and the staff department table. */
 const Day = z
@@ -12,10 +12,7 @@ const Day = z
 export const StatsQuery = z.object({
   from: Day.optional(),
   to: Day.optional(),
-  period: text()
-    .max(10)
-    .optional()
-    .meta({ example: '2026-Q1', description: 'Instead of from/to: YYYY, YYYY-Qn or YYYY-MM. Neither: the 12 months up to today, from the 1st.' }),
+  period: text().max(10).optional().meta({ example: '2026-Q1', description: 'Instead of from/to: YYYY, YYYY-Qn or YYYY-MM. Neither: the 12 months up to today, from the 1st.' }),
   station: text().max(16).optional().meta({ example: 'TJ', description: 'Station code from /api/meta; all stations when omitted' }),
   groupBy: z.enum(GROUP_BYS).optional(),
   lang: z.enum(LANGS).optional(),

@@ -74,7 +74,13 @@ export async function createLocation({ ctx, actor, input }: { ctx: Ctx; actor: S
       const id = await stationId(tx, input.station);
       if (id === undefined) throw unknownReference('station', 'station.unknown');
       const sortOrder =
-        input.sortOrder ?? nextSortOrder(await tx.db.select({ max: max(locations.sortOrder) }).from(locations).where(eq(locations.stationId, id)));
+        input.sortOrder ??
+        nextSortOrder(
+          await tx.db
+            .select({ max: max(locations.sortOrder) })
+            .from(locations)
+            .where(eq(locations.stationId, id)),
+        );
       await tx.db.insert(locations).values({ stationId: id, code: input.code, nameZh: input.nameZh, nameEn: input.nameEn, sortOrder, createdAt: now, updatedAt: now });
       const { stationId: _id, ...row } = await oneLocation(tx, input.station, input.code);
       return row;

@@ -3,8 +3,8 @@ import { departments, staffUsers } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { conflict, invalidInput, notFound } from '../../errors.ts';
 import { hashPassword } from '../../password.ts';
+import { type Role, revokeAllSessions, type Staff } from '../staff/session.ts';
 import { forgetAccountFailures } from '../staff/sign-in-failures.ts';
-import { revokeAllSessions, type Role, type Staff } from '../staff/session.ts';
 import { assertAdmin, changedFields, isUniqueViolation } from './access.ts';
 import { activeDepartmentId } from './departments.ts';
 
@@ -121,8 +121,7 @@ export async function updateStaff({ ctx, actor, input }: { ctx: Ctx; actor: Staf
       .where(eq(staffUsers.id, id))
       .for('update');
     if (!current) throw notFound('staff.not_found');
-    const departmentId =
-      department === undefined ? current.departmentId : department === null ? null : await activeDepartmentId(tx, department, 'department');
+    const departmentId = department === undefined ? current.departmentId : department === null ? null : await activeDepartmentId(tx, department, 'department');
     requireDepartmentForHandler(rest.role ?? current.role, departmentId);
     await tx.db
       .update(staffUsers)

@@ -1,6 +1,6 @@
-import type { Role, Staff } from '../staff/session.ts';
-import { DomainError } from '../../errors.ts';
 import { type CaseVerb, VERB_RULES, type VerbRule } from '../../contract/verbs.ts';
+import { DomainError } from '../../errors.ts';
+import type { Role, Staff } from '../staff/session.ts';
 
 /**
  * Who may do what to a case (the contract's VERB_RULES). Handlers act only on

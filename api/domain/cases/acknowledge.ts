@@ -1,7 +1,7 @@
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /** The lead department takes the case on (签收); its acknowledge clock stops. */
 export async function acknowledge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number } }) {

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { caseDepartments } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import { invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 export interface AssignInput {
   caseId: string;

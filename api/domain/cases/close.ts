@@ -1,7 +1,7 @@
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /** Closes (办结) a replied case. */
 export async function close({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; note?: string | undefined } }) {

@@ -1,7 +1,7 @@
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /** Records contact with the citizen; the first one stops the first-contact clock. */
 export async function contact({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; method: string; note?: string | undefined } }) {

@@ -68,11 +68,7 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
   const receivedAt = input.receivedAt ?? now;
   const priority = input.priority ?? category.defaultPriority;
   const deadlines = {
-    ...computeDeadlines(
-      ref.policies,
-      { channel: input.channel, kind: input.kind, categoryId: category.id, priority, receivedAt },
-      workdayLookup(ref.workdays),
-    ),
+    ...computeDeadlines(ref.policies, { channel: input.channel, kind: input.kind, categoryId: category.id, priority, receivedAt }, workdayLookup(ref.workdays)),
     ...(input.deadlines?.ackDueAt ? { ackDueAt: input.deadlines.ackDueAt } : {}),
     ...(input.deadlines?.replyDueAt ? { replyDueAt: input.deadlines.replyDueAt } : {}),
   };

@@ -1,24 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { extensionRequests } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import { DomainError } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * A dispatcher or supervisor approves or refuses the pending extension. An
  * approval moves the reply deadline and is counted.
  */
-export async function decideExtension({
-  ctx,
-  staff,
-  input,
-}: {
-  ctx: Ctx;
-  staff: Staff;
-  input: { caseId: string; version: number; approve: boolean; note?: string | undefined };
-}) {
+export async function decideExtension({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; approve: boolean; note?: string | undefined } }) {
   return withTransaction(ctx, async (tx) => {
     const { row } = await openForVerb(tx, {
       staff,

@@ -22,7 +22,16 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
   const [co, events, extensions, ref] = await Promise.all([
     ctx.db.select({ id: caseDepartments.departmentId }).from(caseDepartments).where(eq(caseDepartments.caseId, row.id)),
     ctx.db
-      .select({ id: caseEvents.id, type: caseEvents.type, at: caseEvents.at, actorType: caseEvents.actorType, actorId: caseEvents.actorId, actorName: staffUsers.name, isPublic: caseEvents.isPublic, data: caseEvents.data })
+      .select({
+        id: caseEvents.id,
+        type: caseEvents.type,
+        at: caseEvents.at,
+        actorType: caseEvents.actorType,
+        actorId: caseEvents.actorId,
+        actorName: staffUsers.name,
+        isPublic: caseEvents.isPublic,
+        data: caseEvents.data,
+      })
       .from(caseEvents)
       .leftJoin(staffUsers, sql`${staffUsers.id}::text = ${caseEvents.actorId}`)
       .where(eq(caseEvents.caseId, row.id))
@@ -92,4 +101,3 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
     timeline: events.map((e) => ({ id: e.id, type: e.type, at: e.at, actor: { type: e.actorType, id: e.actorId, name: e.actorName }, isPublic: e.isPublic, data: e.data })),
   };
 }
-

@@ -1,21 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { extensionRequests } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import { DomainError, invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /** A handler asks for more time (延期申请): a reason and the new reply deadline. */
-export async function requestExtension({
-  ctx,
-  staff,
-  input,
-}: {
-  ctx: Ctx;
-  staff: Staff;
-  input: { caseId: string; version: number; reason: string; newDueAt: Date };
-}) {
+export async function requestExtension({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; reason: string; newDueAt: Date } }) {
   return withTransaction(ctx, async (tx) => {
     const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'extend', version: input.version, from: fromStatuses('extend') });
     if (input.newDueAt <= row.replyDueAt) {

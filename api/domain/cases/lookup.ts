@@ -2,11 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { cases } from '../../../db/schema.ts';
 import { preparedQuery } from '../../../db/statement.ts';
+import { constantTimeEqual } from '../../constant-time.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { localName } from '../meta.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
-import { constantTimeEqual } from '../../constant-time.ts';
 
 /** Event data keys that may be shown to the public; everything else stays internal. */
 const PUBLIC_DATA_KEYS = ['text', 'newDueAt', 'mergedInto', 'reason', 'satisfaction', 'resolved'] as const;
@@ -89,4 +89,3 @@ function publicData(data: Record<string, unknown>): Record<string, string> {
   }
   return out;
 }
-

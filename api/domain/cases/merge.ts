@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { caseEvents, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 import { citizenMessages, commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * Merges a duplicate into a master case. The duplicate's reporter is told the

@@ -1,11 +1,11 @@
-import { type Ctx, withTransaction } from '../../context.ts';
-import { invalidInput } from '../../errors.ts';
 import type { PRIORITIES } from '../../../db/schema.ts';
+import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
+import { invalidInput } from '../../errors.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
 import { computeDeadlines } from '../deadlines/policy.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * Sets the hazard colour (红黄蓝). Red must name the leader who owns the case

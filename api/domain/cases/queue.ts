@@ -1,9 +1,9 @@
 import { and, asc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import { cases, type CASE_STATUSES, type CHANNELS, type PRIORITIES } from '../../../db/schema.ts';
+import { type CASE_STATUSES, type CHANNELS, cases, type PRIORITIES } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { invalidInput } from '../../errors.ts';
-import type { Staff } from '../staff/session.ts';
 import { localName } from '../meta.ts';
+import type { Staff } from '../staff/session.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 
 export const OPEN_STATUSES = ['new', 'assigned', 'in_progress', 'replied'] as const;
@@ -143,8 +143,7 @@ export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff;
 
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > input.limit && last ? encodeCursor({ r: Number(last.rank), d: last.nextDueAt?.toISOString() ?? 'infinity', id: last.id }) : null;
+  const nextCursor = rows.length > input.limit && last ? encodeCursor({ r: Number(last.rank), d: last.nextDueAt?.toISOString() ?? 'infinity', id: last.id }) : null;
   return {
     items: page.map(({ rank: _rank, ...r }) => ({
       ...r,

@@ -1,9 +1,9 @@
-import { type Ctx, withTransaction } from '../../context.ts';
-import { invalidInput } from '../../errors.ts';
 import type { CASE_KINDS } from '../../../db/schema.ts';
+import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
+import { invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /** Corrects a case's category (and kind); the timeline keeps what it was. */
 export async function recategorize({

@@ -1,9 +1,9 @@
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
 import { computeDeadlines } from '../deadlines/policy.ts';
 import type { Staff } from '../staff/session.ts';
 import { type CaseRow, commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 /**
  * What reopening (重办) changes: back in progress with the lead department, a
@@ -13,11 +13,7 @@ import { fromStatuses } from '../../contract/verbs.ts';
 export async function reopenChanges(ctx: Ctx, row: CaseRow) {
   const ref = await ctx.reference.get(ctx.db);
   const now = ctx.clock.now();
-  const clocks = computeDeadlines(
-    ref.policies,
-    { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: row.priority, receivedAt: now },
-    workdayLookup(ref.workdays),
-  );
+  const clocks = computeDeadlines(ref.policies, { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: row.priority, receivedAt: now }, workdayLookup(ref.workdays));
   const set: Partial<CaseRow> = {
     status: 'in_progress',
     replyStartedAt: now,

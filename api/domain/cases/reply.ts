@@ -1,7 +1,7 @@
 import { type Ctx, withTransaction } from '../../context.ts';
+import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 
 export const SURVEY_DELAY_MS = 3600_000;
 

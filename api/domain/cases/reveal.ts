@@ -1,8 +1,8 @@
 import { caseEvents } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+import type { Staff } from '../staff/session.ts';
 import { authorize } from './access.ts';
 import { loadCase } from './transition.ts';
-import type { Staff } from '../staff/session.ts';
 
 /**
  * Shows a member of staff the reporter's contact details. The read itself goes

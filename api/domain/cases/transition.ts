@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { caseDepartments, caseEvents, cases, outbox, OUTBOX_CHANNELS } from '../../../db/schema.ts';
+import { caseDepartments, caseEvents, cases, type OUTBOX_CHANNELS, outbox } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
-import type { Staff } from '../staff/session.ts';
 import { deltaSeconds, firstAlertAt } from '../deadlines/clocks.ts';
+import type { Staff } from '../staff/session.ts';
 import { authorize, type CaseScope, type CaseVerb } from './access.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -33,10 +33,7 @@ export async function loadCase(ctx: Ctx, id: string): Promise<{ row: CaseRow; sc
  * act on it, the version they read is current, and the verb is legal from the
  * case's status.
  */
-export async function openForVerb(
-  ctx: Ctx,
-  { staff, caseId, verb, version, from }: { staff: Staff; caseId: string; verb: CaseVerb; version: number; from: readonly CaseStatus[] },
-) {
+export async function openForVerb(ctx: Ctx, { staff, caseId, verb, version, from }: { staff: Staff; caseId: string; verb: CaseVerb; version: number; from: readonly CaseStatus[] }) {
   const loaded = await loadCase(ctx, caseId);
   authorize(staff, verb, loaded.scope);
   if (loaded.row.version !== version) {

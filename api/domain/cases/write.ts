@@ -11,9 +11,27 @@ import type { Ctx } from '../../context.ts';
  * one edit, and the compiler then asks every channel for its value.
  */
 const CASE_COLUMNS = [
-  'id', 'trackingCode', 'stationId', 'channel', 'externalRef', 'kind', 'categoryId', 'locationId', 'description',
-  'reporterPhone', 'reporterEmail', 'reporterName', 'reporterPhone4', 'lang', 'priority',
-  'receivedAt', 'ackDueAt', 'contactDueAt', 'replyDueAt', 'nextDueAt', 'nextAlertAt',
+  'id',
+  'trackingCode',
+  'stationId',
+  'channel',
+  'externalRef',
+  'kind',
+  'categoryId',
+  'locationId',
+  'description',
+  'reporterPhone',
+  'reporterEmail',
+  'reporterName',
+  'reporterPhone4',
+  'lang',
+  'priority',
+  'receivedAt',
+  'ackDueAt',
+  'contactDueAt',
+  'replyDueAt',
+  'nextDueAt',
+  'nextAlertAt',
 ] as const satisfies ReadonlyArray<keyof typeof cases.$inferInsert>;
 
 type CaseInsert = typeof cases.$inferInsert;
@@ -124,7 +142,9 @@ export function caseStatementFor(rows: readonly NewCase[], options: { onConflict
   const key = `${shape.many}:${shape.skip}:${shape.messages}:${shape.feedOrder}`;
   let statement = statements.get(key);
   if (!statement) {
-    const names = many ? ['rows', 'now'] : ['now', ...CASE_COLUMNS, ...Object.keys(EXTRAS), ...Array.from({ length: shape.messages }, (_, i) => Object.keys(MESSAGE).map((k) => `m${i}.${k}`)).flat()];
+    const names = many
+      ? ['rows', 'now']
+      : ['now', ...CASE_COLUMNS, ...Object.keys(EXTRAS), ...Array.from({ length: shape.messages }, (_, i) => Object.keys(MESSAGE).map((k) => `m${i}.${k}`)).flat()];
     statement = compiledStatement<string, WrittenCase>(names, (p) => build(shape, p));
     statements.set(key, statement);
   }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
-import { calendarDays, deadlinePolicies, type CASE_KINDS, type CHANNELS, type DAY_KINDS, type DURATION_UNITS, type PRIORITIES } from '../../../db/schema.ts';
+import { type CASE_KINDS, type CHANNELS, calendarDays, type DAY_KINDS, type DURATION_UNITS, deadlinePolicies, type PRIORITIES } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { assertAdmin } from '../admin/access.ts';
@@ -15,7 +15,6 @@ import { addDays, weekday } from './shanghai-time.ts';
 type DayKind = (typeof DAY_KINDS)[number];
 const WORKING: Record<DayKind, boolean> = { workday: true, makeup_workday: true, weekend: false, holiday: false };
 
-
 export async function listCalendarYear({ ctx, staff, year }: { ctx: Ctx; staff: Staff; year: number }) {
   assertAdmin(staff);
   const days = await ctx.db
@@ -29,7 +28,10 @@ export async function listCalendarYear({ ctx, staff, year }: { ctx: Ctx; staff: 
 export async function setCalendarDay({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { day: string; kind: DayKind; name?: string | undefined } }) {
   assertAdmin(staff);
   const row = { day: input.day, kind: input.kind, isWorkday: WORKING[input.kind], name: input.name ?? null };
-  await ctx.db.insert(calendarDays).values(row).onConflictDoUpdate({ target: calendarDays.day, set: { kind: row.kind, isWorkday: row.isWorkday, name: row.name } });
+  await ctx.db
+    .insert(calendarDays)
+    .values(row)
+    .onConflictDoUpdate({ target: calendarDays.day, set: { kind: row.kind, isWorkday: row.isWorkday, name: row.name } });
   ctx.reference.invalidate();
   ctx.logger.info('calendar day set', { requestId: ctx.requestId, staffId: staff.id, day: input.day, kind: input.kind });
   return row;
@@ -125,7 +127,10 @@ export async function createPolicy({ ctx, staff, input }: { ctx: Ctx; staff: Sta
   if (!input.ack && !input.contact && !input.reply) {
     throw invalidInput('policy.no_clock', [{ field: 'reply', code: 'required', message: 'policy.no_clock' }]);
   }
-  const [row] = await ctx.db.insert(deadlinePolicies).values((await policyColumns(ctx, input)) as typeof deadlinePolicies.$inferInsert).returning();
+  const [row] = await ctx.db
+    .insert(deadlinePolicies)
+    .values((await policyColumns(ctx, input)) as typeof deadlinePolicies.$inferInsert)
+    .returning();
   ctx.reference.invalidate();
   ctx.logger.info('policy created', { requestId: ctx.requestId, staffId: staff.id, policyId: row!.id });
   return row!;

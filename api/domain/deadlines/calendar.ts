@@ -28,4 +28,3 @@ export function nthWorkdayAfter(day: string, n: number, isWorkday: WorkdayLookup
   }
   throw new Error(`no ${n} working days after ${day} within the calendar`);
 }
-

@@ -103,7 +103,11 @@ async function sweepBatch(ctx: Ctx, batchSize: number): Promise<SweepResult> {
 
   // Only the alerts this sweep actually inserted are acted on.
   const inserted = wanted.length
-    ? await ctx.db.insert(caseAlerts).values(wanted.map((a) => ({ ...a, createdAt: now }))).onConflictDoNothing().returning()
+    ? await ctx.db
+        .insert(caseAlerts)
+        .values(wanted.map((a) => ({ ...a, createdAt: now })))
+        .onConflictDoNothing()
+        .returning()
     : [];
   const acted: Alert[] = inserted.map((a) => ({ caseId: a.caseId, clock: a.clock, kind: a.kind as Alert['kind'], dueAt: a.dueAt }));
 
@@ -146,7 +150,10 @@ async function alertMessages(ctx: Ctx, claimed: Claimed[], acted: Alert[]) {
   const byId = new Map(claimed.map((c) => [c.id, c]));
   const needSupervisors = acted.some((a) => a.kind !== 'warning');
   const supervisors = needSupervisors
-    ? await ctx.db.select({ email: staffUsers.email }).from(staffUsers).where(and(eq(staffUsers.role, 'supervisor'), eq(staffUsers.active, true)))
+    ? await ctx.db
+        .select({ email: staffUsers.email })
+        .from(staffUsers)
+        .where(and(eq(staffUsers.role, 'supervisor'), eq(staffUsers.active, true)))
     : [];
   const messages: Array<typeof outbox.$inferInsert> = [];
   for (const a of acted) {

@@ -5,8 +5,8 @@ import { withTransaction } from '../../context.ts';
 import type { FieldIssue } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { describeError, errorCode } from '../../logger.ts';
-import type { CaseRow } from '../cases/transition.ts';
 import { newTrackingCode } from '../cases/tracking-code.ts';
+import type { CaseRow } from '../cases/transition.ts';
 import { type NewCase, writeCases } from '../cases/write.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
 import type { Reference } from '../reference.ts';
@@ -99,7 +99,10 @@ async function writeOrders(tx: Ctx, ref: Reference, valid: Valid[], input: Inges
   const later: Valid[] = [];
   for (const v of sorted) (first.at(-1)?.order.orderNo === v.order.orderNo ? later : first).push(v);
 
-  const existing = await loadOrders(tx, first.map((v) => v.order.orderNo));
+  const existing = await loadOrders(
+    tx,
+    first.map((v) => v.order.orderNo),
+  );
   const fresh = first.filter((v) => !existing.has(v.order.orderNo));
   const { created, failed } = await insertNew(tx, fresh, input, actorId);
   for (const v of fresh) {
@@ -163,7 +166,12 @@ async function loadOrders(tx: Ctx, orderNos: string[]): Promise<Map<string, { ro
     .select({ row: cases, snapshot: feedOrders.snapshot })
     .from(cases)
     .leftJoin(feedOrders, eq(feedOrders.orderNo, cases.externalRef))
-    .where(inArray(cases.id, locked.map((r) => r.id)));
+    .where(
+      inArray(
+        cases.id,
+        locked.map((r) => r.id),
+      ),
+    );
   for (const r of rows) map.set(r.row.externalRef!, { row: r.row, snapshot: (r.snapshot as OrderSnapshot | null) ?? null });
   return map;
 }
@@ -255,4 +263,3 @@ function rejected(ctx: Ctx, index: number, orderNo: string | null, code: RejectC
         : t(ctx.lang, 'feed.order_failed');
   return { index, orderNo, result: 'rejected', reason: { code, message, ...(fields?.length ? { fields } : {}) } };
 }
-

@@ -1,7 +1,7 @@
+import { isStorableText, UNSTORABLE_MESSAGE, unstorableFields } from '../../contract/text.ts';
 import { type FieldIssue, fieldIssues } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
 import { t } from '../../i18n.ts';
-import { isStorableText, UNSTORABLE_MESSAGE, unstorableFields } from '../../contract/text.ts';
 import { type ParsedPhone, parsePhone } from '../cases/phone.ts';
 import type { WorkdayLookup } from '../deadlines/calendar.ts';
 import { firstAlertAt } from '../deadlines/clocks.ts';
@@ -35,9 +35,7 @@ export interface NormalizedOrder {
   notes: Record<string, unknown>;
 }
 
-export type Normalized =
-  | { ok: true; order: NormalizedOrder }
-  | { ok: false; orderNo: string | null; fields: FieldIssue[] };
+export type Normalized = { ok: true; order: NormalizedOrder } | { ok: false; orderNo: string | null; fields: FieldIssue[] };
 
 export interface NormalizeEnv {
   ref: Reference;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS } from '../../../db/schema.ts';
+import type { CASE_KINDS } from '../../../db/schema.ts';
 
 /**
  * One 12345 work order (工单) as the platform pushes it, and the same columns

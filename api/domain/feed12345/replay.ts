@@ -2,8 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { feedSignatures } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
-import { SIGNATURE_TOLERANCE_SECONDS } from './signature.ts';
 import { errorCode } from '../../logger.ts';
+import { SIGNATURE_TOLERANCE_SECONDS } from './signature.ts';
 
 /**
  * Signed pushes are acted on once. A signature is valid for its timestamp ± 5
@@ -47,11 +47,7 @@ export interface StoredAnswer {
  * stored answer with `repeat: true`. A deadlock or serialization failure
  * retries the whole push, claim included.
  */
-export async function answerOnce(
-  ctx: Ctx,
-  claim: SignatureClaim,
-  push: (tx: Ctx) => Promise<StoredAnswer>,
-): Promise<StoredAnswer & { repeat: boolean }> {
+export async function answerOnce(ctx: Ctx, claim: SignatureClaim, push: (tx: Ctx) => Promise<StoredAnswer>): Promise<StoredAnswer & { repeat: boolean }> {
   await pruneSignatures(ctx);
   for (let attempt = 1; ; attempt++) {
     try {

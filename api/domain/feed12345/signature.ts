@@ -68,9 +68,7 @@ export function parseSignatureHeader(header: string | undefined | null): ParsedS
   return { t, v1 };
 }
 
-export type SignatureVerdict =
-  | { ok: true; t: number; mac: string }
-  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'future' | 'mismatch' };
+export type SignatureVerdict = { ok: true; t: number; mac: string } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'future' | 'mismatch' };
 
 /** Checks a push: a well-formed header, a timestamp within ±5 minutes of `now`, and a MAC over the raw body. */
 export async function verifyFeedSignature({

@@ -13,10 +13,7 @@ export interface OrderChange {
   to?: unknown;
 }
 
-export type UpdateOutcome =
-  | { result: 'unchanged' }
-  | { result: 'updated'; changes: string[]; version: number }
-  | { result: 'rejected'; status: CaseRow['status'] };
+export type UpdateOutcome = { result: 'unchanged' } | { result: 'updated'; changes: string[]; version: number } | { result: 'rejected'; status: CaseRow['status'] };
 
 /** Statuses in which the platform's changes are no longer taken: the case is finished or not ours. */
 const FINISHED: ReadonlyArray<CaseRow['status']> = ['closed', 'returned', 'merged'];

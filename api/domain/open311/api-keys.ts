@@ -118,7 +118,7 @@ export async function authenticateApiKey(ctx: Ctx, key: string | undefined): Pro
  */
 export async function identifyReader(ctx: Ctx, key: string | undefined): Promise<string | undefined> {
   const given = key?.trim();
-  if (!given || !given.startsWith(API_KEY_PREFIX) || given.length > 100) return undefined;
+  if (!given?.startsWith(API_KEY_PREFIX) || given.length > 100) return undefined;
   const [row] = await ctx.db
     .update(apiKeys)
     .set({ lastUsedAt: ctx.clock.now() })

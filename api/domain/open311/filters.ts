@@ -109,8 +109,7 @@ function positiveInt(value: string | undefined, fallback: number, max: number): 
 
 export async function readRequestFilters({ ctx, query }: { ctx: Ctx; query: RawQuery }): Promise<RequestFilters> {
   const issues: FieldIssue[] = [];
-  const issue = (field: string, key: string, params: Record<string, string | number> = {}) =>
-    issues.push({ field, code: 'invalid', message: t(ctx.lang, key, params) });
+  const issue = (field: string, key: string, params: Record<string, string | number> = {}) => issues.push({ field, code: 'invalid', message: t(ctx.lang, key, params) });
 
   const page = positiveInt(single(query.page), 1, 1_000_000_000);
   if (page === undefined) issue('page', 'open311.page_invalid');

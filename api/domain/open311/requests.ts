@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { caseEvents, cases, CASE_STATUSES, categories, locations, stations } from '../../../db/schema.ts';
+import { type CASE_STATUSES, caseEvents, cases, categories, locations, stations } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';

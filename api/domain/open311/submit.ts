@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { eq } from 'drizzle-orm';
-import { caseEvents, CASE_KINDS, cases } from '../../../db/schema.ts';
-import { isStorableText, UNSTORABLE_MESSAGE } from '../../contract/text.ts';
+import { z } from 'zod';
+import { CASE_KINDS, caseEvents, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+import { isStorableText, UNSTORABLE_MESSAGE } from '../../contract/text.ts';
 import { type FieldIssue, invalidInput, notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { createCase } from '../cases/create.ts';
@@ -61,8 +61,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   if (!category) throw notFound('open311.service_not_found', { code: input.serviceCode });
 
   const issues: FieldIssue[] = [];
-  const issue = (field: string, code: string, messageKey: string, params: Record<string, string | number> = {}) =>
-    issues.push({ field, code, message: t(ctx.lang, messageKey, params) });
+  const issue = (field: string, code: string, messageKey: string, params: Record<string, string | number> = {}) => issues.push({ field, code, message: t(ctx.lang, messageKey, params) });
   const attr = (code: string): string | undefined => {
     const values = input.attributes.get(code);
     if (values && values.length > 1) issue(`attribute[${code}]`, 'too_many', 'open311.attribute_single', { code });
@@ -84,7 +83,8 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
     // "TJ:front_square" as listed, or a bare "front_square" at the chosen station.
     const [prefix, code] = locationValue.includes(':') ? locationValue.split(':', 2) : [undefined, locationValue];
     if (prefix !== undefined && station && prefix !== station.code) issue(`attribute[${ATTRIBUTES.location}]`, 'invalid', 'open311.location_station');
-    else if (station && !ref.locationsByStation.get(station.id)?.has(code!)) issue(`attribute[${ATTRIBUTES.location}]`, 'invalid', 'open311.attribute_invalid', { code: ATTRIBUTES.location });
+    else if (station && !ref.locationsByStation.get(station.id)?.has(code!))
+      issue(`attribute[${ATTRIBUTES.location}]`, 'invalid', 'open311.attribute_invalid', { code: ATTRIBUTES.location });
     else locationCode = code;
   }
 
@@ -100,11 +100,23 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   if (!input.phone) issue('phone', 'required', 'open311.phone_required');
   else if (!parsePhone(input.phone)) issue('phone', 'invalid', 'phone.invalid');
   if (input.email && !Email.safeParse(input.email).success) issue('email', 'invalid', 'email.invalid');
-  for (const [field, value] of [['first_name', input.firstName], ['last_name', input.lastName]] as const) {
+  for (const [field, value] of [
+    ['first_name', input.firstName],
+    ['last_name', input.lastName],
+  ] as const) {
     if (value && value.length > 50) issue(field, 'too_big', 'open311.field_too_long', { field, max: 50 });
   }
   // The database cannot hold a NUL or a lone surrogate: refused by field, like any other bad value.
-  const texts = { description: input.description, phone: input.phone, email: input.email, first_name: input.firstName, last_name: input.lastName, address_string: input.addressString, address_id: input.addressId, media_url: input.mediaUrl };
+  const texts = {
+    description: input.description,
+    phone: input.phone,
+    email: input.email,
+    first_name: input.firstName,
+    last_name: input.lastName,
+    address_string: input.addressString,
+    address_id: input.addressId,
+    media_url: input.mediaUrl,
+  };
   for (const [field, value] of Object.entries(texts)) if (value && !isStorableText(value)) issue(field, 'invalid', UNSTORABLE_MESSAGE);
   if (input.addressString && input.addressString.length > 500) issue('address_string', 'too_big', 'open311.field_too_long', { field: 'address_string', max: 500 });
   if (input.mediaUrl && !MediaUrl.safeParse(input.mediaUrl).success) issue('media_url', 'invalid', 'open311.media_url_invalid');

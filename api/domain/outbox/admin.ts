@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { outbox, type OUTBOX_CHANNELS, type OUTBOX_STATUSES } from '../../../db/schema.ts';
+import { type OUTBOX_CHANNELS, type OUTBOX_STATUSES, outbox } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { maskPhone } from '../cases/phone.ts';

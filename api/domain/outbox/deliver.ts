@@ -147,7 +147,12 @@ async function sendOne(ctx: Ctx, providers: Providers, row: Row): Promise<Outcom
         const found = await sms.find({ to: row.recipient, body, since: row.unconfirmedSince });
         if (!found.ok) {
           // Sending blind could be the second copy: try the lookup again later.
-          const result: SendResult = { ok: false, retryable: true, error: `earlier attempt not confirmed: ${found.error}`, ...(found.retryAfterMs !== undefined ? { retryAfterMs: found.retryAfterMs } : {}) };
+          const result: SendResult = {
+            ok: false,
+            retryable: true,
+            error: `earlier attempt not confirmed: ${found.error}`,
+            ...(found.retryAfterMs !== undefined ? { retryAfterMs: found.retryAfterMs } : {}),
+          };
           return outcome(ctx, row, { provider: sms.name, result, at });
         }
         if (found.providerMessageId) {
@@ -172,11 +177,7 @@ async function sendOne(ctx: Ctx, providers: Providers, row: Row): Promise<Outcom
   }
 }
 
-function outcome(
-  ctx: Ctx,
-  row: Row,
-  o: { forced?: Row['status']; provider: string | null; result: SendResult; at: Date; lookedUp?: boolean },
-): Outcome {
+function outcome(ctx: Ctx, row: Row, o: { forced?: Row['status']; provider: string | null; result: SendResult; at: Date; lookedUp?: boolean }): Outcome {
   const now = ctx.clock.now();
   const { result } = o;
   if (result.ok) {
@@ -208,6 +209,9 @@ async function record(ctx: Ctx, outcomes: Outcome[], untried: number[]) {
     // Never tried in this run: the claim's attempt is given back and the row is due at once.
     await ctx.db.execute(sql`
       UPDATE outbox SET status = 'pending', attempts = attempts - 1, next_attempt_at = ${ctx.clock.now().toISOString()}::timestamptz
-      WHERE id IN (${sql.join(untried.map((id) => sql`${id}::bigint`), sql`, `)}) AND status = 'sending'`);
+      WHERE id IN (${sql.join(
+        untried.map((id) => sql`${id}::bigint`),
+        sql`, `,
+      )}) AND status = 'sending'`);
   }
 }

@@ -58,8 +58,7 @@ const EMAIL_RANK: Record<string, number> = {
 const EMAIL_FINAL = ['bounced', 'failed', 'suppressed', 'complained'];
 
 /** An unknown status ranks below every known one: it is recorded only while nothing better is. */
-const rankOf = (ranks: Record<string, number>, column: SQL | typeof outbox.deliveryStatus) =>
-  sql`coalesce((${JSON.stringify(ranks)}::jsonb ->> ${column})::int, -1)`;
+const rankOf = (ranks: Record<string, number>, column: SQL | typeof outbox.deliveryStatus) => sql`coalesce((${JSON.stringify(ranks)}::jsonb ->> ${column})::int, -1)`;
 
 export type DeliveryOutcome = 'recorded' | 'older' | 'unknown_message' | 'repeat';
 
@@ -96,10 +95,14 @@ export async function recordResendEvent({ ctx, input }: { ctx: Ctx; input: Resen
   const status = input.status.toLowerCase();
   const final = EMAIL_FINAL.includes(status);
   const at = input.at.toISOString();
-  const newer = sql`(${final ? sql`true` : sql`${outbox.deliveryStatus} IS NULL OR ${outbox.deliveryStatus} NOT IN (${sql.join(
-    EMAIL_FINAL.map((s) => sql`${s}`),
-    sql`, `,
-  )})`})
+  const newer = sql`(${
+    final
+      ? sql`true`
+      : sql`${outbox.deliveryStatus} IS NULL OR ${outbox.deliveryStatus} NOT IN (${sql.join(
+          EMAIL_FINAL.map((s) => sql`${s}`),
+          sql`, `,
+        )})`
+  })
     AND (${outbox.deliveryStatusAt} IS NULL OR ${outbox.deliveryStatusAt} < ${at}::timestamptz
       OR (${outbox.deliveryStatusAt} = ${at}::timestamptz AND ${rankOf(EMAIL_RANK, outbox.deliveryStatus)} < ${EMAIL_RANK[status] ?? -1}))`;
   return withTransaction(ctx, async (tx) => {

@@ -1,5 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
-import { cases, outbox, smsOptOuts } from '../../../db/schema.ts';
+import { cases, type outbox, smsOptOuts } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 
 type Row = typeof outbox.$inferSelect;
@@ -17,9 +17,7 @@ export async function suppressionReasons(ctx: Ctx, rows: Row[]): Promise<Map<num
   const reasons = new Map<number, string>();
   const smsRecipients = [...new Set(rows.filter((r) => r.channel === 'sms').map((r) => r.recipient))];
   const optedOut = new Set(
-    smsRecipients.length
-      ? (await ctx.db.select({ phone: smsOptOuts.phone }).from(smsOptOuts).where(inArray(smsOptOuts.phone, smsRecipients))).map((o) => o.phone)
-      : [],
+    smsRecipients.length ? (await ctx.db.select({ phone: smsOptOuts.phone }).from(smsOptOuts).where(inArray(smsOptOuts.phone, smsRecipients))).map((o) => o.phone) : [],
   );
   const surveyCaseIds = [...new Set(rows.filter((r) => SURVEY_TEMPLATES.has(r.template) && r.caseId).map((r) => r.caseId!))];
   const surveyed = new Map(

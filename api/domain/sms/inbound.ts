@@ -1,12 +1,12 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { cases, evaluations, outbox, smsInbound, smsOptOuts } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { createCase } from '../cases/create.ts';
-import { evaluateCase } from '../cases/evaluate.ts';
 import type { Lang } from '../../contract/lang.ts';
 import { formatTrackingCode } from '../../contract/tracking-code.ts';
-import { renderSms } from '../messages/templates.ts';
+import { createCase } from '../cases/create.ts';
+import { evaluateCase } from '../cases/evaluate.ts';
 import { shanghaiDate } from '../deadlines/shanghai-time.ts';
+import { renderSms } from '../messages/templates.ts';
 import { isBareCode, parseSms, SMS_TEXT, smsLang, statusWord } from './words.ts';
 
 export interface InboundSms {
@@ -79,7 +79,15 @@ async function answer(ctx: Ctx, input: InboundSms): Promise<{ reply: string; com
 /** The state to anyone with the code; the reply text only to the number that filed the case. */
 async function status(ctx: Ctx, from: string, code: string, asked: Lang | undefined) {
   const [row] = await ctx.db
-    .select({ id: cases.id, status: cases.status, reporterPhone: cases.reporterPhone, replyText: cases.replyText, repliedAt: cases.repliedAt, replyDueAt: cases.replyDueAt, lang: cases.lang })
+    .select({
+      id: cases.id,
+      status: cases.status,
+      reporterPhone: cases.reporterPhone,
+      replyText: cases.replyText,
+      repliedAt: cases.repliedAt,
+      replyDueAt: cases.replyDueAt,
+      lang: cases.lang,
+    })
     .from(cases)
     .where(eq(cases.trackingCode, code));
   const lang = asked ?? (row?.lang === 'en' ? 'en' : 'zh-CN');

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { staffSessions, staffUsers, type STAFF_ROLES } from '../../../db/schema.ts';
+import { type STAFF_ROLES, staffSessions, staffUsers } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { hashToken } from './tokens.ts';
 

@@ -34,7 +34,7 @@ export async function signIn({ ctx, input, client, pause = realPause }: { ctx: C
 
   const [user] = await ctx.db.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = ${account}`).limit(1);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !user.active || !ok) {
+  if (!user?.active || !ok) {
     const failures = await recordFailure(ctx, account, from, now);
     ctx.logger.warn('staff sign-in failed', { requestId: ctx.requestId, ...(user ? { userId: user.id } : {}), failures, delayMs: delay });
     throw failed();
@@ -49,7 +49,10 @@ export async function signIn({ ctx, input, client, pause = realPause }: { ctx: C
     await tx.update(staffUsers).set({ failedSignIns: 0, lockedUntil: null }).where(eq(staffUsers.id, user.id));
     if (rehashed) {
       // Only over the hash we verified: a password an admin set meanwhile wins.
-      await tx.update(staffUsers).set({ passwordHash: rehashed }).where(and(eq(staffUsers.id, user.id), eq(staffUsers.passwordHash, user.passwordHash)));
+      await tx
+        .update(staffUsers)
+        .set({ passwordHash: rehashed })
+        .where(and(eq(staffUsers.id, user.id), eq(staffUsers.passwordHash, user.passwordHash)));
     }
     await clearFailures(txCtx, account, from);
     await pruneFailures(txCtx, now);

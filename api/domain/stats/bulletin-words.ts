@@ -35,7 +35,7 @@ interface Summary {
 const str = (p: Payload, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : '');
 const num = (p: Payload, k: string) => (typeof p[k] === 'number' ? (p[k] as number) : 0);
 const list = <T>(p: Payload, k: string) => (Array.isArray(p[k]) ? (p[k] as T[]) : []);
-const named = (p: Payload, k: string) => ((p[k] as { name?: string } | undefined)?.name ?? '');
+const named = (p: Payload, k: string) => (p[k] as { name?: string } | undefined)?.name ?? '';
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v}%`);
 const time = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
@@ -95,7 +95,9 @@ function monthlyBody(p: Payload, lang: Lang): string[] {
     ...departments.map((d) => `  ${d.department.name}${zh ? '：' : ': '}${figuresLine(d, lang)}`),
     zh ? '每月一题（受理最多的问题类别 × 地点，较上月同期）：' : 'Top problems of the month (category × location, against the same days of the month before):',
     ...(top.length
-      ? top.map((t, i) => (zh ? `  ${i + 1}. ${t.category} @ ${t.location}：${t.count} 件（${sign(t.change)}）` : `  ${i + 1}. ${t.category} @ ${t.location}: ${t.count} (${sign(t.change)})`))
+      ? top.map((t, i) =>
+          zh ? `  ${i + 1}. ${t.category} @ ${t.location}：${t.count} 件（${sign(t.change)}）` : `  ${i + 1}. ${t.category} @ ${t.location}: ${t.count} (${sign(t.change)})`,
+        )
       : [zh ? '  本月无受理。' : '  Nothing received this month.']),
     ...(str(p, 'statsUrl') ? [zh ? `统计页：${str(p, 'statsUrl')}` : `Statistics page: ${str(p, 'statsUrl')}`] : []),
   ];

@@ -3,9 +3,9 @@ import { departments, outbox, staffUsers } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import type { Lang } from '../../i18n.ts';
 import { addDays, endOfShanghaiDay, shanghaiDate, startOfShanghaiDay, toShanghaiIso, weekday } from '../deadlines/shanghai-time.ts';
-import { type Figures, figuresOf, readGroups, type RawGroup, sumGroups, emptyCounters } from './figures.ts';
+import { emptyCounters, type Figures, figuresOf, type RawGroup, readGroups, sumGroups } from './figures.ts';
 import { foldStats, rowsOf } from './fold.ts';
-import { loadLabels, type Labels } from './labels.ts';
+import { type Labels, loadLabels } from './labels.ts';
 import { addMonths, type DateRange, monthStart } from './range.ts';
 import { nameTopProblems, readTopProblems } from './top-problems.ts';
 
@@ -65,7 +65,10 @@ export async function queueBulletins(ctx: Ctx): Promise<{ queued: number }> {
       .select({ id: departments.id, email: departments.email })
       .from(departments)
       .where(and(eq(departments.isPartner, true), eq(departments.active, true), isNotNull(departments.email))),
-    ctx.db.select({ id: staffUsers.id, email: staffUsers.email }).from(staffUsers).where(and(eq(staffUsers.role, 'supervisor'), eq(staffUsers.active, true))),
+    ctx.db
+      .select({ id: staffUsers.id, email: staffUsers.email })
+      .from(staffUsers)
+      .where(and(eq(staffUsers.role, 'supervisor'), eq(staffUsers.active, true))),
   ]);
   const wanted = new Map<Period, Recipient[]>();
   for (const period of periods) {
@@ -73,9 +76,7 @@ export async function queueBulletins(ctx: Ctx): Promise<{ queued: number }> {
       period,
       period.kind === 'monthly'
         ? supervisors.map((s) => ({ key: `report:monthly:${s.id}:${period.from.slice(0, 7)}`, email: s.email, departmentId: null }))
-        : partners
-            .filter((p) => p.email?.trim())
-            .map((p) => ({ key: `bulletin:${period.kind}:${p.id}:${period.from}`, email: p.email!.trim(), departmentId: p.id })),
+        : partners.filter((p) => p.email?.trim()).map((p) => ({ key: `bulletin:${period.kind}:${p.id}:${period.from}`, email: p.email!.trim(), departmentId: p.id })),
     );
   }
   const keys = [...wanted.values()].flat().map((r) => r.key);
@@ -221,10 +222,14 @@ async function monthlyPayload(ctx: Ctx, period: Period, labels: Labels) {
     to: period.to,
     month: period.from.slice(0, 7),
     figures: summary(figuresOf(sumGroups(groups))),
-    departments: groups
-      .map((g) => ({ department: labels.department(g.value === 'none' ? null : Number(g.value)), ...summary(figuresOf(g)) }))
-      .sort((a, b) => b.received - a.received),
-    topProblems: nameTopProblems(top, topLabels, true).items.map((i) => ({ category: i.category.name, location: i.location.name, count: i.count, previousCount: i.previousCount, change: i.change })),
+    departments: groups.map((g) => ({ department: labels.department(g.value === 'none' ? null : Number(g.value)), ...summary(figuresOf(g)) })).sort((a, b) => b.received - a.received),
+    topProblems: nameTopProblems(top, topLabels, true).items.map((i) => ({
+      category: i.category.name,
+      location: i.location.name,
+      count: i.count,
+      previousCount: i.previousCount,
+      change: i.change,
+    })),
     statsUrl: statsLink(ctx.config.publicBaseUrl),
   };
 }

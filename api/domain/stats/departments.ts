@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import type { Staff } from '../staff/session.ts';
 import { MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
-import { type Figures, figuresOf, readGroups, type RawGroup, emptyCounters } from './figures.ts';
+import { emptyCounters, type Figures, figuresOf, type RawGroup, readGroups } from './figures.ts';
 import { foldStats, pendingCases, rowsOf } from './fold.ts';
 import { loadLabels, type Named } from './labels.ts';
 import { resolveRange } from './range.ts';
@@ -29,11 +29,7 @@ export async function departmentTable({ ctx, staff, input }: { ctx: Ctx; staff: 
   const range = resolveRange(input, now);
   const station = input.station ? await findStation(ctx, input.station) : null;
   await foldStats(ctx, { batchSize: FOLD_ON_READ, maxBatches: 1 }).catch(() => undefined);
-  const [raw, live, pending] = await Promise.all([
-    readGroups(ctx, range, station?.id ?? null, 'department'),
-    liveCounts(ctx, station?.id ?? null, now),
-    pendingCases(ctx),
-  ]);
+  const [raw, live, pending] = await Promise.all([readGroups(ctx, range, station?.id ?? null, 'department'), liveCounts(ctx, station?.id ?? null, now), pendingCases(ctx)]);
   const ref = await ctx.reference.get(ctx.db);
   const labels = await loadLabels(ctx, ctx.lang);
   const byValue = new Map(raw.map((g) => [g.value, g]));

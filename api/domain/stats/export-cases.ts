@@ -1,9 +1,9 @@
-import { and, asc, gte, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, gte, lt, type SQL, sql } from 'drizzle-orm';
 import { caseEvents, cases } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
+import { type LabelledEnum, label } from '../../contract/labels.ts';
 import { forbidden, invalidInput } from '../../errors.ts';
 import type { Lang } from '../../i18n.ts';
-import { label, type LabelledEnum } from '../../contract/labels.ts';
 import { canDo } from '../cases/access.ts';
 import { type CaseFilters, queueConditions } from '../cases/queue.ts';
 import { endOfShanghaiDay, startOfShanghaiDay } from '../deadlines/shanghai-time.ts';
@@ -96,10 +96,13 @@ async function* streamRows(ctx: Ctx, staff: Staff, conditions: Array<SQL | undef
   const lang: Lang = ctx.lang;
   const pick = (table: LabelledEnum, v: string | null) => (v === null ? '' : label(table, v, lang));
   const local = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '');
-  const dept = (id: number | null) => (id === null ? '' : (() => {
-    const d = ref.departmentsById.get(id);
-    return d ? localName(d, lang) : `#${id}`;
-  })());
+  const dept = (id: number | null) =>
+    id === null
+      ? ''
+      : (() => {
+          const d = ref.departmentsById.get(id);
+          return d ? localName(d, lang) : `#${id}`;
+        })();
   yield BOM + csvLine([...HEADERS, ...(reveal ? CONTACT_HEADERS : [])].map(([zh, en]) => (lang === 'en' ? en : zh)));
   let after: { at: string; id: string } | undefined;
   let exported = 0;
@@ -144,9 +147,9 @@ async function* streamRows(ctx: Ctx, staff: Staff, conditions: Array<SQL | undef
     if (!page.length) break;
     if (reveal) {
       // Accounted for before it leaves: one timeline entry per case whose contact is exported.
-      await ctx.db.insert(caseEvents).values(
-        page.map((c) => ({ caseId: c.id, type: 'contact_revealed', at: ctx.clock.now(), actorType: 'staff' as const, actorId: staff.id, isPublic: false, data: { via: 'export' } })),
-      );
+      await ctx.db
+        .insert(caseEvents)
+        .values(page.map((c) => ({ caseId: c.id, type: 'contact_revealed', at: ctx.clock.now(), actorType: 'staff' as const, actorId: staff.id, isPublic: false, data: { via: 'export' } })));
     }
     const lines: string[] = [];
     for (const c of page) {

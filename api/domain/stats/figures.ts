@@ -1,11 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { STATS_METRICS } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
-import { addTo, type Histogram, type TimeFigure, timeFigure } from './buckets.ts';
-import { COUNTERS, rowsOf } from './fold.ts';
-import { shanghaiDate } from '../deadlines/shanghai-time.ts';
-import { type DateRange, planTimes } from './range.ts';
-
 /**
  * Reads the published figures for a period from the rollups: counters from
  * stats_daily (exact for any range of days), times from the monthly
@@ -14,6 +9,11 @@ import { type DateRange, planTimes } from './range.ts';
  * never a scan of the cases.
  */
 import type { GroupBy } from '../../contract/enums.ts';
+import { shanghaiDate } from '../deadlines/shanghai-time.ts';
+import { addTo, type Histogram, type TimeFigure, timeFigure } from './buckets.ts';
+import { COUNTERS, rowsOf } from './fold.ts';
+import { type DateRange, planTimes } from './range.ts';
+
 export { GROUP_BYS, type GroupBy } from '../../contract/enums.ts';
 export type Metric = (typeof STATS_METRICS)[number];
 export const METRICS: readonly Metric[] = ['ack', 'contact', 'reply', 'close'];
@@ -29,17 +29,7 @@ export interface Counters {
   resolved: number;
   satisfied: number;
 }
-export const COUNTER_KEYS: ReadonlyArray<keyof Counters> = [
-  'received',
-  'returned',
-  'closed',
-  'closedOnTime',
-  'assigned',
-  'acknowledgedOnTime',
-  'evaluated',
-  'resolved',
-  'satisfied',
-];
+export const COUNTER_KEYS: ReadonlyArray<keyof Counters> = ['received', 'returned', 'closed', 'closedOnTime', 'assigned', 'acknowledgedOnTime', 'evaluated', 'resolved', 'satisfied'];
 
 /** Percent (0–100, two decimals), or null when the denominator is zero. */
 export interface Rates {
@@ -135,7 +125,10 @@ export async function readGroups(ctx: Ctx, range: DateRange, stationId: number |
       FROM stats_times
       WHERE dim = ${spec.dim} AND month >= ${plan.months.from}::date AND month < ${plan.months.until}::date${rollupStations(spec, stationId)}`);
   }
-  for (const [days, sign] of [[plan.add, 1], [plan.subtract, -1]] as const) {
+  for (const [days, sign] of [
+    [plan.add, 1],
+    [plan.subtract, -1],
+  ] as const) {
     if (!days.length) continue;
     const within = sql.join(
       days.map((e) => sql`f.day BETWEEN ${e.from}::date AND ${e.to}::date`),

@@ -36,10 +36,7 @@ export interface FoldResult {
 /** pg_advisory_xact_lock key: "stats" in ASCII. */
 const FOLD_LOCK = 0x7374617473;
 
-export async function foldStats(
-  ctx: Ctx,
-  options: { batchSize?: number; maxBatches?: number; budgetMs?: number; onBatch?: (total: FoldResult) => void } = {},
-): Promise<FoldResult> {
+export async function foldStats(ctx: Ctx, options: { batchSize?: number; maxBatches?: number; budgetMs?: number; onBatch?: (total: FoldResult) => void } = {}): Promise<FoldResult> {
   const batchSize = options.batchSize ?? 5000;
   const maxBatches = options.maxBatches ?? 100;
   const deadline = performance.now() + (options.budgetMs ?? Number.POSITIVE_INFINITY);
@@ -93,9 +90,27 @@ const FACTS = sql`
   FROM claimed`;
 
 export const FACT_COLUMNS = [
-  'case_id', 'day', 'station_id', 'channel', 'kind', 'category_id', 'department_id', 'location_id',
-  'received', 'returned', 'closed', 'closed_on_time', 'assigned', 'acknowledged_on_time', 'evaluated', 'resolved', 'satisfied',
-  'ack_seconds', 'contact_seconds', 'reply_seconds', 'close_seconds',
+  'case_id',
+  'day',
+  'station_id',
+  'channel',
+  'kind',
+  'category_id',
+  'department_id',
+  'location_id',
+  'received',
+  'returned',
+  'closed',
+  'closed_on_time',
+  'assigned',
+  'acknowledged_on_time',
+  'evaluated',
+  'resolved',
+  'satisfied',
+  'ack_seconds',
+  'contact_seconds',
+  'reply_seconds',
+  'close_seconds',
 ] as const;
 export const COUNTERS = ['received', 'returned', 'closed', 'closed_on_time', 'assigned', 'acknowledged_on_time', 'evaluated', 'resolved', 'satisfied'] as const;
 
@@ -105,7 +120,11 @@ export function foldStatement(batchSize: number) {
   const sums = sql.raw(COUNTERS.map((c) => `sum(sign * ${c})::int AS ${c}`).join(', '));
   const anyNonZero = sql.raw(COUNTERS.map((c) => `sum(sign * ${c}) <> 0`).join(' OR '));
   const increments = sql.raw(COUNTERS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', '));
-  const replaceFacts = sql.raw(FACT_COLUMNS.filter((c) => c !== 'case_id').map((c) => `${c} = excluded.${c}`).join(', '));
+  const replaceFacts = sql.raw(
+    FACT_COLUMNS.filter((c) => c !== 'case_id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', '),
+  );
   return sql`
     WITH claimed AS (
       UPDATE cases SET stats_dirty = false

@@ -4,8 +4,8 @@ import { label } from '../../contract/labels.ts';
 import type { Lang } from '../../contract/lang.ts';
 import { localName } from '../meta.ts';
 import { noneName } from './definitions.ts';
-import { rowsOf } from './fold.ts';
 import type { GroupBy } from './figures.ts';
+import { rowsOf } from './fold.ts';
 
 /**
  * Codes and names of rollup values in the caller's language. The reference

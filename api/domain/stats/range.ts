@@ -1,4 +1,4 @@
-import { invalidInput, type FieldIssue } from '../../errors.ts';
+import { type FieldIssue, invalidInput } from '../../errors.ts';
 import { addDays, shanghaiDate } from '../deadlines/shanghai-time.ts';
 
 /**

@@ -5,7 +5,7 @@ import { invalidInput } from '../../errors.ts';
 import { describeError } from '../../logger.ts';
 import { shanghaiDate, toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import { definitions, MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
-import { type Figures, figuresOf, type GroupBy, readGroups, type RawGroup, sumGroups } from './figures.ts';
+import { type Figures, figuresOf, type GroupBy, type RawGroup, readGroups, sumGroups } from './figures.ts';
 import { foldStats, pendingCases } from './fold.ts';
 import { loadLabels, type Named } from './labels.ts';
 import { resolveRange } from './range.ts';
@@ -61,12 +61,16 @@ export async function getStats({ ctx, input }: { ctx: Ctx; input: StatsInput & {
   const groupBy = input.groupBy ?? null;
   const [raw, top, pending] = await Promise.all([
     readGroups(ctx, range, station?.id ?? null, groupBy),
+    // biome-ignore lint/complexity/useMathMinMax: dates as YYYY-MM-DD strings, compared as text
     readTopProblems(ctx, { upTo: range.to < today ? range.to : today, stationId: station?.id ?? null }),
     pendingCases(ctx),
   ]);
   const labels = await loadLabels(ctx, ctx.lang, {
     categories: [...(groupBy === 'category' ? raw.map((g) => Number(g.value)) : []), ...top.items.map((i) => i.categoryId)],
-    locations: [...(groupBy === 'location' ? raw.filter((g) => g.value !== 'none').map((g) => Number(g.value)) : []), ...top.items.flatMap((i) => (i.locationId === null ? [] : [i.locationId]))],
+    locations: [
+      ...(groupBy === 'location' ? raw.filter((g) => g.value !== 'none').map((g) => Number(g.value)) : []),
+      ...top.items.flatMap((i) => (i.locationId === null ? [] : [i.locationId])),
+    ],
   });
   const withStation = station === null;
   return {
@@ -101,10 +105,7 @@ export function rankGroups(groupBy: GroupBy, raw: RawGroup[], name: (value: stri
     .filter((g) => !g.fewEvaluations)
     .sort(
       (a, b) =>
-        (b.rates.satisfaction ?? -1) - (a.rates.satisfaction ?? -1) ||
-        (b.rates.resolution ?? -1) - (a.rates.resolution ?? -1) ||
-        b.evaluated - a.evaluated ||
-        a.key.localeCompare(b.key),
+        (b.rates.satisfaction ?? -1) - (a.rates.satisfaction ?? -1) || (b.rates.resolution ?? -1) - (a.rates.resolution ?? -1) || b.evaluated - a.evaluated || a.key.localeCompare(b.key),
     );
   ranked.forEach((g, i) => {
     const prev = ranked[i - 1];
@@ -123,4 +124,3 @@ export async function findStation(ctx: Ctx, code: string): Promise<{ id: number;
   if (!row) throw invalidInput('invalid_input', [{ field: 'station', code: 'unknown', message: 'station.unknown' }], { fields: 'station' });
   return row;
 }
-

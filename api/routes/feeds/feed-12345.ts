@@ -1,12 +1,12 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { limitBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../context.ts';
 import { recordFeedEvaluation } from '../../domain/feed12345/evaluation.ts';
 import { ingestOrders, MAX_ORDERS_PER_PUSH } from '../../domain/feed12345/ingest.ts';
 import { answerOnce, type SignatureClaim } from '../../domain/feed12345/replay.ts';
 import { verifyFeedSignature } from '../../domain/feed12345/signature.ts';
 import { DomainError, invalidInput } from '../../errors.ts';
+import { limitBody } from '../../http/body-limit.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import type { FeedRouter } from '../routers.ts';
 import { FeedEvaluation, FeedEvaluationResult, FeedOrder, FeedOrderResults, FeedPush, SignatureHeaders } from './schemas.ts';

@@ -18,13 +18,9 @@ const OrderItem = z
 /** Any item: one that is not an order is rejected on its own, not with the push. */
 const BatchItem = z.unknown().openapi({ $ref: '#/components/schemas/FeedOrder' } as never);
 
-export const FeedOrderBatch = z
-  .object({ orders: z.array(BatchItem).openapi({ maxItems: 500, minItems: 1 }) })
-  .openapi('FeedOrderBatch');
+export const FeedOrderBatch = z.object({ orders: z.array(BatchItem).openapi({ maxItems: 500, minItems: 1 }) }).openapi('FeedOrderBatch');
 
-export const FeedPush = z
-  .union([FeedOrderBatch, OrderItem])
-  .openapi('FeedPush', { description: 'One order, or `{ "orders": [...] }` with up to 500.' });
+export const FeedPush = z.union([FeedOrderBatch, OrderItem]).openapi('FeedPush', { description: 'One order, or `{ "orders": [...] }` with up to 500.' });
 
 export const SignatureHeaders = z.object({
   'x-signature': z
@@ -32,7 +28,8 @@ export const SignatureHeaders = z.object({
     .optional()
     .openapi({
       param: { name: 'x-signature', in: 'header', required: true },
-      description: '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`; within 5 minutes of our clock; sign every request afresh (an identical resend within the window is refused as a replay).',
+      description:
+        '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`; within 5 minutes of our clock; sign every request afresh (an identical resend within the window is refused as a replay).',
       example: 't=1772692200,v1=5d41402abc4b2a76b9719d911017c592a1b2c3d4e5f60718293a4b5c6d7e8f90',
     }),
 });
@@ -74,7 +71,7 @@ export const FeedEvaluation = z
         return at ?? new Date(0);
       })
       .openapi({ example: '2026-03-12T10:00:00+08:00' }),
-    comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v ?? undefined), text().trim().max(1000).optional()),
+    comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : (v ?? undefined)), text().trim().max(1000).optional()),
   })
   .openapi('FeedEvaluation');
 

@@ -1,14 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Open311Router } from '../routers.ts';
-import {
-  GeoReportCreated,
-  GeoReportDiscovery,
-  GeoReportErrors,
-  GeoReportRequests,
-  GeoReportRequestsQuery,
-  GeoReportServiceDefinition,
-  GeoReportServices,
-} from './schemas.ts';
+import { GeoReportCreated, GeoReportDiscovery, GeoReportErrors, GeoReportRequests, GeoReportRequestsQuery, GeoReportServiceDefinition, GeoReportServices } from './schemas.ts';
 
 /*
  * The GeoReport routes in /api/openapi.json. They are plain Hono routes (a
@@ -22,9 +14,7 @@ const answers = (schema: Schema, description: string, errors: Array<400 | 403 | 
     description: `${description} — JSON here; the .xml path answers the same as text/xml (Spark convention).`,
     content: { 'application/json': { schema }, 'text/xml': { schema: z.string() } },
   },
-  ...Object.fromEntries(
-    errors.map((s) => [s, { description: 'GeoReport error array', content: { 'application/json': { schema: GeoReportErrors }, 'text/xml': { schema: z.string() } } }]),
-  ),
+  ...Object.fromEntries(errors.map((s) => [s, { description: 'GeoReport error array', content: { 'application/json': { schema: GeoReportErrors }, 'text/xml': { schema: z.string() } } }])),
 });
 
 const FormBody = z
@@ -49,8 +39,14 @@ const FormBody = z
 
 const Params = (name: string) => z.object({ [name]: z.string().openapi({ param: { name, in: 'path' } }) });
 const Extensions = z.object({
-  extensions: z.string().optional().openapi({ param: { name: 'extensions', in: 'query' }, description: 'true: extended_attributes, and notes for the filing key' }),
-  api_key: z.string().optional().openapi({ param: { name: 'api_key', in: 'query' }, description: 'Optional: the key that filed the request sees its reply and timeline' }),
+  extensions: z
+    .string()
+    .optional()
+    .openapi({ param: { name: 'extensions', in: 'query' }, description: 'true: extended_attributes, and notes for the filing key' }),
+  api_key: z
+    .string()
+    .optional()
+    .openapi({ param: { name: 'api_key', in: 'query' }, description: 'Optional: the key that filed the request sees its reply and timeline' }),
 });
 
 /** What every reader of requests is told about ids and who sees what. */

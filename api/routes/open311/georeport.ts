@@ -84,7 +84,11 @@ export function registerGeoReportRoutes(open311: Open311Router, guards: RouteGua
     open311.get(`/requests.${format}`, async (c) => {
       const filters = await readRequestFilters({ ctx: c.get('ctx'), query: c.req.queries() });
       const found = await queryRequests({ ctx: c.get('ctx'), input: { ...filters, apiKey: readerKey(c) } });
-      return send(c, 'service_requests', found.map((r) => requestWire(r, filters.extensions)));
+      return send(
+        c,
+        'service_requests',
+        found.map((r) => requestWire(r, filters.extensions)),
+      );
     });
 
     open311.post(`/requests.${format}`, guards.intakeRateLimit, ...formBody, async (c) => {

@@ -1,10 +1,10 @@
+import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../../context.ts';
 import { DomainError, type FieldIssue, statusFor } from '../../errors.ts';
 import { hasMessage, type Lang, t } from '../../i18n.ts';
 import { describeError, errorCode } from '../../logger.ts';
-import type { z } from '@hono/zod-openapi';
 import type { GeoReportError } from './schemas.ts';
 import { toXml } from './xml.ts';
 

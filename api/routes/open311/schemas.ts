@@ -94,14 +94,15 @@ export const GeoReportRequest = z
   .openapi('GeoReportRequest');
 export const GeoReportRequests = z.array(GeoReportRequest);
 
-export const GeoReportCreated = z
-  .array(z.object({ service_request_id: z.string(), service_notice: z.string().optional() }))
-  .openapi('GeoReportCreated');
+export const GeoReportCreated = z.array(z.object({ service_request_id: z.string(), service_notice: z.string().optional() })).openapi('GeoReportCreated');
 
 /** The query of GET requests, for the contract; the domain reads and checks it. */
 export const GeoReportRequestsQuery = z.object({
   service_request_id: z.string().optional().openapi({ description: 'Comma-separated public ids (a tracking code matches nothing); overrides the other filters' }),
-  api_key: z.string().optional().openapi({ description: 'Optional: the key that filed a request sees its reply, department, kind and timeline; any other key, a revoked one or none sees the public view' }),
+  api_key: z
+    .string()
+    .optional()
+    .openapi({ description: 'Optional: the key that filed a request sees its reply, department, kind and timeline; any other key, a revoked one or none sees the public view' }),
   service_code: z.string().optional().openapi({ description: 'Comma-separated service codes' }),
   start_date: z.string().optional().openapi({ description: 'W3C datetime with a time zone, or a date (Asia/Shanghai); at most 90 days before end_date' }),
   end_date: z.string().optional(),

@@ -20,13 +20,7 @@ const ITEM_NAMES: Record<string, string> = {
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 export function escapeXml(text: string): string {
-  return text
-    .replace(NOT_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 export function toXml(root: string, value: unknown): string {
@@ -36,7 +30,7 @@ export function toXml(root: string, value: unknown): string {
 function element(name: string, value: unknown, indent: string): string {
   if (value === undefined) return '';
   if (value === null || value === '') return `${indent}<${name}/>`;
-  const inner = indent + '  ';
+  const inner = `${indent}  `;
   if (Array.isArray(value)) {
     const item = ITEM_NAMES[name];
     if (!item) throw new Error(`no XML item name for the list ${name}`);

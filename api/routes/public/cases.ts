@@ -1,15 +1,15 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { limitBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../context.ts';
 import { createCase } from '../../domain/cases/create.ts';
+import { evaluateCase } from '../../domain/cases/evaluate.ts';
 import { lookupCase } from '../../domain/cases/lookup.ts';
 import { toShanghaiIso } from '../../domain/deadlines/shanghai-time.ts';
 import { DomainError } from '../../errors.ts';
+import { limitBody } from '../../http/body-limit.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import type { RouteGuards } from '../guards.ts';
 import type { PublicRouter } from '../routers.ts';
-import { evaluateCase } from '../../domain/cases/evaluate.ts';
 import { CreateCaseBody, CreatedCase, EvaluationBody, EvaluationRecorded, LookupParams, LookupQuery, PublicCase } from './schemas.ts';
 
 /** The largest intake body accepted; a full description in Chinese is ~6 kB. */
@@ -32,8 +32,7 @@ export const createCaseRoute = createRoute({
   path: '/api/cases',
   tags: ['public'],
   summary: 'File a case',
-  description:
-    'JSON answers 201 with the tracking code. The site’s no-JavaScript form posts the same fields form-encoded and is redirected (303) to its receipt page.',
+  description: 'JSON answers 201 with the tracking code. The site’s no-JavaScript form posts the same fields form-encoded and is redirected (303) to its receipt page.',
   request: {
     body: {
       content: {
@@ -91,10 +90,7 @@ export function registerCaseRoutes(router: PublicRouter, guards: RouteGuards) {
       const prefix = lang === 'en' ? '/en' : '';
       return c.redirect(`${prefix}/report/done?code=${created.trackingCode}`, 303);
     }
-    return c.json(
-      { trackingCode: created.trackingCode, status: created.status, replyDueAt: toShanghaiIso(created.replyDueAt) },
-      201,
-    );
+    return c.json({ trackingCode: created.trackingCode, status: created.status, replyDueAt: toShanghaiIso(created.replyDueAt) }, 201);
   });
 
   router.openapi({ ...lookupCaseRoute, middleware: [guards.lookupRateLimit] }, async (c) => {

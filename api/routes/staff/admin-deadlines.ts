@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { DAY_KINDS } from '../../contract/enums.ts';
+import { CalendarImport, CalendarImported, CalendarYear, DayRow, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
 import { createPolicy, importCalendarYear, listCalendarYear, listPolicies, setCalendarDay, updatePolicy } from '../../domain/deadlines/admin.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
-import { DAY_KINDS } from '../../contract/enums.ts';
-import { CalendarImport, CalendarImported, CalendarYear, DayRow, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
 import type { AdminRouter } from '../routers.ts';
 
 /* Admin screens for the working calendar (节假日/调休) and the deadline policies. */
@@ -56,19 +56,13 @@ export const updatePolicyRoute = createRoute({
 });
 
 export function registerAdminDeadlineRoutes(router: AdminRouter) {
-  router.openapi(calendarRoute, async (c) =>
-    c.json(await listCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), year: c.req.valid('query').year }), 200),
-  );
+  router.openapi(calendarRoute, async (c) => c.json(await listCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), year: c.req.valid('query').year }), 200));
   router.openapi(calendarDayRoute, async (c) =>
     c.json(await setCalendarDay({ ctx: c.get('ctx'), staff: c.get('staff'), input: { day: c.req.valid('param').day, ...c.req.valid('json') } }), 200),
   );
-  router.openapi(calendarImportRoute, async (c) =>
-    c.json(await importCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') }), 200),
-  );
+  router.openapi(calendarImportRoute, async (c) => c.json(await importCalendarYear({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') }), 200));
   router.openapi(policiesRoute, async (c) => c.json(toWire(await listPolicies({ ctx: c.get('ctx'), staff: c.get('staff') })), 200));
-  router.openapi(createPolicyRoute, async (c) =>
-    c.json(toWire(await createPolicy({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') })), 201),
-  );
+  router.openapi(createPolicyRoute, async (c) => c.json(toWire(await createPolicy({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('json') })), 201));
   router.openapi(updatePolicyRoute, async (c) =>
     c.json(toWire(await updatePolicy({ ctx: c.get('ctx'), staff: c.get('staff'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } })), 200),
   );

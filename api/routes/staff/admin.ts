@@ -7,6 +7,7 @@ import { createStaff, listStaff, updateStaff } from '../../domain/admin/staff.ts
 import { errorResponses } from '../../http/envelope.ts';
 import type { StaffEnv } from '../../http/staff-auth.ts';
 import { toWire } from '../../http/wire.ts';
+import type { AdminRouter } from '../routers.ts';
 import {
   AdminCategory,
   AdminCategoryList,
@@ -29,7 +30,6 @@ import {
   UpdateLocationBody,
   UpdateStaffBody,
 } from './admin-schemas.ts';
-import type { AdminRouter } from '../routers.ts';
 
 /*
  * The admin screens: staff, departments, categories, locations. Admins only
@@ -144,25 +144,17 @@ export function registerAdminRoutes(router: AdminRouter) {
 
   router.openapi(listStaffRoute, async (c) => c.json({ items: toWire(await listStaff(caller(c))) }, 200));
   router.openapi(createStaffRoute, async (c) => c.json(toWire(await createStaff({ ...caller(c), input: c.req.valid('json') })), 201));
-  router.openapi(updateStaffRoute, async (c) =>
-    c.json(toWire(await updateStaff({ ...caller(c), input: { ...c.req.valid('json'), id: c.req.valid('param').id } })), 200),
-  );
+  router.openapi(updateStaffRoute, async (c) => c.json(toWire(await updateStaff({ ...caller(c), input: { ...c.req.valid('json'), id: c.req.valid('param').id } })), 200));
 
   router.openapi(listDepartmentsRoute, async (c) => c.json({ items: await listDepartments(caller(c)) }, 200));
   router.openapi(createDepartmentRoute, async (c) => c.json(await createDepartment({ ...caller(c), input: c.req.valid('json') }), 201));
-  router.openapi(updateDepartmentRoute, async (c) =>
-    c.json(await updateDepartment({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200),
-  );
+  router.openapi(updateDepartmentRoute, async (c) => c.json(await updateDepartment({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200));
 
   router.openapi(listCategoriesRoute, async (c) => c.json({ items: await listCategories(caller(c)) }, 200));
   router.openapi(createCategoryRoute, async (c) => c.json(await createCategory({ ...caller(c), input: c.req.valid('json') }), 201));
-  router.openapi(updateCategoryRoute, async (c) =>
-    c.json(await updateCategory({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200),
-  );
+  router.openapi(updateCategoryRoute, async (c) => c.json(await updateCategory({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200));
 
   router.openapi(listLocationsRoute, async (c) => c.json({ items: await listLocations({ ...caller(c), input: c.req.valid('query') }) }, 200));
   router.openapi(createLocationRoute, async (c) => c.json(await createLocation({ ...caller(c), input: c.req.valid('json') }), 201));
-  router.openapi(updateLocationRoute, async (c) =>
-    c.json(await updateLocation({ ...caller(c), input: { ...c.req.valid('json'), ...c.req.valid('param') } }), 200),
-  );
+  router.openapi(updateLocationRoute, async (c) => c.json(await updateLocation({ ...caller(c), input: { ...c.req.valid('json'), ...c.req.valid('param') } }), 200));
 }

@@ -1,9 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { getCaseDetail } from '../../domain/cases/detail.ts';
-import { listDepartmentsForStaff } from '../../domain/meta.ts';
 import { enterCase } from '../../domain/cases/enter.ts';
 import { listQueue, queueCounts } from '../../domain/cases/queue.ts';
 import { revealContact } from '../../domain/cases/reveal.ts';
+import { listDepartmentsForStaff } from '../../domain/meta.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
 import type { StaffRouter } from '../routers.ts';
@@ -74,9 +74,7 @@ export const departmentsRoute = createRoute({
 });
 
 export function registerStaffCaseRoutes(router: StaffRouter) {
-  router.openapi(departmentsRoute, async (c) =>
-    c.json({ items: await listDepartmentsForStaff({ ctx: c.get('ctx') }) }, 200),
-  );
+  router.openapi(departmentsRoute, async (c) => c.json({ items: await listDepartmentsForStaff({ ctx: c.get('ctx') }) }, 200));
   router.openapi(queueRoute, async (c) => {
     const page = await listQueue({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') });
     return c.json(toWire(page), 200);

@@ -1,5 +1,5 @@
-import { registerApiKeyRoutes } from '../open311/api-keys.ts';
 import type { RouteGuards } from '../guards.ts';
+import { registerApiKeyRoutes } from '../open311/api-keys.ts';
 import { createAdminRouter, createPublicRouter, createStaffRouter } from '../routers.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { registerAdminDeadlineRoutes } from './admin-deadlines.ts';

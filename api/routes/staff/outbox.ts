@@ -6,8 +6,6 @@ import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
 import type { StaffRouter } from '../routers.ts';
 
-
-
 export const outboxRoute = createRoute({
   method: 'get',
   path: '/api/staff/outbox',
@@ -37,10 +35,6 @@ export const retryRoute = createRoute({
 });
 
 export function registerOutboxRoutes(router: StaffRouter) {
-  router.openapi(outboxRoute, async (c) =>
-    c.json(toWire(await listOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') })), 200),
-  );
-  router.openapi(retryRoute, async (c) =>
-    c.json(await retryOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: { id: c.req.valid('param').id } }), 200),
-  );
+  router.openapi(outboxRoute, async (c) => c.json(toWire(await listOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: c.req.valid('query') })), 200));
+  router.openapi(retryRoute, async (c) => c.json(await retryOutbox({ ctx: c.get('ctx'), staff: c.get('staff'), input: { id: c.req.valid('param').id } }), 200));
 }

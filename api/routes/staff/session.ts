@@ -9,7 +9,6 @@ import type { RouteGuards } from '../guards.ts';
 import type { PublicRouter, StaffRouter } from '../routers.ts';
 import { SessionInfo, SignInBody } from './schemas.ts';
 
-
 export const signInRoute = createRoute({
   method: 'post',
   path: '/api/staff/session',
@@ -18,7 +17,10 @@ export const signInRoute = createRoute({
   description:
     'Sets an HttpOnly session cookie; send the returned csrfToken as X-CSRF-Token on every write. An unknown email, a wrong password, an inactive account and a client locked out of the account after repeated failures all get the same 401. Repeated failures on one account from anywhere make its sign-ins answer more slowly (a few seconds at most), never refuse them.',
   request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
-  responses: { 200: { description: 'Signed in', content: { 'application/json': { schema: SessionInfo } } }, ...errorResponses({ 400: 'Bad input', 401: 'Wrong credentials (or this client is locked out of the account)', 429: 'Too many attempts' }) },
+  responses: {
+    200: { description: 'Signed in', content: { 'application/json': { schema: SessionInfo } } },
+    ...errorResponses({ 400: 'Bad input', 401: 'Wrong credentials (or this client is locked out of the account)', 429: 'Too many attempts' }),
+  },
 });
 
 export const signOutRoute = createRoute({

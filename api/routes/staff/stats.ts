@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../../contract/enums.ts';
+import { DepartmentTable, StatsQuery } from '../../contract/wire/stats.ts';
 import { departmentTable } from '../../domain/stats/departments.ts';
 import { exportCases } from '../../domain/stats/export-cases.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import { LANGS } from '../../i18n.ts';
 import { describeError } from '../../logger.ts';
-import { DepartmentTable, StatsQuery } from '../../contract/wire/stats.ts';
 import type { StaffRouter } from '../routers.ts';
 
 const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not allowed' });

@@ -35,7 +35,10 @@ const VERBS: { [V in Verb]: { summary: string; run: Run<V> } } = {
     summary: 'Request an extension (延期): reason and new deadline',
     run: ({ ctx, staff, caseId, body }) => requestExtension({ ctx, staff, input: { caseId, version: body.version, reason: body.reason, newDueAt: new Date(body.newDueAt) } }),
   },
-  'decide-extension': { summary: 'Approve or refuse the pending extension — dispatcher or supervisor', run: ({ ctx, staff, caseId, body }) => decideExtension({ ctx, staff, input: { caseId, ...body } }) },
+  'decide-extension': {
+    summary: 'Approve or refuse the pending extension — dispatcher or supervisor',
+    run: ({ ctx, staff, caseId, body }) => decideExtension({ ctx, staff, input: { caseId, ...body } }),
+  },
   close: { summary: 'Close (办结) a replied case', run: ({ ctx, staff, caseId, body }) => close({ ctx, staff, input: { caseId, ...body } }) },
   reopen: { summary: 'Reopen (重办)', run: ({ ctx, staff, caseId, body }) => reopen({ ctx, staff, input: { caseId, ...body } }) },
   return: { summary: 'Return (退单) with a reason', run: ({ ctx, staff, caseId, body }) => returnCase({ ctx, staff, input: { caseId, ...body } }) },

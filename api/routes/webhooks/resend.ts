@@ -28,12 +28,7 @@ export function registerResendRoutes(router: WebhookRouter) {
     const secret = c.get('ctx').config.resendWebhookSecret;
     const ok =
       secret !== undefined &&
-      (await verifySvix(
-        secret,
-        { id: c.req.header('svix-id'), timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') },
-        raw,
-        c.get('ctx').clock.now(),
-      ));
+      (await verifySvix(secret, { id: c.req.header('svix-id'), timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') }, raw, c.get('ctx').clock.now()));
     if (!ok) throw new DomainError('invalid_signature', 'signature.invalid');
     let event: z.infer<typeof ResendEvent>;
     try {

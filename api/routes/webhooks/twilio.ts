@@ -75,7 +75,10 @@ export function registerTwilioRoutes(router: WebhookRouter) {
   });
   router.openapi({ ...statusRoute, middleware: [verified] }, async (c) => {
     const form = c.req.valid('form');
-    await recordDeliveryStatus({ ctx: c.get('ctx'), input: { providerMessageId: form.MessageSid, status: form.MessageStatus, error: form.ErrorCode ? `twilio error ${form.ErrorCode}` : undefined } });
+    await recordDeliveryStatus({
+      ctx: c.get('ctx'),
+      input: { providerMessageId: form.MessageSid, status: form.MessageStatus, error: form.ErrorCode ? `twilio error ${form.ErrorCode}` : undefined },
+    });
     return c.body(null, 204);
   });
 }

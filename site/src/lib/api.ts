@@ -30,9 +30,7 @@ export interface ApiError {
   retryAfter: string | undefined;
 }
 
-export type ApiResult<T> =
-  | { ok: true; status: number; data: T; response: Response }
-  | { ok: false; status: number; error: ApiError; response: Response };
+export type ApiResult<T> = { ok: true; status: number; data: T; response: Response } | { ok: false; status: number; error: ApiError; response: Response };
 
 export interface CallOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

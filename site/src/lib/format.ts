@@ -25,9 +25,7 @@ function parts(iso: string, lang: Lang) {
 export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '';
   const p = parts(iso, lang);
-  return lang === 'en'
-    ? `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`
-    : `${p.year}年${p.month}月${p.day}日（${p.weekday}）${p.hour}:${p.minute}`;
+  return lang === 'en' ? `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}` : `${p.year}年${p.month}月${p.day}日（${p.weekday}）${p.hour}:${p.minute}`;
 }
 
 /**

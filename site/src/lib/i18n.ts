@@ -22,7 +22,6 @@ export function localePath(lang: Lang, path: string): string {
   return path === '/' ? '/en/' : `/en${path}`;
 }
 
-
 const WORDS = {
   'site.name': { 'zh-CN': '站区投诉热线', en: 'Station District Hotline' },
   'site.office': { 'zh-CN': '站区综合管理办公室', en: 'Station District Management Office' },
@@ -59,7 +58,10 @@ const WORDS = {
   'home.next': { 'zh-CN': '提交之后', en: 'What happens next' },
   'home.next.1': { 'zh-CN': '调度员核对并派给负责科室；', en: 'A dispatcher checks your case and assigns it to the responsible section;' },
   'home.next.2': { 'zh-CN': '承办科室 2 小时内签收，24 小时内与您联系；', en: 'the section acknowledges it within 2 hours and contacts you within 24 hours;' },
-  'home.next.3': { 'zh-CN': '办理完毕后答复您，您可以评价是否满意，不满意可以重办。', en: 'when it is dealt with you get a reply, and you can say whether you are satisfied; if not, it is reopened.' },
+  'home.next.3': {
+    'zh-CN': '办理完毕后答复您，您可以评价是否满意，不满意可以重办。',
+    en: 'when it is dealt with you get a reply, and you can say whether you are satisfied; if not, it is reopened.',
+  },
   'home.limits': { 'zh-CN': '答复时限', en: 'Time limits for the reply' },
   'home.limits.intro': {
     'zh-CN': '从受理起按工作日计算（法定节假日不计，调休上班日计入）：',
@@ -111,7 +113,10 @@ const WORDS = {
   // Receipt
   'done.title': { 'zh-CN': '已收到您的投诉', en: 'We have your complaint' },
   'done.code': { 'zh-CN': '您的查询码', en: 'Your tracking code' },
-  'done.codeHint': { 'zh-CN': '请记下或截图保存。查询进度时需要查询码和手机号后四位。', en: 'Write it down or take a screenshot. To check the case you need the code and the last four digits of your phone.' },
+  'done.codeHint': {
+    'zh-CN': '请记下或截图保存。查询进度时需要查询码和手机号后四位。',
+    en: 'Write it down or take a screenshot. To check the case you need the code and the last four digits of your phone.',
+  },
   'done.readAloud': { 'zh-CN': '逐位读出：', en: 'Read aloud:' },
   'done.due': { 'zh-CN': '答复期限', en: 'Reply due by' },
   'done.dueUnknown': { 'zh-CN': '答复期限见确认短信，也可在查询页面查看。', en: 'The reply due date is in the confirmation text and on the status page.' },
@@ -154,7 +159,10 @@ const WORDS = {
 
   // Rating
   'rate.title': { 'zh-CN': '评价答复', en: 'Rate the reply' },
-  'rate.intro': { 'zh-CN': '您的评价计入公开的满意率统计。不满意的可以重新办理。', en: 'Your rating counts in the published satisfaction figures. A dissatisfied rating can reopen the case.' },
+  'rate.intro': {
+    'zh-CN': '您的评价计入公开的满意率统计。不满意的可以重新办理。',
+    en: 'Your rating counts in the published satisfaction figures. A dissatisfied rating can reopen the case.',
+  },
   'rate.satisfaction': { 'zh-CN': '您对答复是否满意？', en: 'Are you satisfied with the reply?' },
   'rate.resolved': { 'zh-CN': '问题解决了吗？', en: 'Was the problem solved?' },
   'rate.yes': { 'zh-CN': '已解决', en: 'Yes' },
@@ -216,7 +224,10 @@ const WORDS = {
   'stats.few': { 'zh-CN': '样本不足，不参与排名', en: 'too few ratings to rank' },
   'stats.fewNote': { 'zh-CN': '评价少于 {n} 件的类别样本不足，不参与排名。', en: 'Categories with fewer than {n} ratings have too few ratings to rank.' },
   'stats.top': { 'zh-CN': '每月一题', en: 'Problem of the month' },
-  'stats.top.intro': { 'zh-CN': '{from} 至 {to} 受理最多的问题，与上一周期（{pfrom} 至 {pto}）比较。', en: 'The most reported problems from {from} to {to}, against the period before ({pfrom} to {pto}).' },
+  'stats.top.intro': {
+    'zh-CN': '{from} 至 {to} 受理最多的问题，与上一周期（{pfrom} 至 {pto}）比较。',
+    en: 'The most reported problems from {from} to {to}, against the period before ({pfrom} to {pto}).',
+  },
   'stats.top.problem': { 'zh-CN': '问题', en: 'Problem' },
   'stats.top.place': { 'zh-CN': '地点', en: 'Place' },
   'stats.top.count': { 'zh-CN': '本期', en: 'This period' },

@@ -1,5 +1,5 @@
-import { AdminDepartmentList, type CaseDetail, DepartmentList, type StaffSession } from './contract.ts';
 import { callApi, type PageContext } from './api.ts';
+import { AdminDepartmentList, type CaseDetail, DepartmentList, type StaffSession } from './contract.ts';
 import { CONFIRM, type Verb } from './staff.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { callApi, type PageContext } from './api.ts';
 import {
   type Bilingual,
   CHANNEL_LABELS,
@@ -5,17 +6,16 @@ import {
   DURATION_UNIT_LABELS,
   KIND_LABELS,
   type LabelledEnum,
-  SessionInfo,
-  type StaffSession,
   label,
   OUTBOX_CHANNEL_LABELS,
   OUTBOX_STATUS_LABELS,
   PRIORITY_LABELS,
   ROLE_LABELS,
+  SessionInfo,
   STATUS_LABELS,
+  type StaffSession,
   type TransitionVerb,
 } from './contract.ts';
-import { callApi, type PageContext } from './api.ts';
 
 /**
  * The staff console's side of the session: the API owns it (HttpOnly cookie
@@ -33,7 +33,7 @@ export async function loadSession(page: PageContext): Promise<StaffSession | und
 
 /** Where to go after signing in: a console path only, never another site. */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/staff') || next.startsWith('//') || next.includes('\\') || !isCleanPath(next)) return '/staff';
+  if (!next?.startsWith('/staff') || next.startsWith('//') || next.includes('\\') || !isCleanPath(next)) return '/staff';
   return next;
 }
 

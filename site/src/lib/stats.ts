@@ -1,5 +1,5 @@
-import { type Lang, t } from './i18n.ts';
 import { TIME_ZONE } from './format.ts';
+import { type Lang, t } from './i18n.ts';
 
 /** Formatting for the statistics page: rates, durations, dates and the period choices. */
 
