@@ -27,10 +27,10 @@ export async function limitFormBody(request: Request, limit: number): Promise<Re
   const english = url.pathname.startsWith('/en/');
   const back = url.pathname + url.search;
   const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) {
-    await request.body.cancel().catch(() => undefined);
-    return tooLarge(english, limit, back);
-  }
+  // The unread rest is left to the runtime, which discards it (the Node server drains
+  // within its own time and size bounds): cancelling the stream here would close the
+  // connection under the answer.
+  if (declared !== null && Number(declared) > limit) return tooLarge(english, limit, back);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -39,7 +39,7 @@ export async function limitFormBody(request: Request, limit: number): Promise<Re
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      reader.releaseLock();
       return tooLarge(english, limit, back);
     }
     chunks.push(value);

@@ -6,6 +6,7 @@ import { statsLink } from '../../api/domain/stats/bulletins.ts';
 import { PublicCase } from '../../api/routes/public/schemas.ts';
 import { normalizeCode } from '../../site/src/lib/format.ts';
 import { useTestApp } from '../helpers/app.ts';
+import { messagePayload } from '../helpers/message-payload.ts';
 import { fileCase } from '../helpers/staff.ts';
 
 /*
@@ -75,24 +76,16 @@ beforeAll(async () => {
   const b = await fileCase(t.app, t.db);
   filed = { trackingCode: a.trackingCode, phone4: String(a.body.phone).slice(-4) };
   // Every field any template reads, with real cases behind the codes.
-  payload = {
+  payload = messagePayload({
     trackingCode: a.trackingCode,
     masterTrackingCode: b.trackingCode,
-    replyDueAt: '2026-03-05T16:00:00.000Z',
-    ackDueAt: '2026-02-13T11:00:00.000Z',
-    dueAt: '2026-03-05T16:00:00.000Z',
-    clock: 'reply',
-    station: 'TJ',
-    category: '拉客揽客',
-    departmentName: '执法一科',
     department: { name: '铁路公安' },
-    owner: '刘主任',
     text: '已安排执法人员到场处理，拉客人员已劝离',
     from: '2026-03-08',
     to: '2026-03-08',
     month: '2026-02',
     statsUrl: statsLink(BASE),
-  };
+  });
 });
 
 /** Follows a link to its page and through the API call that page makes for it. */

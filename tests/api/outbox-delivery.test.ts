@@ -178,33 +178,23 @@ describe('outbox delivery', () => {
   });
 
   it('a reply queues the reply and, an hour later, one survey', async () => {
-    const dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
-    const handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
-    const { body } = await file();
-    const [row] = await t.db
-      .select({ caseId: outbox.caseId })
-      .from(outbox)
-      .where(eq(outbox.recipient, `+86${body.phone}`));
-    const id = row!.caseId!;
-    let v = ((await (await call(t.app, dispatcher, 'POST', `/api/staff/cases/${id}/assign`, { version: 1, leadDepartment: 'enf1' })).json()) as { version: number }).version;
-    v = ((await (await call(t.app, handler, 'POST', `/api/staff/cases/${id}/acknowledge`, { version: v })).json()) as { version: number }).version;
-    expect((await call(t.app, handler, 'POST', `/api/staff/cases/${id}/reply`, { version: v, text: '已安排专人值守出站口' })).status).toBe(200);
-    await deliver();
+    const { phone, email } = await replied('已安排专人值守出站口');
     const texts = () =>
       twilio
         .messages()
-        .filter((m) => m.To === `+86${body.phone}`)
+        .filter((m) => m.To === phone)
         .map((m) => m.Body);
     expect(texts().some((b) => b.includes('已安排专人值守出站口'))).toBe(true);
     expect(texts().some((b) => b.includes('回复1满意'))).toBe(false);
     clock.advance(3600_000 + 1000);
     await deliver();
     expect(texts().filter((b) => b.includes('回复1满意'))).toHaveLength(1);
-    const survey = resend.emails().find((e) => e.to === body.email && e.subject.includes('评价'))!;
+    const survey = resend.emails().find((e) => e.to === email && e.subject.includes('评价'))!;
     expect(survey.text).toMatch(/\/rate\?code=/);
   });
 
-  async function replied() {
+  /** A filed case, assigned, acknowledged and replied to, with what the reply sent delivered. */
+  async function replied(text = '已处理') {
     const dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
     const handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
     const { body, trackingCode } = await file();
@@ -215,7 +205,7 @@ describe('outbox delivery', () => {
     const id = row!.caseId!;
     let v = ((await (await call(t.app, dispatcher, 'POST', `/api/staff/cases/${id}/assign`, { version: 1, leadDepartment: 'enf1' })).json()) as { version: number }).version;
     v = ((await (await call(t.app, handler, 'POST', `/api/staff/cases/${id}/acknowledge`, { version: v })).json()) as { version: number }).version;
-    expect((await call(t.app, handler, 'POST', `/api/staff/cases/${id}/reply`, { version: v, text: '已处理' })).status).toBe(200);
+    expect((await call(t.app, handler, 'POST', `/api/staff/cases/${id}/reply`, { version: v, text })).status).toBe(200);
     await deliver();
     const rate = async () =>
       expect((await t.app.request(`/api/cases/${trackingCode}/evaluation`, json({ phone4: body.phone.slice(-4), satisfaction: 'satisfied', resolved: true }))).status).toBe(201);

@@ -15,7 +15,8 @@ function post(path: string, size: number, chunked: boolean): Promise<{ status: n
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin };
     if (!chunked) headers['content-length'] = String(Buffer.byteLength(body));
     let answered = false;
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (res) => {
+    // A connection of its own, as each traveler's browser has: no reuse of one the server is closing.
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent: false }, (res) => {
       answered = true;
       let text = '';
       res.setEncoding('utf8');

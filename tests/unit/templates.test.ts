@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail, renderSms, TEMPLATES } from '../../api/domain/messages/templates.ts';
+import { messagePayload } from '../helpers/message-payload.ts';
 
-const payload = {
-  trackingCode: 'K7M2QX9PRT',
-  masterTrackingCode: 'ABCDE23456',
-  replyDueAt: '2026-03-05T16:00:00.000Z',
-  ackDueAt: '2026-02-13T11:00:00.000Z',
-  dueAt: '2026-03-05T16:00:00.000Z',
-  clock: 'reply',
-  station: 'TJ',
-  category: '拉客揽客',
-  departmentName: '执法一科',
-  owner: '刘主任',
-  text: '已处理',
-};
+const payload = messagePayload();
 
 describe('message templates', () => {
   for (const template of TEMPLATES) {
