@@ -199,6 +199,19 @@ describe('GET /api/staff/export/cases.csv', () => {
     expect((await exportCsv(admin, 'station=TJ')).res.status).toBe(200);
   });
 
+  it('names the file by the office’s date, also before 08:00 in Beijing', async () => {
+    const saved = clock.now();
+    // Within the test session's life: 23:30 UTC the day before.
+    clock.set('2026-06-15T07:30:00+08:00');
+    try {
+      const res = await call(t.app, dispatcher, 'GET', '/api/staff/export/cases.csv?station=TJ');
+      expect(res.headers.get('content-disposition')).toBe('attachment; filename="cases-2026-06-15.csv"');
+      await res.arrayBuffer();
+    } finally {
+      clock.set(saved);
+    }
+  });
+
   it('bad filters are a 400 before anything is sent; no session is a 401', async () => {
     for (const query of ['station=XX', 'from=2026-13-01', 'status=open,weird']) {
       const res = await call(t.app, dispatcher, 'GET', `/api/staff/export/cases.csv?${query}`);

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../../contract/enums.ts';
 import { DepartmentTable, StatsQuery } from '../../contract/wire/stats.ts';
+import { shanghaiDate } from '../../domain/deadlines/shanghai-time.ts';
 import { departmentTable } from '../../domain/stats/departments.ts';
 import { exportCases } from '../../domain/stats/export-cases.ts';
 import { errorResponses } from '../../http/envelope.ts';
@@ -90,7 +91,8 @@ export function registerStaffStatsRoutes(router: StaffRouter) {
         await rows.return(undefined);
       },
     });
-    const stamp = c.get('ctx').clock.now().toISOString().slice(0, 10);
+    // The office's own date: before 08:00 in Beijing the UTC date is still yesterday's.
+    const stamp = shanghaiDate(c.get('ctx').clock.now());
     return c.body(body, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="cases-${stamp}${input.reveal ? '-with-contacts' : ''}.csv"`,
