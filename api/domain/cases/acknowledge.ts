@@ -1,12 +1,11 @@
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, commitTransition, openForVerb } from './transition.ts';
 
 /** The lead department takes the case on (签收); its acknowledge clock stops. */
 export async function acknowledge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'acknowledge', version: input.version, from: fromStatuses('acknowledge') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'acknowledge', version: input.version });
     const now = tx.clock.now();
     return commitTransition(tx, {
       row,

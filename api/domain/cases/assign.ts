@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { caseDepartments } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import { invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
@@ -20,7 +19,7 @@ export interface AssignInput {
  */
 export async function assign({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: AssignInput }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'assign', version: input.version, from: fromStatuses('assign') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'assign', version: input.version });
     const ref = await tx.reference.get(tx.db);
     const byCode = new Map(ref.departments.filter((d) => d.active).map((d) => [d.code, d]));
     const lead = byCode.get(input.leadDepartment);

@@ -1,12 +1,11 @@
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
 
 /** Closes (办结) a replied case. */
 export async function close({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; note?: string | undefined } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'close', version: input.version, from: fromStatuses('close') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'close', version: input.version });
     return commitTransition(tx, {
       row,
       staff,

@@ -88,7 +88,7 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
       ...(input.email ? [{ channel: 'email' as const, recipient: input.email, template: 'receipt', payload, idempotencyKey: `receipt:email:${id}` }] : []),
     ];
     try {
-      await writeCases(ctx, [
+      const [written] = await writeCases(ctx, [
         {
           row: {
             id,
@@ -118,7 +118,7 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
           messages,
         },
       ]);
-      return { id, trackingCode, status: 'new', receivedAt, ...deadlines };
+      return { id, trackingCode, publicId: written!.publicId, status: 'new' as const, receivedAt, ...deadlines };
     } catch (err) {
       // A repeated tracking code is a ~2^-49 event; draw again. Inside an outer
       // transaction the failed statement has already aborted it, so give up there.

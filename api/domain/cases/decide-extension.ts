@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { extensionRequests } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import { DomainError } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
@@ -17,7 +16,6 @@ export async function decideExtension({ ctx, staff, input }: { ctx: Ctx; staff: 
       caseId: input.caseId,
       verb: 'decide-extension',
       version: input.version,
-      from: fromStatuses('decide-extension'),
     });
     const [pending] = await tx.db
       .select()

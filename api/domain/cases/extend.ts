@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { extensionRequests } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import { DomainError, invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, commitTransition, openForVerb } from './transition.ts';
@@ -9,7 +8,7 @@ import { callback12345, commitTransition, openForVerb } from './transition.ts';
 /** A handler asks for more time (延期申请): a reason and the new reply deadline. */
 export async function requestExtension({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; reason: string; newDueAt: Date } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'extend', version: input.version, from: fromStatuses('extend') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'extend', version: input.version });
     if (input.newDueAt <= row.replyDueAt) {
       throw invalidInput('extension.not_later', [{ field: 'newDueAt', code: 'not_later', message: 'extension.not_later' }]);
     }

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { caseEvents, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
@@ -13,7 +12,7 @@ import { citizenMessages, commitTransition, openForVerb } from './transition.ts'
  */
 export async function merge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; into: string } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'merge', version: input.version, from: fromStatuses('merge') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'merge', version: input.version });
     const code = normalizeTrackingCode(input.into);
     const [master] = code ? await tx.db.select().from(cases).where(eq(cases.trackingCode, code)).for('update') : [];
     if (!master) throw notFound('merge.master_not_found');

@@ -1,6 +1,5 @@
 import type { PRIORITIES } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import { invalidInput } from '../../errors.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
 import { computeDeadlines } from '../deadlines/policy.ts';
@@ -25,7 +24,7 @@ export async function setPriority({
     throw invalidInput('priority.owner_required', [{ field: 'owner', code: 'required', message: 'priority.owner_required' }]);
   }
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'priority', version: input.version, from: fromStatuses('priority') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'priority', version: input.version });
     const ref = await tx.reference.get(tx.db);
     const clocks = computeDeadlines(
       ref.policies,

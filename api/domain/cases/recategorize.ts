@@ -1,6 +1,5 @@
 import type { CASE_KINDS } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import { invalidInput } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
@@ -16,7 +15,7 @@ export async function recategorize({
   input: { caseId: string; version: number; category: string; kind?: (typeof CASE_KINDS)[number] | undefined };
 }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'recategorize', version: input.version, from: fromStatuses('recategorize') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'recategorize', version: input.version });
     const ref = await tx.reference.get(tx.db);
     const category = ref.categoriesByCode.get(input.category);
     if (!category) throw invalidInput('category.unknown', [{ field: 'category', code: 'unknown', message: 'category.unknown' }]);

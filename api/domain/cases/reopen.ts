@@ -1,5 +1,4 @@
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
 import { computeDeadlines } from '../deadlines/policy.ts';
 import type { Staff } from '../staff/session.ts';
@@ -30,7 +29,7 @@ export async function reopenChanges(ctx: Ctx, row: CaseRow) {
 /** A dispatcher or supervisor reopens a replied or closed case, e.g. after a dissatisfied citizen. */
 export async function reopen({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; reason: string } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reopen', version: input.version, from: fromStatuses('reopen') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reopen', version: input.version });
     const { set, newDueAt } = await reopenChanges(tx, row);
     return commitTransition(tx, {
       row,

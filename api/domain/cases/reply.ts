@@ -1,5 +1,4 @@
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
 
@@ -11,7 +10,7 @@ export const SURVEY_DELAY_MS = 3600_000;
  */
 export async function reply({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; text: string } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reply', version: input.version, from: fromStatuses('reply') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reply', version: input.version });
     const now = tx.clock.now();
     const key = `${row.id}:${row.version}`;
     return commitTransition(tx, {

@@ -1,5 +1,4 @@
 import { type Ctx, withTransaction } from '../../context.ts';
-import { fromStatuses } from '../../contract/verbs.ts';
 import type { Staff } from '../staff/session.ts';
 import { callback12345, commitTransition, openForVerb } from './transition.ts';
 
@@ -9,7 +8,7 @@ import { callback12345, commitTransition, openForVerb } from './transition.ts';
  */
 export async function returnCase({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; reason: string } }) {
   return withTransaction(ctx, async (tx) => {
-    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'return', version: input.version, from: fromStatuses('return') });
+    const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'return', version: input.version });
     return commitTransition(tx, {
       row,
       staff,

@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { caseDepartments, caseEvents, cases, type OUTBOX_CHANNELS, outbox } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
+import { fromStatuses, type TransitionVerb } from '../../contract/verbs.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { deltaSeconds, firstAlertAt } from '../deadlines/clocks.ts';
 import type { Staff } from '../staff/session.ts';
-import { authorize, type CaseScope, type CaseVerb } from './access.ts';
+import { authorize, type CaseScope } from './access.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseStatus = CaseRow['status'];
@@ -33,13 +34,13 @@ export async function loadCase(ctx: Ctx, id: string): Promise<{ row: CaseRow; sc
  * act on it, the version they read is current, and the verb is legal from the
  * case's status.
  */
-export async function openForVerb(ctx: Ctx, { staff, caseId, verb, version, from }: { staff: Staff; caseId: string; verb: CaseVerb; version: number; from: readonly CaseStatus[] }) {
+export async function openForVerb(ctx: Ctx, { staff, caseId, verb, version }: { staff: Staff; caseId: string; verb: TransitionVerb; version: number }) {
   const loaded = await loadCase(ctx, caseId);
   authorize(staff, verb, loaded.scope);
   if (loaded.row.version !== version) {
     throw new DomainError('conflict', 'stale_version', { current: loaded.row.version, given: version });
   }
-  if (!from.includes(loaded.row.status)) {
+  if (!(fromStatuses(verb) as readonly CaseStatus[]).includes(loaded.row.status)) {
     throw new DomainError('conflict', 'invalid_transition', { verb, status: loaded.row.status });
   }
   return loaded;

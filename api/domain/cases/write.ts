@@ -55,6 +55,8 @@ export interface NewCase {
 export interface WrittenCase {
   id: string;
   trackingCode: string;
+  /** Open311's id for it, drawn by the column default. */
+  publicId: string;
 }
 
 type Column = (typeof CASE_COLUMNS)[number];
@@ -103,7 +105,7 @@ function build(shape: Shape, p: Record<string, Placeholder>): SQL {
       INSERT INTO cases (${list(CASE_COLUMNS.map(columnName))}, status, reply_started_at, created_at, updated_at)
       ${source}
       ${shape.skip ? sql`ON CONFLICT (channel, external_ref) DO NOTHING` : sql``}
-      RETURNING id, tracking_code
+      RETURNING id, tracking_code, public_id
     ), created_events AS (
       INSERT INTO case_events (case_id, type, at, actor_type, actor_id, is_public, data)
       SELECT n.id, 'created', ${now}, ${value('actorType', EXTRAS.actorType)}, ${value('actorId', EXTRAS.actorId)}, true, ${value('event', EXTRAS.event)}
@@ -125,7 +127,7 @@ function build(shape: Shape, p: Record<string, Placeholder>): SQL {
     )`
         : sql``
     }
-    SELECT id, tracking_code AS "trackingCode" FROM new_cases`;
+    SELECT id, tracking_code AS "trackingCode", public_id AS "publicId" FROM new_cases`;
 }
 
 const statements = new Map<string, CompiledStatement<string, WrittenCase>>();
