@@ -36,8 +36,8 @@ function sessionOf(db: Db): Session {
   return session as Session;
 }
 
-/** Rows as objects keyed by column name, whichever driver answered (postgres.js: an array; PGlite: `{ rows }`). */
-function rowsOf<R>(result: unknown): R[] {
+/** Rows as objects keyed by column name, whichever driver answered (postgres.js: an array; PGlite: `{ rows }`); for `db.execute` too. */
+export function rowsOf<R>(result: unknown): R[] {
   if (Array.isArray(result)) return result as R[];
   const rows = (result as { rows?: unknown } | null)?.rows;
   if (Array.isArray(rows)) return rows as R[];

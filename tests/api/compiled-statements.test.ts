@@ -94,7 +94,11 @@ describe('the case writer on the real database', () => {
       const written = [];
       for (const batch of batches([web, feed, plain])) written.push(...(await writeCases(ctx(), batch, { onConflict: 'skip' })));
       const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-      expect(written.sort(byId)).toEqual([web, feed, plain].map((c) => ({ id: c.row.id, trackingCode: c.row.trackingCode })).sort(byId));
+      expect(written.map(({ id, trackingCode }) => ({ id, trackingCode })).sort(byId)).toEqual(
+        [web, feed, plain].map((c) => ({ id: c.row.id, trackingCode: c.row.trackingCode })).sort(byId),
+      );
+      // Each answer carries the Open311 id the column default drew, unrelated to the tracking code.
+      for (const w of written) expect(w.publicId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       const now = clock.now();
       for (const c of [web, feed, plain]) {
         const [row] = await t.db.select().from(cases).where(eq(cases.id, c.row.id));

@@ -33,6 +33,8 @@ export interface CreateCaseInput {
 export interface CreatedCase {
   id: string;
   trackingCode: string;
+  /** Open311's id (service_request_id), never the tracking code. */
+  publicId: string;
   status: 'new';
   receivedAt: Date;
   ackDueAt: Date;
@@ -118,7 +120,7 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
           messages,
         },
       ]);
-      return { id, trackingCode, publicId: written!.publicId, status: 'new' as const, receivedAt, ...deadlines };
+      return { id, trackingCode, publicId: written!.publicId, status: 'new', receivedAt, ...deadlines };
     } catch (err) {
       // A repeated tracking code is a ~2^-49 event; draw again. Inside an outer
       // transaction the failed statement has already aborted it, so give up there.

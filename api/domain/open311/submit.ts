@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { CASE_KINDS, caseEvents, cases } from '../../../db/schema.ts';
+import { CASE_KINDS, caseEvents } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { isStorableText, UNSTORABLE_MESSAGE } from '../../contract/text.ts';
 import { type FieldIssue, invalidInput, notFound } from '../../errors.ts';
@@ -162,8 +161,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
         ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
       },
     });
-    const [row] = await tx.db.select({ publicId: cases.publicId }).from(cases).where(eq(cases.id, done.id));
-    return { ...done, publicId: row!.publicId };
+    return done;
   });
   ctx.logger.info('open311 request filed', { requestId: ctx.requestId, apiKeyId: key.id, publicId: created.publicId });
   return {

@@ -1,5 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../../db/statement.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+
+/** Re-exported for the stats modules and their tests, which read raw statement results. */
+export { rowsOf };
 
 /**
  * The stats fold: brings the rollups (stats_daily, stats_times) up to date with
@@ -187,9 +191,4 @@ export function foldStatement(batchSize: number) {
       WHERE (${list(FACT_COLUMNS.slice(1), 't.')}) IS DISTINCT FROM (${list(FACT_COLUMNS.slice(1), 'excluded.')})
     )
     SELECT count(*)::int AS folded FROM fresh`;
-}
-
-/** postgres.js returns an array of rows, PGlite an object with `rows`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }
