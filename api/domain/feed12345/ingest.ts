@@ -1,10 +1,9 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { cases, feedOrders } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
-import { withTransaction } from '../../context.ts';
 import type { FieldIssue } from '../../errors.ts';
 import { t } from '../../i18n.ts';
-import { describeError, errorCode } from '../../logger.ts';
+import { describeError } from '../../logger.ts';
 import { newTrackingCode } from '../cases/tracking-code.ts';
 import type { CaseRow } from '../cases/transition.ts';
 import { type NewCase, writeCases } from '../cases/write.ts';
@@ -12,7 +11,7 @@ import { workdayLookup } from '../deadlines/calendar.ts';
 import type { Reference } from '../reference.ts';
 import { type NormalizedOrder, normalizeOrder } from './normalize.ts';
 import type { OrderSnapshot } from './order.ts';
-import { isRetryable, resultRows } from './replay.ts';
+import { isRetryable, resultRows, retryingTransaction } from './replay.ts';
 import { applyOrderUpdate } from './update.ts';
 
 export const MAX_ORDERS_PER_PUSH = 500;
@@ -69,21 +68,8 @@ export async function ingestOrders({ ctx, input }: { ctx: Ctx; input: IngestInpu
     else results[index] = rejected(ctx, index, n.orderNo, 'invalid_order', n.fields);
   });
 
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const written = await withTransaction(ctx, async (tx) => {
-        return writeOrders(tx, ref, valid, input);
-      });
-      for (const r of written) results[r.index] = r;
-      break;
-    } catch (err) {
-      if (attempt < 4 && !ctx.inTransaction && isRetryable(err)) {
-        ctx.logger.warn('12345 push retried', { requestId: ctx.requestId, attempt, code: errorCode(err) });
-        continue;
-      }
-      throw err;
-    }
-  }
+  const written = await retryingTransaction(ctx, (tx) => writeOrders(tx, ref, valid, input));
+  for (const r of written) results[r.index] = r;
   const final = results as OrderResult[];
   const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   for (const r of final) counts[r.result]++;

@@ -49,27 +49,17 @@ export interface StoredAnswer {
  */
 export async function answerOnce(ctx: Ctx, claim: SignatureClaim, push: (tx: Ctx) => Promise<StoredAnswer>): Promise<StoredAnswer & { repeat: boolean }> {
   await pruneSignatures(ctx);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await withTransaction(ctx, async (tx) => {
-        const claimed = await tx.db
-          .insert(feedSignatures)
-          .values({ mac: claim.mac, signedAt: new Date(claim.t * 1000) })
-          .onConflictDoNothing()
-          .returning({ mac: feedSignatures.mac });
-        if (!claimed.length) return { ...(await storedAnswer(tx, claim.mac)), repeat: true };
-        const answer = await push(tx);
-        await tx.db.update(feedSignatures).set({ responseStatus: answer.status, responseBody: answer.body }).where(eq(feedSignatures.mac, claim.mac));
-        return { ...answer, repeat: false };
-      });
-    } catch (err) {
-      if (attempt < 4 && !ctx.inTransaction && isRetryable(err)) {
-        ctx.logger.warn('12345 push retried', { attempt, code: errorCode(err) });
-        continue;
-      }
-      throw err;
-    }
-  }
+  return retryingTransaction(ctx, async (tx) => {
+    const claimed = await tx.db
+      .insert(feedSignatures)
+      .values({ mac: claim.mac, signedAt: new Date(claim.t * 1000) })
+      .onConflictDoNothing()
+      .returning({ mac: feedSignatures.mac });
+    if (!claimed.length) return { ...(await storedAnswer(tx, claim.mac)), repeat: true };
+    const answer = await push(tx);
+    await tx.db.update(feedSignatures).set({ responseStatus: answer.status, responseBody: answer.body }).where(eq(feedSignatures.mac, claim.mac));
+    return { ...answer, repeat: false };
+  });
 }
 
 /** The answer the first request got. A claim without one (kept from before answers were stored) can only be refused. */
@@ -83,6 +73,25 @@ async function storedAnswer(tx: Ctx, mac: string): Promise<StoredAnswer> {
 export function isRetryable(err: unknown): boolean {
   const code = errorCode(err);
   return code === '40P01' || code === '40001';
+}
+
+/**
+ * Runs `fn` in a transaction, retrying it (up to 4 attempts in all) on a
+ * deadlock or serialization failure — unless the caller is already inside a
+ * transaction, which cannot be retried from here.
+ */
+export async function retryingTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTransaction(ctx, fn);
+    } catch (err) {
+      if (attempt < 4 && !ctx.inTransaction && isRetryable(err)) {
+        ctx.logger.warn('12345 push retried', { requestId: ctx.requestId, attempt, code: errorCode(err) });
+        continue;
+      }
+      throw err;
+    }
+  }
 }
 
 /** Drops claims that can no longer verify. Cheap and safe to run on every push. */
