@@ -121,8 +121,6 @@ export const staffUsers = pgTable(
     role: staffRole().notNull(),
     departmentId: integer().references(() => departments.id),
     active: boolean().notNull().default(true),
-    failedSignIns: integer().notNull().default(0),
-    lockedUntil: timestamp({ withTimezone: true }),
     ...timestamps,
   },
   (t) => [uniqueIndex('staff_users_email_uq').on(sql`lower(${t.email})`)],
@@ -564,7 +562,7 @@ export const apiKeys = pgTable(
 /**
  * Failed sign-ins per account and client address. A client that guesses is
  * locked out; a stranger elsewhere cannot lock staff out of their own account.
- * The account-wide count (staff_users.failed_sign_ins) only slows sign-ins down.
+ * An account's failures from every address together only slow its sign-ins down.
  */
 export const signInFailures = pgTable(
   'sign_in_failures',

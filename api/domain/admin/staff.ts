@@ -128,7 +128,7 @@ export async function updateStaff({ ctx, actor, input }: { ctx: Ctx; actor: Staf
       .set({
         ...rest,
         departmentId,
-        ...(passwordHash === undefined ? {} : { passwordHash, failedSignIns: 0, lockedUntil: null }),
+        ...(passwordHash === undefined ? {} : { passwordHash }),
         updatedAt: tx.clock.now(),
       })
       .where(eq(staffUsers.id, id));

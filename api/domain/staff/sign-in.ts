@@ -46,7 +46,6 @@ export async function signIn({ ctx, input, client, pause = realPause }: { ctx: C
   const csrfToken = randomToken();
   await withTransaction(ctx, async (txCtx) => {
     const tx = txCtx.db;
-    await tx.update(staffUsers).set({ failedSignIns: 0, lockedUntil: null }).where(eq(staffUsers.id, user.id));
     if (rehashed) {
       // Only over the hash we verified: a password an admin set meanwhile wins.
       await tx
