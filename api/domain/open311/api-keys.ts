@@ -95,16 +95,8 @@ export async function revokeApiKey({ ctx, actor, input }: { ctx: Ctx; actor: Sta
  * missing, unknown or revoked key is a 403, as GeoReport v2 says.
  */
 export async function authenticateApiKey(ctx: Ctx, key: string | undefined): Promise<{ id: string; name: string }> {
-  const given = key?.trim();
-  if (!given) throw new DomainError('forbidden', 'open311.api_key_missing');
-  // A string that cannot be a key is refused without touching the database.
-  if (!given.startsWith(API_KEY_PREFIX) || given.length > 100) throw new DomainError('forbidden', 'open311.api_key_invalid');
-  const [row] = await ctx.db
-    .update(apiKeys)
-    .set({ lastUsedAt: ctx.clock.now() })
-    .where(and(eq(apiKeys.keyHash, await hashToken(given)), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id, name: apiKeys.name });
-  if (!row) throw new DomainError('forbidden', 'open311.api_key_invalid');
+  const row = await useLiveKey(ctx, key);
+  if (!row) throw new DomainError('forbidden', key?.trim() ? 'open311.api_key_invalid' : 'open311.api_key_missing');
   return row;
 }
 
@@ -117,12 +109,21 @@ export async function authenticateApiKey(ctx: Ctx, key: string | undefined): Pro
  * counts its reads.
  */
 export async function identifyReader(ctx: Ctx, key: string | undefined): Promise<string | undefined> {
+  return (await useLiveKey(ctx, key))?.id;
+}
+
+/**
+ * Marks a live key used and names it; undefined for a missing, unknown or
+ * revoked key. A string that cannot be a key is refused without touching the
+ * database.
+ */
+async function useLiveKey(ctx: Ctx, key: string | undefined): Promise<{ id: string; name: string } | undefined> {
   const given = key?.trim();
   if (!given?.startsWith(API_KEY_PREFIX) || given.length > 100) return undefined;
   const [row] = await ctx.db
     .update(apiKeys)
     .set({ lastUsedAt: ctx.clock.now() })
     .where(and(eq(apiKeys.keyHash, await hashToken(given)), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return row?.id;
+    .returning({ id: apiKeys.id, name: apiKeys.name });
+  return row;
 }
