@@ -70,8 +70,9 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
     await next();
     c.header('Cache-Control', 'no-store');
   });
-  // Open311 runs the same guard inside its sub-app, to answer in GeoReport's errors.
-  app.use('*', (c, next) => (c.req.path.startsWith('/open311/') ? next() : refuseUnstorableUrl(c, next)));
+  // Open311 runs the same guard inside its router, whose error handler answers in
+  // GeoReport's errors; an error thrown here would reach the app's envelope instead.
+  app.use('*', (c, next) => (c.req.path.startsWith(`${OPEN311_BASE}/`) ? next() : refuseUnstorableUrl(c, next)));
 
   // Refused before the body is read: providers' callbacks are small, and so is a sign-in.
   app.use('/webhooks/*', limitBody(WEBHOOK_BODY_LIMIT));

@@ -51,20 +51,30 @@ export function handleError(err: unknown, c: Context<AppEnv>) {
     if (status === 403) return errorResponse(c, 'forbidden', t(lang, 'forbidden'));
     if (status === 404) return errorResponse(c, 'not_found', t(lang, 'not_found'));
   }
-  // Logged by name, code, constraint, table and frames only: the message of a failed statement carries its parameters.
+  const failure = unexpectedFailure(err, c);
+  return errorResponse(c, failure.code, t(lang, failure.messageKey));
+}
+
+/**
+ * What an error that is not a domain error means, logged once: the database is
+ * down (503), text the schemas should have refused reached the database (the
+ * caller's bad input, 400), or our own fault (500). Both error handlers (the
+ * app's envelope, Open311's error array) answer from this. Logged by name, code,
+ * constraint, table and frames only: a failed statement's message carries its parameters.
+ */
+export function unexpectedFailure(err: unknown, c: Context<AppEnv>): { code: 'unavailable' | 'invalid_input' | 'internal'; messageKey: string } {
   const logger = c.get('ctx')?.logger;
   const code = errorCode(err);
   if (isDatabaseDown(code)) {
     logger?.error('database unavailable', { requestId: c.get('requestId'), ...describeError(err) });
-    return errorResponse(c, 'unavailable', t(lang, 'unavailable'));
+    return { code: 'unavailable', messageKey: 'unavailable' };
   }
   if (code === UNTRANSLATABLE_CHARACTER || code === CHARACTER_NOT_IN_REPERTOIRE) {
-    // Text the schemas should have refused reached the database: still the caller's bad input, not our 500.
     logger?.warn('unstorable text reached the database', { requestId: c.get('requestId'), ...describeError(err) });
-    return errorResponse(c, 'invalid_input', t(lang, 'unstorable_text'));
+    return { code: 'invalid_input', messageKey: 'unstorable_text' };
   }
   logger?.error('unhandled error', { requestId: c.get('requestId'), ...describeError(err) });
-  return errorResponse(c, 'internal', t(lang, 'internal'));
+  return { code: 'internal', messageKey: 'internal' };
 }
 
 /** SQLSTATEs of text the database cannot hold: a NUL in text (22021), a NUL or lone surrogate escape in jsonb (22P05). */

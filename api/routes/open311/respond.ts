@@ -3,8 +3,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../../context.ts';
 import { DomainError, type FieldIssue, statusFor } from '../../errors.ts';
+import { unexpectedFailure } from '../../http/envelope.ts';
 import { hasMessage, type Lang, t } from '../../i18n.ts';
-import { describeError, errorCode } from '../../logger.ts';
 import type { GeoReportError } from './schemas.ts';
 import { toXml } from './xml.ts';
 
@@ -51,12 +51,8 @@ export function open311ErrorHandler(err: unknown, c: Context<AppEnv>) {
     const status = err.status === 413 ? 413 : err.status === 404 ? 404 : 400;
     return sendErrors(c, status, [{ code: status, description: t(lang, status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_body', { limit: '?' }) }]);
   }
-  // Logged by name, code, constraint, table and frames only: the message of a failed statement carries its parameters.
-  const code = errorCode(err);
-  if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === '57P01' || code === '57P03') {
-    c.get('ctx')?.logger.error('database unavailable', { requestId: c.get('requestId'), ...describeError(err) });
-    return sendErrors(c, 503, [{ code: 503, description: t(lang, 'unavailable') }]);
-  }
-  c.get('ctx')?.logger.error('unhandled error', { requestId: c.get('requestId'), ...describeError(err) });
-  return sendErrors(c, 500, [{ code: 500, description: `${t(lang, 'internal')} (${c.get('requestId') ?? 'unknown'})` }]);
+  const failure = unexpectedFailure(err, c);
+  const status = statusFor(failure.code);
+  const description = t(lang, failure.messageKey);
+  return sendErrors(c, status, [{ code: status, description: status === 500 ? `${description} (${c.get('requestId') ?? 'unknown'})` : description }]);
 }
