@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { cases, feedOrders } from '../../../db/schema.ts';
+import { rowsOf } from '../../../db/statement.ts';
 import type { Ctx } from '../../context.ts';
 import type { FieldIssue } from '../../errors.ts';
 import { t } from '../../i18n.ts';
@@ -11,7 +12,7 @@ import { workdayLookup } from '../deadlines/calendar.ts';
 import type { Reference } from '../reference.ts';
 import { type NormalizedOrder, normalizeOrder } from './normalize.ts';
 import type { OrderSnapshot } from './order.ts';
-import { isRetryable, resultRows, retryingTransaction } from './replay.ts';
+import { isRetryable, retryingTransaction } from './replay.ts';
 import { applyOrderUpdate } from './update.ts';
 
 export const MAX_ORDERS_PER_PUSH = 500;
@@ -142,7 +143,7 @@ async function updateOne(tx: Ctx, ref: Reference, v: Valid, found: { row: CaseRo
 async function loadOrders(tx: Ctx, orderNos: string[]): Promise<Map<string, { row: CaseRow; snapshot: OrderSnapshot | null }>> {
   const map = new Map<string, { row: CaseRow; snapshot: OrderSnapshot | null }>();
   if (!orderNos.length) return map;
-  const locked = resultRows<{ id: string }>(
+  const locked = rowsOf<{ id: string }>(
     await tx.db.execute(sql`
       SELECT c.id FROM jsonb_array_elements_text(${JSON.stringify(orderNos)}::jsonb) AS k(order_no),
       LATERAL (SELECT id FROM cases WHERE channel = '12345' AND external_ref = k.order_no FOR UPDATE) AS c`),

@@ -102,8 +102,3 @@ export async function pruneSignatures(ctx: Ctx): Promise<void> {
       SELECT mac FROM feed_signatures WHERE signed_at < ${cutoff.toISOString()}::timestamptz
       LIMIT 1000 FOR UPDATE SKIP LOCKED)`);
 }
-
-/** postgres.js answers an array, PGlite an object with rows. */
-export function resultRows<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
-}
