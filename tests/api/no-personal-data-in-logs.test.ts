@@ -289,7 +289,12 @@ describe('hostile input on Open311', () => {
     for (const field of ['description', 'first_name', 'last_name', 'address_string', 'phone', 'email'] as const) {
       const res = await send(`open311 ${field}`, t.app.request('/open311/v2/requests.json', form({ ...fields(), [field]: pii(PII.name) })));
       expect(res.status, field).toBe(400);
-      expect(JSON.stringify(await res.json())).toContain(field);
+      // Named in an error's description (the key "description" is in every error, so the text itself is read).
+      const errors = (await res.json()) as Array<{ description: string }>;
+      expect(
+        errors.some((e) => e.description.includes(field)),
+        field,
+      ).toBe(true);
     }
     const noKey = await send('open311 no key', t.app.request('/open311/v2/requests.json', form({ ...fields(), api_key: 'wrong', description: pii(PII.description) })));
     expect(noKey.status).toBe(403);

@@ -6,7 +6,7 @@ import { deadlineSweep } from '../../workers/jobs/deadline-sweep.ts';
 import { outboxDeliveryJob } from '../../workers/jobs/deliver-outbox.ts';
 import { createScheduler } from '../../workers/scheduler.ts';
 import { startFakeTwilio } from '../fakes/twilio-api.ts';
-import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
+import { fixedClock, jobContext, testConfig, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { call, staffSession } from '../helpers/staff.ts';
 
 /*
@@ -37,8 +37,8 @@ async function enterCase() {
     station: 'TJ',
     kind: 'complaint',
     category: 'touting',
-    description: `出站口拉客 ${Math.random()}`,
-    phone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    description: '出站口拉客',
+    phone: uniquePhone(),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
