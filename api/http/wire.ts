@@ -22,9 +22,6 @@ function shanghaiTimes(this: Record<string, unknown>, key: string, value: unknow
   return raw instanceof Date && !Number.isNaN(raw.getTime()) ? toShanghaiIso(raw) : value;
 }
 
-// The text guard is a pure zod building block of the wire schemas, so it lives in the contract.
-export { isStorableText, storableText, text, UNSTORABLE_MESSAGE, unstorableFields } from '../contract/text.ts';
-
 /**
  * Refuses a request whose URL carries a NUL (`%00`) in its path or query, naming
  * the query parameters that hold it. Percent-decoding never yields a lone

@@ -96,6 +96,10 @@ describe('deadline policies, admin-edited', () => {
     expect((await call(t.app, admin, 'POST', '/api/staff/admin/policies', { name: 'Empty' })).status).toBe(400);
     expect((await call(t.app, admin, 'POST', '/api/staff/admin/policies', { name: 'X', category: 'nope', reply: { amount: 1, unit: 'hours' } })).status).toBe(400);
     expect((await call(t.app, admin, 'PATCH', '/api/staff/admin/policies/999999', { active: false })).status).toBe(404);
+    // Text the database cannot hold is refused by the schema, naming the field.
+    const nul = await call(t.app, admin, 'POST', '/api/staff/admin/policies', { name: 'A\u0000B', reply: { amount: 1, unit: 'hours' } });
+    expect(nul.status).toBe(400);
+    expect(JSON.stringify(((await nul.json()) as { error: { details: unknown } }).error.details)).toContain('"field":"name"');
   });
 
   it('public intake sees a policy change at once', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CASE_KINDS, CHANNELS, DAY_KINDS, DURATION_UNITS, PRIORITIES } from '../enums.ts';
+import { text } from '../text.ts';
 
 /* The admin screens for the working calendar (节假日/调休) and the deadline policies. */
 
@@ -10,23 +11,23 @@ export const CalendarYear = z.object({ year: z.number().int(), days: z.array(Day
 export const CalendarImport = z
   .object({
     year: z.number().int().min(2000).max(2100),
-    holidays: z.array(z.object({ date: IsoDay, name: z.string().max(50).optional() })).max(60),
-    workdays: z.array(z.object({ date: IsoDay, name: z.string().max(50).optional() })).max(30),
+    holidays: z.array(z.object({ date: IsoDay, name: text().max(50).optional() })).max(60),
+    workdays: z.array(z.object({ date: IsoDay, name: text().max(50).optional() })).max(30),
   })
   .meta({ id: 'CalendarImport' });
 export const CalendarImported = z.object({ year: z.number().int(), days: z.number().int(), holidays: z.number().int(), workdays: z.number().int() }).meta({ id: 'CalendarImported' });
 const Duration = z.object({ amount: z.number().min(0).max(10_000), unit: z.enum(DURATION_UNITS) }).nullable();
 export const PolicyBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: text().trim().min(1).max(100),
     channel: z.enum(CHANNELS).nullable().optional(),
     kind: z.enum(CASE_KINDS).nullable().optional(),
-    category: z.string().max(64).nullable().optional(),
+    category: text().max(64).nullable().optional(),
     priority: z.enum(PRIORITIES).nullable().optional(),
     ack: Duration.optional(),
     contact: Duration.optional(),
     reply: Duration.optional(),
-    source: z.string().max(500).nullable().optional(),
+    source: text().max(500).nullable().optional(),
     active: z.boolean().optional(),
   })
   .meta({ id: 'PolicyInput' });

@@ -7,6 +7,8 @@ import { text } from '../text.ts';
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const DESCRIPTION_MAX = 2000;
+/** The longest comment a rating may carry. */
+export const COMMENT_MAX = 500;
 
 export const CreateCaseBody = z
   .object({
@@ -65,7 +67,7 @@ export const EvaluationBody = z
     phone4: z.string().regex(/^\d{4}$/, 'phone4.invalid'),
     satisfaction: z.enum(['satisfied', 'basic', 'dissatisfied']),
     resolved: z.boolean(),
-    comment: z.preprocess(blankToUndefined, text().trim().max(500).optional()),
+    comment: z.preprocess(blankToUndefined, text().trim().max(COMMENT_MAX).optional()),
   })
   .meta({ id: 'Evaluation' });
 
@@ -108,7 +110,6 @@ export const Meta = z
 export const Health = z.object({ status: z.enum(['ok', 'unavailable']), db: z.enum(['ok', 'unreachable']) }).meta({ id: 'Health' });
 
 // What a client reads (and sends): the types the schemas infer.
-export type DESCRIPTION_MAX = z.infer<typeof DESCRIPTION_MAX>;
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 export type CreatedCase = z.infer<typeof CreatedCase>;
 export type PublicCase = z.infer<typeof PublicCase>;

@@ -7,7 +7,7 @@ import type { Role, Staff } from '../staff/session.ts';
  * cases of their own department (lead or co-handling); some verbs belong to the
  * lead alone.
  */
-export { CASE_VERBS, type CaseVerb } from '../../contract/verbs.ts';
+export type { CaseVerb } from '../../contract/verbs.ts';
 
 /** The rules by verb, as the contract states them. */
 export const PERMISSIONS: Record<CaseVerb, VerbRule> = VERB_RULES;

@@ -5,8 +5,6 @@ import type { Staff } from '../staff/session.ts';
 import { authorize } from './access.ts';
 import { type CreateCaseInput, createCase } from './create.ts';
 
-export { STAFF_CHANNELS } from '../../contract/enums.ts';
-
 /**
  * Staff entry of a case from the office's own channels — its 24-hour line,
  * walk-ins, the complaint box, petitions (信访) — with the time it was received,

@@ -9,8 +9,6 @@ import type { Lang } from '../../i18n.ts';
  */
 type Words = { 'zh-CN': string; en: string };
 
-export { FIGURE_KEYS, type FigureKey } from '../../contract/enums.ts';
-
 /** Groups with fewer evaluations than this are flagged and not ranked. */
 export const MIN_EVALUATIONS_TO_RANK = 20;
 

@@ -14,7 +14,7 @@ import { addTo, type Histogram, type TimeFigure, timeFigure } from './buckets.ts
 import { COUNTERS, rowsOf } from './fold.ts';
 import { type DateRange, planTimes } from './range.ts';
 
-export { GROUP_BYS, type GroupBy } from '../../contract/enums.ts';
+export type { GroupBy } from '../../contract/enums.ts';
 export type Metric = (typeof STATS_METRICS)[number];
 export const METRICS: readonly Metric[] = ['ack', 'contact', 'reply', 'close'];
 

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { RESOLUTIONS, SATISFACTIONS } from '../../contract/enums.ts';
+import { text } from '../../contract/text.ts';
 import { FeedOrderShape, parseFeedTime } from '../../domain/feed12345/order.ts';
-import { text } from '../../http/wire.ts';
 
 /**
  * The wire side of the 12345 feed. Orders are validated one by one in the

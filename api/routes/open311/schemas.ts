@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { text } from '../../http/wire.ts';
+import { text } from '../../contract/text.ts';
 
 /*
  * Wire shapes of GeoReport v2 (JSON; the XML carries the same by the Spark

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DAY_KINDS } from '../../contract/enums.ts';
+import { text } from '../../contract/text.ts';
 import { CalendarImport, CalendarImported, CalendarYear, DayRow, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
 import { createPolicy, importCalendarYear, listCalendarYear, listPolicies, setCalendarDay, updatePolicy } from '../../domain/deadlines/admin.ts';
 import { errorResponses } from '../../http/envelope.ts';
@@ -26,7 +27,7 @@ export const calendarDayRoute = createRoute({
   path: '/api/staff/admin/calendar/{day}',
   tags,
   summary: 'Set one day: workday, weekend, holiday or make-up workday',
-  request: { params: z.object({ day: IsoDay }), body: body(z.object({ kind: z.enum(DAY_KINDS), name: z.string().max(50).optional() })) },
+  request: { params: z.object({ day: IsoDay }), body: body(z.object({ kind: z.enum(DAY_KINDS), name: text().max(50).optional() })) },
   responses: { 200: ok(DayRow), ...errors },
 });
 export const calendarImportRoute = createRoute({

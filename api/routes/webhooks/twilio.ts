@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../context.ts';
+import { storableText, text } from '../../contract/text.ts';
 import { recordDeliveryStatus } from '../../domain/outbox/delivery-status.ts';
 import { handleInboundSms } from '../../domain/sms/inbound.ts';
 import { DomainError } from '../../errors.ts';
 import { verifyTwilio } from '../../http/signatures.ts';
-import { storableText, text } from '../../http/wire.ts';
 import type { WebhookRouter } from '../routers.ts';
 
 /*
