@@ -24,21 +24,25 @@ const boolQuery = z
   .transform((v) => v === 'true' || v === '1')
   .optional();
 
-export const QueueQuery = z.object({
-  status: z
+/** Comma-separated statuses; with `all`, also the word `all` (the case export's "every status"). */
+function statusList<A extends boolean>(allowAll: A) {
+  return z
     .string()
     .optional()
-    .transform((v, ctx) => {
+    .transform((v, ctx): (A extends true ? 'all' : never) | Array<(typeof CASE_STATUSES)[number]> | undefined => {
       if (!v) return undefined;
+      if (allowAll && v === 'all') return 'all' as A extends true ? 'all' : never;
       const parts = v.split(',').map((p) => p.trim());
-      const bad = parts.filter((p) => !(CASE_STATUSES as readonly string[]).includes(p));
-      if (bad.length) {
+      if (parts.some((p) => !(CASE_STATUSES as readonly string[]).includes(p))) {
         ctx.addIssue({ code: 'custom', message: 'field.invalid_value' });
         return z.NEVER;
       }
       return parts as Array<(typeof CASE_STATUSES)[number]>;
-    })
-    .meta({ param: { name: 'status', in: 'query' }, description: 'Comma-separated statuses; default the open ones' }),
+    });
+}
+
+export const QueueQuery = z.object({
+  status: statusList(false).meta({ param: { name: 'status', in: 'query' }, description: 'Comma-separated statuses; default the open ones' }),
   station: storable().max(16).optional(),
   department: storable().max(64).optional(),
   category: storable().max(64).optional(),
@@ -51,6 +55,14 @@ export const QueueQuery = z.object({
   cursor: storable().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   lang: z.enum(LANGS).optional(),
+});
+
+/** The case export: the queue's filters (all statuses with `status=all`), a received-date range, and contacts on request. */
+export const CaseExportQuery = QueueQuery.omit({ status: true, cursor: true, limit: true }).extend({
+  status: statusList(true).meta({ param: { name: 'status', in: 'query' }, description: 'Comma-separated statuses, or `all`; default the open ones (as the queue)' }),
+  from: storable().max(10).optional().meta({ description: 'Received on or after (YYYY-MM-DD, Asia/Shanghai)' }),
+  to: storable().max(10).optional().meta({ description: 'Received on or before (YYYY-MM-DD, Asia/Shanghai)' }),
+  reveal: boolQuery.meta({ description: 'Add the reporter’s name, phone and email (supervisors only, as for one case’s contact; each case’s timeline records it)' }),
 });
 
 export const QueueItem = z.object({

@@ -1,52 +1,16 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../../contract/enums.ts';
+import { createRoute } from '@hono/zod-openapi';
+import { CaseExportQuery } from '../../contract/wire/staff.ts';
 import { DepartmentTable, StatsQuery } from '../../contract/wire/stats.ts';
 import { shanghaiDate } from '../../domain/deadlines/shanghai-time.ts';
 import { departmentTable } from '../../domain/stats/departments.ts';
 import { exportCases } from '../../domain/stats/export-cases.ts';
 import { errorResponses } from '../../http/envelope.ts';
-import { LANGS } from '../../i18n.ts';
 import { describeError } from '../../logger.ts';
 import type { StaffRouter } from '../routers.ts';
 
 const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not allowed' });
 
 export { DepartmentTable } from '../../contract/wire/stats.ts';
-
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .optional();
-
-export const CaseExportQuery = z.object({
-  status: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return undefined;
-      if (v === 'all') return 'all' as const;
-      const parts = v.split(',').map((p) => p.trim());
-      if (parts.some((p) => !(CASE_STATUSES as readonly string[]).includes(p))) {
-        ctx.addIssue({ code: 'custom', message: 'field.invalid_value' });
-        return z.NEVER;
-      }
-      return parts as Array<(typeof CASE_STATUSES)[number]>;
-    })
-    .openapi({ param: { name: 'status', in: 'query' }, description: 'Comma-separated statuses, or `all`; default the open ones (as the queue)' }),
-  station: z.string().max(16).optional(),
-  department: z.string().max(64).optional(),
-  category: z.string().max(64).optional(),
-  priority: z.enum(PRIORITIES).optional(),
-  channel: z.enum(CHANNELS).optional(),
-  overdue: flag,
-  dueSoon: flag,
-  flagged: flag,
-  q: z.string().max(100).optional(),
-  from: z.string().max(10).optional().openapi({ description: 'Received on or after (YYYY-MM-DD, Asia/Shanghai)' }),
-  to: z.string().max(10).optional().openapi({ description: 'Received on or before (YYYY-MM-DD, Asia/Shanghai)' }),
-  reveal: flag.openapi({ description: 'Add the reporter’s name, phone and email (supervisors only, as for one case’s contact; each case’s timeline records it)' }),
-  lang: z.enum(LANGS).optional(),
-});
 
 export const departmentTableRoute = createRoute({
   method: 'get',
