@@ -17,6 +17,8 @@ export function createScheduler(makeCtx: (id: string) => Ctx, options: { cron?: 
 
   /** One tick: resolves when this tick's jobs are done (a hanging one keeps only its own tick open). */
   const tick = async () => {
+    const ctx = makeCtx(`cron-${randomUUID()}`);
+    // Each job frees itself when it ends; runScheduledJobs runs every one it is handed, whatever the others do.
     const due: Record<string, ScheduledJob> = {};
     for (const [name, job] of Object.entries(registry)) {
       if (busy.has(name) || (job.crons && !job.crons.includes(cron))) continue;
@@ -31,14 +33,10 @@ export function createScheduler(makeCtx: (id: string) => Ctx, options: { cron?: 
         },
       };
     }
-    const ctx = makeCtx(`cron-${randomUUID()}`);
     try {
       await runScheduledJobs(ctx, cron, due);
     } catch (err) {
       ctx.logger.error('scheduled jobs failed', describeError(err));
-    } finally {
-      // A job that did not get to run (an earlier one threw synchronously) is free again.
-      for (const name of Object.keys(due)) busy.delete(name);
     }
   };
 
