@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigserial, boolean, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import {
   ACTOR_TYPES,
+  APPEAL_STATUSES,
   CASE_KINDS,
   CASE_STATUSES,
   CHANNELS,
@@ -29,6 +30,7 @@ import {
 
 export {
   ACTOR_TYPES,
+  APPEAL_STATUSES,
   CASE_KINDS,
   CASE_STATUSES,
   CHANNELS,
@@ -181,6 +183,13 @@ export const cases = pgTable(
     priorityOwner: text(),
     extensionCount: integer().notNull().default(0),
     reopenCount: integer().notNull().default(0),
+    /**
+     * The first round's reply deadline and reply, kept at the first reopening (重办):
+     * the on-time rate counts the first answer against its deadline, and the redo on
+     * its own. Null while the case was never reopened (the current ones are the first).
+     */
+    firstReplyDueAt: timestamp({ withTimezone: true }),
+    firstRepliedAt: timestamp({ withTimezone: true }),
     returnReason: text(),
     /** Set when a citizen or 12345 is dissatisfied and the office flags rather than reopens; the dispatcher clears it. */
     flaggedAt: timestamp({ withTimezone: true }),
@@ -376,11 +385,49 @@ export const evaluations = pgTable(
     source: text().notNull(),
     replyRound: integer().notNull(),
     satisfaction: satisfaction().notNull(),
-    resolved: resolution().notNull(),
+    /** Null when the answer says nothing about resolution (an SMS rating is one digit of satisfaction). */
+    resolved: resolution(),
     comment: text(),
     evaluatedAt: timestamp({ withTimezone: true }).notNull(),
+    /** Set when the 12345 platform accepts an appeal of this rating (核减): it leaves the figures. */
+    excludedAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex('evaluations_once_per_reply_uq').on(t.caseId, t.source, t.replyRound)],
+);
+
+export const appealStatus = pgEnum('appeal_status', APPEAL_STATUSES);
+
+/**
+ * Appeals of unreasonable 12345 ratings (申诉/核减): a handler files one with
+ * reasons, a supervisor sends it to the platform, the platform's decision comes
+ * back through the feed. An accepted appeal excludes the rating (evaluations.excluded_at).
+ */
+export const ratingAppeals = pgTable(
+  'rating_appeals',
+  {
+    id: serial().primaryKey(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    evaluationId: integer()
+      .notNull()
+      .references(() => evaluations.id),
+    reasons: text().notNull(),
+    status: appealStatus().notNull().default('filed'),
+    filedBy: uuid()
+      .notNull()
+      .references(() => staffUsers.id),
+    filedAt: timestamp({ withTimezone: true }).notNull(),
+    sentBy: uuid().references(() => staffUsers.id),
+    sentAt: timestamp({ withTimezone: true }),
+    decidedAt: timestamp({ withTimezone: true }),
+    decisionNote: text(),
+  },
+  (t) => [
+    index('rating_appeals_case_idx').on(t.caseId),
+    // At most one appeal per rating that is not refused (open, sent or accepted).
+    uniqueIndex('rating_appeals_one_per_rating_uq').on(t.evaluationId).where(sql`status <> 'refused'`),
+  ],
 );
 
 /**

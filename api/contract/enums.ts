@@ -58,6 +58,13 @@ export type CitizenSatisfaction = (typeof CITIZEN_SATISFACTIONS)[number];
 export const RESOLUTIONS = ['yes', 'partial', 'no'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
+/**
+ * An appeal of an unreasonable 12345 rating (申诉/核减): filed by a handler,
+ * sent to the platform by a supervisor, decided by the platform.
+ */
+export const APPEAL_STATUSES = ['filed', 'sent', 'accepted', 'refused'] as const;
+export type AppealStatus = (typeof APPEAL_STATUSES)[number];
+
 /** The figures the statistics page defines beside its numbers (DESIGN "Satisfaction and the published rates"). */
 export const FIGURE_KEYS = [
   'received',

@@ -136,7 +136,8 @@ describe('POST /webhooks/twilio/sms', () => {
 
     expect((await sms(own, '3')).reply).toBe('感谢评价，我们会重新核查办理情况。');
     const [rating] = await t.db.select().from(evaluations).where(eq(evaluations.caseId, filed.id));
-    expect(rating).toMatchObject({ source: 'citizen', satisfaction: 'dissatisfied', resolved: 'no' });
+    // An SMS rating says only how satisfied the citizen is: resolution is unknown, not guessed.
+    expect(rating).toMatchObject({ source: 'citizen', satisfaction: 'dissatisfied', resolved: null });
     const c = CaseDetail.parse(await (await call(t.app, dispatcher, 'GET', `/api/staff/cases/${filed.id}`)).json());
     expect(c.flaggedAt).not.toBeNull();
     expect(c.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['evaluated', 'dissatisfied']));

@@ -9,7 +9,8 @@ export interface EvaluationInput {
   trackingCode: string;
   phone4: string;
   satisfaction: (typeof SATISFACTIONS)[number];
-  resolved: (typeof RESOLUTIONS)[number];
+  /** Null when the channel does not ask (an SMS rating is one digit of satisfaction). */
+  resolved: (typeof RESOLUTIONS)[number] | null;
   comment?: string | undefined;
 }
 

@@ -7,7 +7,9 @@ import { type CaseRow, commitTransition, openForVerb } from './transition.ts';
 /**
  * What reopening (重办) changes: back in progress with the lead department, a
  * fresh reply clock from now on the case's policy, the old reply no longer
- * current, and any dissatisfaction flag answered.
+ * current, and any dissatisfaction flag answered. The first round's deadline and
+ * reply are kept at the first reopening: the on-time rate counts the first answer
+ * against its own deadline and the redo on its own.
  */
 export async function reopenChanges(ctx: Ctx, row: CaseRow) {
   const ref = await ctx.reference.get(ctx.db);
@@ -22,6 +24,7 @@ export async function reopenChanges(ctx: Ctx, row: CaseRow) {
     closedAt: null,
     flaggedAt: null,
     reopenCount: row.reopenCount + 1,
+    ...(row.reopenCount === 0 ? { firstReplyDueAt: row.replyDueAt, firstRepliedAt: row.repliedAt } : {}),
   };
   return { set, newDueAt: clocks.replyDueAt };
 }

@@ -105,7 +105,7 @@ async function status(ctx: Ctx, from: string, code: string, asked: Lang | undefi
 /**
  * 1/2/3 after a survey: the latest case of this number that was sent a survey
  * and has not been rated for its current reply. SMS asks only about
- * satisfaction; the office counts 1 and 2 as resolved and 3 as not.
+ * satisfaction, so resolution is recorded as unknown (it stays out of 解决率).
  */
 async function rate(ctx: Ctx, from: string, digit: 1 | 2 | 3) {
   const surveyed = await ctx.db
@@ -122,7 +122,7 @@ async function rate(ctx: Ctx, from: string, digit: 1 | 2 | 3) {
       .where(and(eq(evaluations.caseId, c.id), eq(evaluations.source, 'citizen'), eq(evaluations.replyRound, c.reopenCount)));
     if (done) continue;
     const satisfaction = digit === 1 ? 'satisfied' : digit === 2 ? 'basic' : 'dissatisfied';
-    await evaluateCase({ ctx, input: { trackingCode: c.trackingCode, phone4: c.phone4 ?? '', satisfaction, resolved: digit === 3 ? 'no' : 'yes', via: 'sms' } });
+    await evaluateCase({ ctx, input: { trackingCode: c.trackingCode, phone4: c.phone4 ?? '', satisfaction, resolved: null, via: 'sms' } });
     const lang = c.lang === 'en' ? 'en' : 'zh-CN';
     return { reply: digit === 3 ? SMS_TEXT.ratedDissatisfied[lang] : SMS_TEXT.rated[lang], command: 'rating', caseId: c.id };
   }
