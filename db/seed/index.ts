@@ -10,12 +10,20 @@ export interface SeedReport {
 
 /**
  * Seeds the reference data. Idempotent: rows that exist (by code) are left as
- * they are, so an admin's edits survive a restart.
+ * they are, so an admin's edits survive a restart (the one fill: a department
+ * mailbox missing from a row no admin has touched).
  */
 export async function seedReference(db: Db): Promise<SeedReport> {
   return db.transaction(async (tx) => {
     await tx.insert(stations).values(STATIONS).onConflictDoNothing();
     await tx.insert(departments).values(DEPARTMENTS).onConflictDoNothing();
+    // A section seeded before it had a mailbox gets one, unless an admin has edited the row since
+    // (updated_at moved): a mailbox an admin cleared stays cleared.
+    const mailboxes = DEPARTMENTS.map((d) => sql`(${d.code}, ${d.email})`);
+    await tx.execute(sql`
+      UPDATE departments SET email = v.email
+      FROM (VALUES ${sql.join(mailboxes, sql`, `)}) AS v(code, email)
+      WHERE departments.code = v.code AND departments.email IS NULL AND departments.updated_at = departments.created_at`);
 
     const deptRows = await tx.select({ id: departments.id, code: departments.code }).from(departments);
     const deptId = new Map(deptRows.map((d) => [d.code, d.id]));

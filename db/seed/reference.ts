@@ -15,16 +15,26 @@ export const STATIONS = [
   { code: 'BJN', nameZh: '北京南站', nameEn: 'Beijing South Station', city: '北京', sortOrder: 3 },
 ];
 
+/*
+ * Each section's mailbox hears of new assignments and of near deadlines (the
+ * sweep's digest). The addresses are on a reserved domain (.example, RFC 2606)
+ * so that a fresh install never mails a real stranger: an admin sets the
+ * office's real ones on the departments screen, and a reseed never undoes that.
+ * Partner units are reached through the office's liaison mailboxes.
+ */
+export const OFFICE_MAIL_DOMAIN = 'tjzhan.example';
+const mailbox = (local: string) => `${local}@${OFFICE_MAIL_DOMAIN}`;
+
 export const DEPARTMENTS = [
-  { code: 'enf1', nameZh: '执法一科', nameEn: 'Enforcement Section 1', isPartner: false },
-  { code: 'enf2', nameZh: '执法二科', nameEn: 'Enforcement Section 2', isPartner: false },
-  { code: 'enf3', nameZh: '执法三科', nameEn: 'Enforcement Section 3', isPartner: false },
-  { code: 'general', nameZh: '综合管理科', nameEn: 'General Management Section', isPartner: false },
-  { code: 'environment', nameZh: '环境管理科', nameEn: 'Environment Management Section', isPartner: false },
-  { code: 'railway_police', nameZh: '铁路公安派出所', nameEn: 'Railway Police Station', isPartner: true },
-  { code: 'traffic_police', nameZh: '交警大队', nameEn: 'Traffic Police Brigade', isPartner: true },
-  { code: 'railway_passenger', nameZh: '车站客运部门', nameEn: 'Railway Passenger Department', isPartner: true },
-  { code: 'transport_enforcement', nameZh: '交通运输综合执法', nameEn: 'Transport Enforcement', isPartner: true },
+  { code: 'enf1', nameZh: '执法一科', nameEn: 'Enforcement Section 1', isPartner: false, email: mailbox('zhifa1') },
+  { code: 'enf2', nameZh: '执法二科', nameEn: 'Enforcement Section 2', isPartner: false, email: mailbox('zhifa2') },
+  { code: 'enf3', nameZh: '执法三科', nameEn: 'Enforcement Section 3', isPartner: false, email: mailbox('zhifa3') },
+  { code: 'general', nameZh: '综合管理科', nameEn: 'General Management Section', isPartner: false, email: mailbox('zonghe') },
+  { code: 'environment', nameZh: '环境管理科', nameEn: 'Environment Management Section', isPartner: false, email: mailbox('huanjing') },
+  { code: 'railway_police', nameZh: '铁路公安派出所', nameEn: 'Railway Police Station', isPartner: true, email: mailbox('lianluo.gongan') },
+  { code: 'traffic_police', nameZh: '交警大队', nameEn: 'Traffic Police Brigade', isPartner: true, email: mailbox('lianluo.jiaojing') },
+  { code: 'railway_passenger', nameZh: '车站客运部门', nameEn: 'Railway Passenger Department', isPartner: true, email: mailbox('lianluo.keyun') },
+  { code: 'transport_enforcement', nameZh: '交通运输综合执法', nameEn: 'Transport Enforcement', isPartner: true, email: mailbox('lianluo.yunzheng') },
 ];
 
 export const CATEGORIES: Array<{

@@ -20,6 +20,10 @@ const NameZh = text().trim().min(1).max(50).meta({ example: '失物招领' });
 const NameEn = text().trim().min(1).max(100).meta({ example: 'Lost property' });
 const SortOrder = z.number().int().min(0).max(1_000_000);
 const Email = z.email('email.invalid').max(254);
+/** A department's mailbox: an address, or blank (or null) for none. */
+const Mailbox = z
+  .preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), Email.nullable())
+  .meta({ example: 'zhifa1@tjzhan.example', description: 'Where assignments and deadline warnings go; blank or null for none' });
 
 /** A patch must change something. */
 const notEmpty = (o: Record<string, unknown>) => Object.values(o).some((v) => v !== undefined);
@@ -81,10 +85,10 @@ export const AdminDepartment = z
   .meta({ id: 'AdminDepartment' });
 export const AdminDepartmentList = items(AdminDepartment, 'AdminDepartmentList');
 
-export const CreateDepartmentBody = z.strictObject({ code: NewCode, nameZh: NameZh, nameEn: NameEn, isPartner: z.boolean(), email: Email.optional() }).meta({ id: 'CreateDepartment' });
+export const CreateDepartmentBody = z.strictObject({ code: NewCode, nameZh: NameZh, nameEn: NameEn, isPartner: z.boolean(), email: Mailbox.optional() }).meta({ id: 'CreateDepartment' });
 
 export const UpdateDepartmentBody = z
-  .strictObject({ nameZh: NameZh.optional(), nameEn: NameEn.optional(), email: Email.nullable().optional(), active: z.boolean().optional() })
+  .strictObject({ nameZh: NameZh.optional(), nameEn: NameEn.optional(), email: Mailbox.optional(), active: z.boolean().optional() })
   .refine(notEmpty, nothingToChange)
   .meta({ id: 'UpdateDepartment', description: 'Deactivating a department that leads open cases is a 409' });
 

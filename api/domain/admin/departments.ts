@@ -54,7 +54,8 @@ export interface CreateDepartmentInput {
   nameZh: string;
   nameEn: string;
   isPartner: boolean;
-  email?: string | undefined;
+  /** The section's mailbox (assignments, deadline warnings); null or absent for none. */
+  email?: string | null | undefined;
 }
 
 export async function createDepartment({ ctx, actor, input }: { ctx: Ctx; actor: Staff; input: CreateDepartmentInput }): Promise<AdminDepartment> {
@@ -78,6 +79,7 @@ export interface UpdateDepartmentInput {
   code: string;
   nameZh?: string | undefined;
   nameEn?: string | undefined;
+  /** A new mailbox, or null to clear it. */
   email?: string | null | undefined;
   active?: boolean | undefined;
 }

@@ -1,13 +1,15 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { caseAlerts, caseEvents, cases, outbox, staffUsers } from '../../../db/schema.ts';
+import { caseAlerts, caseEvents, cases, staffUsers } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
+import { type DigestItem, holdDigestParts, releaseDigests } from '../messages/alert-digest.ts';
 import { runningClocks } from './clocks.ts';
 
 /**
  * The deadline sweep (督办): for every case whose next alert time has come,
  * warn the responsible department when 80 % of a clock has run, escalate to
- * supervisors when it has passed (timeline event, email through the outbox,
- * the case marked overdue), and send red cases to supervisors at once.
+ * supervisors when it has passed (timeline event, the case marked overdue),
+ * and send red cases to supervisors at once. Each recipient gets one email per
+ * sweep listing everything it raised for them (messages/alert-digest.ts).
  *
  * Each warning and escalation happens once per clock and deadline: cases are
  * claimed with FOR UPDATE SKIP LOCKED, so overlapping sweeps split the work,
@@ -20,6 +22,8 @@ export interface SweepResult {
   warnings: number;
   escalations: number;
   red: number;
+  /** Digest emails written (one per recipient). */
+  digests: number;
 }
 
 type Alert = { caseId: string; clock: string; kind: 'warning' | 'escalation' | 'red'; dueAt: Date };
@@ -46,7 +50,7 @@ type Claimed = { [K in keyof typeof CLAIM_COLUMNS]: (typeof CLAIM_COLUMNS)[K]['_
 export async function sweepDeadlines(ctx: Ctx, options: { batchSize?: number; maxBatches?: number } = {}): Promise<SweepResult> {
   const batchSize = options.batchSize ?? 1000;
   const maxBatches = options.maxBatches ?? 1000;
-  const total: SweepResult = { examined: 0, warnings: 0, escalations: 0, red: 0 };
+  const total: SweepResult = { examined: 0, warnings: 0, escalations: 0, red: 0, digests: 0 };
   for (let i = 0; i < maxBatches; i++) {
     const batch = await withTransaction(ctx, (tx) => sweepBatch(tx, batchSize));
     total.examined += batch.examined;
@@ -55,11 +59,13 @@ export async function sweepDeadlines(ctx: Ctx, options: { batchSize?: number; ma
     total.red += batch.red;
     if (batch.examined < batchSize) break;
   }
-  if (total.warnings + total.escalations + total.red > 0) ctx.logger.info('deadline sweep', { ...total });
+  // Also merges the parts of a sweep that died before its own merge.
+  total.digests = await withTransaction(ctx, releaseDigests);
+  if (total.warnings + total.escalations + total.red + total.digests > 0) ctx.logger.info('deadline sweep', { ...total });
   return total;
 }
 
-async function sweepBatch(ctx: Ctx, batchSize: number): Promise<SweepResult> {
+async function sweepBatch(ctx: Ctx, batchSize: number): Promise<Omit<SweepResult, 'digests'>> {
   const now = ctx.clock.now();
   const claimed = (await ctx.db
     .select(CLAIM_COLUMNS)
@@ -125,8 +131,7 @@ async function sweepBatch(ctx: Ctx, batchSize: number): Promise<SweepResult> {
         data: { clock: a.clock, dueAt: a.dueAt.toISOString() },
       })),
     );
-    const messages = await alertMessages(ctx, claimed, acted);
-    if (messages.length) await insertChunked(ctx, outbox, messages, true);
+    await holdDigestParts(ctx, await alertRecipients(ctx, claimed, acted));
   }
 
   const escalated = new Set(acted.filter((a) => a.kind === 'escalation').map((a) => a.caseId));
@@ -144,8 +149,12 @@ async function sweepBatch(ctx: Ctx, batchSize: number): Promise<SweepResult> {
   };
 }
 
-/** Warnings go to the lead department's mailbox; escalations and red cases to every active supervisor. */
-async function alertMessages(ctx: Ctx, claimed: Claimed[], acted: Alert[]) {
+/**
+ * Who hears of each alert: a warning goes to the lead department's mailbox,
+ * an escalation or a red case to every active supervisor. Each recipient gets
+ * the batch's alerts as one held digest part (messages/alert-digest.ts).
+ */
+async function alertRecipients(ctx: Ctx, claimed: Claimed[], acted: Alert[]) {
   const ref = await ctx.reference.get(ctx.db);
   const byId = new Map(claimed.map((c) => [c.id, c]));
   const needSupervisors = acted.some((a) => a.kind !== 'warning');
@@ -155,40 +164,28 @@ async function alertMessages(ctx: Ctx, claimed: Claimed[], acted: Alert[]) {
         .from(staffUsers)
         .where(and(eq(staffUsers.role, 'supervisor'), eq(staffUsers.active, true)))
     : [];
-  const messages: Array<typeof outbox.$inferInsert> = [];
+  const entries: Array<{ recipient: string; item: DigestItem }> = [];
   for (const a of acted) {
     const c = byId.get(a.caseId)!;
-    const station = ref.stationsById.get(c.stationId);
     const dept = c.leadDepartmentId !== null ? ref.departmentsById.get(c.leadDepartmentId) : undefined;
-    const payload = {
+    const station = ref.stationsById.get(c.stationId);
+    const item: DigestItem = {
+      kind: a.kind,
+      caseId: c.id,
       trackingCode: c.trackingCode,
       clock: a.clock,
       dueAt: a.dueAt.toISOString(),
-      station: station?.code ?? null,
+      station: station?.nameZh ?? '',
+      department: dept?.nameZh ?? '',
       priority: c.priority,
-      owner: c.priorityOwner,
-      department: dept?.code ?? null,
+      owner: c.priorityOwner ?? '',
     };
     const recipients = a.kind === 'warning' ? (dept?.email ? [dept.email] : []) : supervisors.map((s) => s.email);
-    for (const recipient of recipients) {
-      messages.push({
-        channel: 'email',
-        recipient,
-        template: a.kind === 'warning' ? 'deadline_warning' : a.kind === 'red' ? 'red_case' : 'escalation',
-        lang: 'zh-CN',
-        payload,
-        caseId: c.id,
-        idempotencyKey: `alert:${a.caseId}:${a.clock}:${a.kind}:${a.dueAt.getTime()}:${recipient.toLowerCase()}`,
-        nextAttemptAt: ctx.clock.now(),
-      });
-    }
+    for (const recipient of recipients) entries.push({ recipient, item });
   }
-  return messages;
+  return entries;
 }
 
-async function insertChunked<T extends typeof caseEvents | typeof outbox>(ctx: Ctx, table: T, rows: Array<T['$inferInsert']>, ignoreDuplicates = false) {
-  for (let i = 0; i < rows.length; i += 2000) {
-    const query = ctx.db.insert(table).values(rows.slice(i, i + 2000) as never);
-    await (ignoreDuplicates ? query.onConflictDoNothing() : query);
-  }
+async function insertChunked(ctx: Ctx, table: typeof caseEvents, rows: Array<typeof caseEvents.$inferInsert>) {
+  for (let i = 0; i < rows.length; i += 2000) await ctx.db.insert(table).values(rows.slice(i, i + 2000));
 }

@@ -39,8 +39,44 @@ interface Words {
   body: (p: Payload, links: Links) => string[];
 }
 interface Links {
+  /** The site's address: staff links are built on it. */
+  base: string;
   status: string;
   rate: string;
+}
+
+/**
+ * The deadline sweep's digest (messages/alert-digest.ts): one mail per
+ * recipient listing red cases, passed deadlines and near deadlines, each with
+ * a link to the staff case page. A long list stops at DIGEST_LISTED per section
+ * and points to the console for the rest.
+ */
+const DIGEST_LISTED = 200;
+type DigestLine = { kind: string; caseId: string; trackingCode: string; clock: string; dueAt: string; station: string; department: string; owner: string };
+function digestLines(p: Payload): DigestLine[] {
+  const items = Array.isArray(p.items) ? (p.items as Array<Record<string, unknown>>) : [];
+  return items.map((i) => ({
+    kind: str(i, 'kind'),
+    caseId: str(i, 'caseId'),
+    trackingCode: str(i, 'trackingCode'),
+    clock: str(i, 'clock'),
+    dueAt: str(i, 'dueAt'),
+    station: str(i, 'station'),
+    department: str(i, 'department'),
+    owner: str(i, 'owner'),
+  }));
+}
+const digestCount = (p: Payload, kind: string) => digestLines(p).filter((i) => i.kind === kind).length;
+function digestSections(p: Payload, l: Links, w: { heading: (kind: string, n: number) => string; line: (i: DigestLine) => string; more: (n: number) => string }): string[] {
+  const lines: string[] = [];
+  for (const kind of ['red', 'escalation', 'warning']) {
+    const items = digestLines(p).filter((i) => i.kind === kind);
+    if (!items.length) continue;
+    lines.push(w.heading(kind, items.length));
+    for (const i of items.slice(0, DIGEST_LISTED)) lines.push(`${w.line(i)} ${l.base}/staff/cases/${encodeURIComponent(i.caseId)}`);
+    if (items.length > DIGEST_LISTED) lines.push(`${w.more(items.length - DIGEST_LISTED)} ${l.base}/staff${kind === 'warning' ? '?dueSoon=true' : '?overdue=true'}`);
+  }
+  return lines;
 }
 
 const ZH: Record<string, Words> = {
@@ -81,6 +117,7 @@ const ZH: Record<string, Words> = {
       `请于 ${when(str(p, 'ackDueAt'))} 前签收，${when(str(p, 'replyDueAt'))} 前答复。详情见工作台。`,
     ],
   },
+  // One mail per alert, as the sweep wrote them before its digest (alert_digest): kept so that rows already queued still render.
   deadline_warning: {
     subject: (p) => `【预警】${formatTrackingCode(code(p))} ${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限将到`,
     body: (p) => [`案件 ${formatTrackingCode(code(p))} 的${CLOCK_NAMES[str(p, 'clock')]?.zh ?? ''}时限将于 ${when(str(p, 'dueAt'))} 到期，请及时办理。`],
@@ -95,6 +132,36 @@ const ZH: Record<string, Words> = {
   red_case: {
     subject: (p) => `【红色】${formatTrackingCode(code(p))} 领导包案：${str(p, 'owner') || '待定'}`,
     body: (p) => [`红色等级案件 ${formatTrackingCode(code(p))}（${str(p, 'station')}），包案领导：${str(p, 'owner') || '待定'}。`],
+  },
+  // 12345 催办/督办 pushed by the platform (feed12345/event-effects.ts): one mail per urging to each supervisor.
+  urged: {
+    subject: (p) => `【12345 催办】${formatTrackingCode(code(p))}（工单 ${str(p, 'orderNo')}）`,
+    body: (p) => [
+      `12345 平台于 ${when(str(p, 'urgedAt'))} 催办案件 ${formatTrackingCode(code(p))}（工单 ${str(p, 'orderNo')}，${str(p, 'station')}）。`,
+      ...(str(p, 'text') ? [`催办意见：${str(p, 'text')}`] : []),
+      `承办部门：${str(p, 'department') || '未分派'}；答复期限：${when(str(p, 'replyDueAt'))}。详情见工作台。`,
+    ],
+  },
+  alert_digest: {
+    subject: (p) => {
+      const [red, late, near] = [digestCount(p, 'red'), digestCount(p, 'escalation'), digestCount(p, 'warning')];
+      const counts = [red && `红色案件 ${red} 件`, late && `超时 ${late} 项`, near && `临期 ${near} 项`].filter(Boolean);
+      return `${red || late ? '【督办】' : '【预警】'}${counts.join('，')}`;
+    },
+    body: (p, l) => [
+      `本次巡查的时限提醒如下（北京时间），点击链接办理：`,
+      ...digestSections(p, l, {
+        heading: (kind, n) => ({ red: `红色等级案件（领导包案）${n} 件：`, escalation: `时限已过 ${n} 项：`, warning: `时限将到 ${n} 项：` })[kind] ?? '',
+        line: (i) => {
+          const what = `${formatTrackingCode(i.trackingCode)}（${i.station || '—'}）`;
+          const clock = CLOCK_NAMES[i.clock]?.zh ?? '';
+          if (i.kind === 'red') return `· ${what}包案领导：${i.owner || '待定'}`;
+          if (i.kind === 'escalation') return `· ${what}${clock}时限 ${when(i.dueAt)} 已过，承办：${i.department || '未分派'}`;
+          return `· ${what}${clock}时限 ${when(i.dueAt)} 到期`;
+        },
+        more: (n) => `另有 ${n} 项未列出，见工作台：`,
+      }),
+    ],
   },
   // The bulletins and the monthly report (api/domain/stats).
   ...BULLETIN_WORDS_ZH,
@@ -150,6 +217,35 @@ const EN: Record<string, Words> = {
     subject: (p) => `[Red] ${formatTrackingCode(code(p))} owned by ${str(p, 'owner') || 'to be named'}`,
     body: (p) => [`Red case ${formatTrackingCode(code(p))} (${str(p, 'station')}), owning leader: ${str(p, 'owner') || 'to be named'}.`],
   },
+  urged: {
+    subject: (p) => `[12345 urging] ${formatTrackingCode(code(p))} (order ${str(p, 'orderNo')})`,
+    body: (p) => [
+      `The 12345 platform pressed on case ${formatTrackingCode(code(p))} (order ${str(p, 'orderNo')}, ${str(p, 'station')}) at ${when(str(p, 'urgedAt'))} (Beijing time).`,
+      ...(str(p, 'text') ? [`Its words: ${str(p, 'text')}`] : []),
+      `Department: ${str(p, 'department') || 'not assigned'}; reply due ${when(str(p, 'replyDueAt'))}. Details in the staff console.`,
+    ],
+  },
+  alert_digest: {
+    subject: (p) => {
+      const [red, late, near] = [digestCount(p, 'red'), digestCount(p, 'escalation'), digestCount(p, 'warning')];
+      const counts = [red && `${red} red case(s)`, late && `${late} deadline(s) passed`, near && `${near} deadline(s) near`].filter(Boolean);
+      return `${red || late ? '[Overdue]' : '[Warning]'} ${counts.join(', ')}`;
+    },
+    body: (p, l) => [
+      'The deadline sweep raised these (Beijing time); follow a link to act:',
+      ...digestSections(p, l, {
+        heading: (kind, n) => ({ red: `Red cases (owned by a leader), ${n}:`, escalation: `Deadlines passed, ${n}:`, warning: `Deadlines near, ${n}:` })[kind] ?? '',
+        line: (i) => {
+          const what = `${formatTrackingCode(i.trackingCode)} (${i.station || '—'})`;
+          const clock = CLOCK_NAMES[i.clock]?.en ?? '';
+          if (i.kind === 'red') return `- ${what}, owner: ${i.owner || 'to be named'}`;
+          if (i.kind === 'escalation') return `- ${what}: ${clock} deadline ${when(i.dueAt)} passed; department: ${i.department || 'not assigned'}`;
+          return `- ${what}: ${clock} deadline ${when(i.dueAt)}`;
+        },
+        more: (n) => `${n} more not listed; see the staff console:`,
+      }),
+    ],
+  },
   ...BULLETIN_WORDS_EN,
 };
 
@@ -158,7 +254,7 @@ export const TEMPLATES = Object.keys(ZH);
 function links(baseUrl: string, lang: Lang, p: Payload): Links {
   const prefix = lang === 'en' ? '/en' : '';
   const c = encodeURIComponent(code(p));
-  return { status: `${baseUrl}${prefix}/status?code=${c}`, rate: `${baseUrl}${prefix}/rate?code=${c}` };
+  return { base: baseUrl, status: `${baseUrl}${prefix}/status?code=${c}`, rate: `${baseUrl}${prefix}/rate?code=${c}` };
 }
 
 function words(template: string, lang: Lang): Words {
