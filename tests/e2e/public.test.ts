@@ -30,7 +30,7 @@ describe.skipIf(Boolean(skipReason))('public site', () => {
     await page.fill('#phone', '12');
     expect(await submit(page)).toBe(400);
     expect(await page.title()).toMatch(/^错误：/);
-    expect(await text(page, '#kind-error')).toContain('请选择一项');
+    expect(await text(page, '#kind-error')).toContain('请选择类型');
     expect(await page.locator('#category-error').isVisible()).toBe(true);
     expect(await page.locator('.error-summary a[href="#kind"]').isVisible()).toBe(true);
     // The input survives the round trip.

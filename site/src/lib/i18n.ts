@@ -37,10 +37,8 @@ const WORDS = {
   'footer.12345': { 'zh-CN': '也可拨打 12345 政务服务便民热线', en: 'You can also call the 12345 citizen service hotline' },
   'footer.api': { 'zh-CN': '开放接口', en: 'Open API' },
   'footer.staff': { 'zh-CN': '工作人员登录', en: 'Staff sign-in' },
-  'phone.sample': {
-    'zh-CN': '（示例号码：部署时以 HOTLINE_PHONE 设置本办公室的电话）',
-    en: '(sample number: set the office’s own with HOTLINE_PHONE)',
-  },
+  /** Between a label and its value: full-width in Chinese. */
+  colon: { 'zh-CN': '：', en: ': ' },
 
   // Home
   'home.title': { 'zh-CN': '车站地区投诉与求助', en: 'Complaints and help in the station district' },
@@ -93,7 +91,6 @@ const WORDS = {
   'report.kind': { 'zh-CN': '类型', en: 'Kind' },
   'report.category': { 'zh-CN': '问题类别', en: 'Category' },
   'report.choose': { 'zh-CN': '请选择', en: 'Choose' },
-  'report.chooseOne': { 'zh-CN': '请选择一项', en: 'Choose one' },
   'report.description': { 'zh-CN': '问题描述', en: 'Description' },
   'report.description.hint': {
     'zh-CN': '时间、地点、经过，以及车牌号等可辨认的信息。最多 {max} 字。',
@@ -106,9 +103,36 @@ const WORDS = {
   'report.name': { 'zh-CN': '称呼（选填）', en: 'Name (optional)' },
   'report.name.hint': { 'zh-CN': '可以匿名。', en: 'You may stay anonymous.' },
   'report.submit': { 'zh-CN': '提交投诉', en: 'Send' },
-  'report.required': { 'zh-CN': '必填', en: 'required' },
   'report.errors.title': { 'zh-CN': '请修改以下内容后再提交', en: 'Please correct the following' },
   'report.errorTitlePrefix': { 'zh-CN': '错误：', en: 'Error: ' },
+  'report.failed': { 'zh-CN': '投诉未能提交，请核对后重试。', en: 'The complaint could not be sent; check it and try again.' },
+
+  // A case form's fields as its messages name them (site/src/lib/case-form.ts)
+  'field.channel': { 'zh-CN': '来源渠道', en: 'channel' },
+  'field.receivedAt': { 'zh-CN': '受理时间', en: 'time received' },
+  'field.station': { 'zh-CN': '车站', en: 'station' },
+  'field.location': { 'zh-CN': '地点', en: 'place' },
+  'field.kind': { 'zh-CN': '类型', en: 'kind' },
+  'field.category': { 'zh-CN': '问题类别', en: 'category' },
+  'field.priority': { 'zh-CN': '等级', en: 'priority' },
+  'field.description': { 'zh-CN': '问题描述', en: 'description' },
+  'field.phone': { 'zh-CN': '手机号码', en: 'phone number' },
+  'field.email': { 'zh-CN': '电子邮箱', en: 'email address' },
+  'field.name': { 'zh-CN': '称呼', en: 'name' },
+  'field.lang': { 'zh-CN': '回复语言', en: 'reply language' },
+  // What is wrong with a field, each message naming the field it is about
+  'form.choose': { 'zh-CN': '请选择{noun}', en: 'Choose a {noun}' },
+  'form.fill': { 'zh-CN': '请填写{noun}', en: 'Enter the {noun}' },
+  'form.fill.description': { 'zh-CN': '请填写问题描述', en: 'Describe the problem' },
+  'form.fill.phone': { 'zh-CN': '请填写手机号码', en: 'Enter your mobile phone number' },
+  'form.fromList': { 'zh-CN': '请从列表中选择{noun}', en: 'Choose a {noun} from the list' },
+  'form.location': { 'zh-CN': '所选车站没有这个地点，请重新选择', en: 'That place is not at the chosen station; choose again' },
+  'form.tooLong': { 'zh-CN': '{noun}不能超过 {max} 个字（现在 {n} 个字）', en: 'The {noun} can have at most {max} characters (it has {n})' },
+  'form.unstorable': { 'zh-CN': '{noun}含有无法保存的字符，请删去后再提交', en: 'The {noun} holds characters that cannot be saved; remove them and send again' },
+  'form.invalid': { 'zh-CN': '{noun}格式不正确', en: 'The {noun} is not valid' },
+  'form.invalid.phone': { 'zh-CN': '请输入有效的手机号码', en: 'Enter a valid phone number' },
+  'form.invalid.email': { 'zh-CN': '请输入有效的电子邮箱', en: 'Enter a valid email address' },
+  'form.future': { 'zh-CN': '{noun}不能晚于现在', en: 'The {noun} cannot be in the future' },
 
   // Receipt
   'done.title': { 'zh-CN': '已收到您的投诉', en: 'We have your complaint' },
@@ -119,7 +143,6 @@ const WORDS = {
   },
   'done.readAloud': { 'zh-CN': '逐位读出：', en: 'Read aloud:' },
   'done.due': { 'zh-CN': '答复期限', en: 'Reply due by' },
-  'done.dueUnknown': { 'zh-CN': '答复期限见确认短信，也可在查询页面查看。', en: 'The reply due date is in the confirmation text and on the status page.' },
   'done.sms': { 'zh-CN': '短信查询', en: 'Check by text message' },
   'done.sms.text': { 'zh-CN': '发送短信', en: 'Send the text' },
   'done.sms.to': { 'zh-CN': '到 {number}', en: 'to {number}' },
@@ -127,7 +150,12 @@ const WORDS = {
   'done.next': { 'zh-CN': '接下来：承办科室 2 小时内签收，24 小时内与您联系。', en: 'Next: the responsible section acknowledges within 2 hours and contacts you within 24 hours.' },
   'done.check': { 'zh-CN': '查询办理进度', en: 'Check the case' },
   'done.another': { 'zh-CN': '再提交一件', en: 'File another' },
-  'done.noCode': { 'zh-CN': '这个链接缺少查询码。', en: 'This link has no tracking code.' },
+  'done.none.title': { 'zh-CN': '查询投诉办理进度', en: 'Checking a complaint' },
+  'done.none.text': {
+    'zh-CN': '投诉回执只在提交投诉的浏览器上显示，提交后 15 分钟内有效。查询码已通过短信发给您；要查询一件投诉，请使用查询页面，输入查询码和手机号后四位。',
+    en: 'A receipt is shown only in the browser that filed the complaint, for 15 minutes after filing. The tracking code was sent to you by text message; to check a complaint, use the status page with its tracking code and the last four digits of your phone.',
+  },
+  'done.none.check': { 'zh-CN': '去查询页面', en: 'Go to the status page' },
 
   // Status
   'status.title': { 'zh-CN': '查询办理进度', en: 'Check a case' },
@@ -173,6 +201,11 @@ const WORDS = {
   'rate.thanks.text': { 'zh-CN': '评价已记录。', en: 'Your rating is recorded.' },
   'rate.conflict': { 'zh-CN': '这件投诉暂时不能评价：', en: 'This case cannot be rated now:' },
   'rate.back': { 'zh-CN': '返回查询', en: 'Back to the case' },
+  'rate.already.title': { 'zh-CN': '本次答复已评价', en: 'This reply is rated' },
+  'rate.already': { 'zh-CN': '您已评价过本次答复，评价已记录，无需再次提交。', en: 'You have already rated this reply; your rating is recorded and need not be sent again.' },
+  'rate.recorded.satisfaction': { 'zh-CN': '满意程度', en: 'Satisfaction' },
+  'rate.recorded.resolved': { 'zh-CN': '问题是否解决', en: 'Problem solved' },
+  'rate.recordedAt': { 'zh-CN': '评价时间', en: 'Rated' },
   'rate.choose': { 'zh-CN': '请选择一项', en: 'Choose one' },
 
   // Statistics

@@ -1,21 +1,54 @@
 import { normalizeCode } from './format.ts';
 
-/**
- * The receipt page shows the reply due date, which only the filing response
- * carries (a lookup needs the phone digits). The report page leaves it in a
- * short-lived HttpOnly cookie for the receipt page; the URL carries only the
- * tracking code, never anything personal.
+/*
+ * Receipts are shown only to the browser that filed (or rated): the page that
+ * did it leaves a short-lived HttpOnly cookie, and the receipt page shows its
+ * receipt only when the cookie is for the code in the URL. A made-up link
+ * (/report/done?code=ANYTHING) gets a neutral page, never an official-looking
+ * receipt. The URL carries only the tracking code, never anything personal;
+ * the cookie carries what the receipt shows that a lookup would need the
+ * phone digits for (the reply due date, the rating given).
  */
+
+/** Long enough to read and copy the code, short enough not to linger on a shared computer. */
+export const RECEIPT_MAX_AGE = 15 * 60;
+
+/** Left by the complaint form after POST /api/cases answered 201. */
 export const RECEIPT_COOKIE = 'hotline_receipt';
 
 export function receiptCookieValue(code: string, replyDueAt: string): string {
   return `${code}|${replyDueAt}`;
 }
 
-/** The due date for this code, if the cookie holds one for it. */
-export function dueFromReceipt(cookie: string | undefined, code: string): string | undefined {
-  if (!cookie) return undefined;
-  const [savedCode, due] = cookie.split('|');
+/** The receipt this browser holds for this code (its reply due date), if any. */
+export function receiptFor(cookie: string | undefined, code: string): { replyDueAt: string } | undefined {
+  const [savedCode, due] = (cookie ?? '').split('|');
   if (!savedCode || !due || normalizeCode(savedCode) !== normalizeCode(code)) return undefined;
-  return Number.isNaN(new Date(due).getTime()) ? undefined : due;
+  return Number.isNaN(new Date(due).getTime()) ? undefined : { replyDueAt: due };
+}
+
+/** Left by the rating page after POST /api/cases/{code}/evaluation answered 201. */
+export const RATED_COOKIE = 'hotline_rated';
+
+export interface RatingReceipt {
+  satisfaction: string;
+  resolved: boolean;
+  evaluatedAt: string;
+}
+
+export function ratedCookieValue(code: string, rating: RatingReceipt): string {
+  return [code, rating.satisfaction, rating.resolved ? 'yes' : 'no', rating.evaluatedAt].join('|');
+}
+
+/** The rating this browser just gave for this code, if any. */
+export function ratingFor(cookie: string | undefined, code: string): RatingReceipt | undefined {
+  const [savedCode, satisfaction, resolved, evaluatedAt] = (cookie ?? '').split('|');
+  if (!savedCode || !satisfaction || !evaluatedAt || normalizeCode(savedCode) !== normalizeCode(code)) return undefined;
+  if ((resolved !== 'yes' && resolved !== 'no') || Number.isNaN(new Date(evaluatedAt).getTime())) return undefined;
+  return { satisfaction, resolved: resolved === 'yes', evaluatedAt };
+}
+
+/** The options both cookies are set with. */
+export function receiptCookieOptions(url: URL) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: url.protocol === 'https:', maxAge: RECEIPT_MAX_AGE };
 }

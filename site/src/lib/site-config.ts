@@ -1,20 +1,18 @@
 /**
  * The site's few settings, read from the runtime's environment (process.env on
- * Node, the Worker's vars), each with a laptop default.
+ * Node, the Worker's vars). Each is optional: a setting left unset is simply not
+ * shown, never replaced by a sample a traveler might dial.
  *
- * HOTLINE_PHONE       the office's own 24-hour line, as printed (default: a
- *                     sample number, labelled as a sample on the page)
+ * HOTLINE_PHONE       the office's own 24-hour line, as printed (unset: no
+ *                     line is shown; 12345 is always named)
  * HOTLINE_SMS_NUMBER  where citizens text "查询 CODE" (default: TWILIO_FROM,
  *                     else the page says to reply to the confirmation text)
  */
 export interface SiteConfig {
-  hotlinePhone: string;
-  /** True when HOTLINE_PHONE is unset and the number shown is the sample. */
-  hotlinePhoneIsSample: boolean;
+  /** The office's line as printed, or undefined when HOTLINE_PHONE is unset. */
+  hotlinePhone: string | undefined;
   smsNumber: string | undefined;
 }
-
-export const SAMPLE_HOTLINE_PHONE = '022-0000 0000';
 
 function text(env: Record<string, unknown>, name: string): string | undefined {
   const v = env[name];
@@ -23,15 +21,13 @@ function text(env: Record<string, unknown>, name: string): string | undefined {
 
 export function siteConfig(env: Record<string, unknown> | undefined): SiteConfig {
   const source = env ?? {};
-  const phone = text(source, 'HOTLINE_PHONE');
   return {
-    hotlinePhone: phone ?? SAMPLE_HOTLINE_PHONE,
-    hotlinePhoneIsSample: phone === undefined,
+    hotlinePhone: text(source, 'HOTLINE_PHONE'),
     smsNumber: text(source, 'HOTLINE_SMS_NUMBER') ?? text(source, 'TWILIO_FROM'),
   };
 }
 
-/** A tel: link target from a printed number ("022-2345 6789" → "tel:+862223456789" is not guessed: digits only). */
+/** A tel: link target from a printed number ("022-2345 6789" → "tel:02223456789"): digits and + only, nothing guessed. */
 export function telHref(printed: string): string {
   return `tel:${printed.replace(/[^\d+]/g, '')}`;
 }
