@@ -1,5 +1,6 @@
 import type {
   ActorType,
+  AppealStatus,
   CaseKind,
   CaseStatus,
   Channel,
@@ -121,6 +122,13 @@ export const EXTENSION_STATUS_LABELS: Record<ExtensionStatus, Bilingual> = {
   refused: { 'zh-CN': '已驳回', en: 'Refused' },
 };
 
+export const APPEAL_STATUS_LABELS: Record<AppealStatus, Bilingual> = {
+  filed: { 'zh-CN': '待报送', en: 'Filed' },
+  sent: { 'zh-CN': '已报送，待平台审核', en: 'Sent, awaiting the platform' },
+  accepted: { 'zh-CN': '已核减', en: 'Accepted (rating excluded)' },
+  refused: { 'zh-CN': '平台未同意核减', en: 'Refused' },
+};
+
 /** Every label table, by the name of its enum (for tests and the site's generic pickers). */
 export const LABELS = {
   status: STATUS_LABELS,
@@ -136,6 +144,7 @@ export const LABELS = {
   dayKind: DAY_KIND_LABELS,
   actorType: ACTOR_TYPE_LABELS,
   extensionStatus: EXTENSION_STATUS_LABELS,
+  appealStatus: APPEAL_STATUS_LABELS,
 } as const;
 export type LabelledEnum = keyof typeof LABELS;
 

@@ -12,6 +12,8 @@ import { CASE_STATUSES, type CaseStatus, type StaffRole } from './enums.ts';
 const OFFICE = ['dispatcher', 'supervisor'] as const satisfies readonly StaffRole[];
 const OPEN = ['new', 'assigned', 'in_progress'] as const satisfies readonly CaseStatus[];
 const HANDLING = ['assigned', 'in_progress'] as const satisfies readonly CaseStatus[];
+/** Where a rating may stand: replied or closed, or handled again after it (重办). */
+const RATED = ['assigned', 'in_progress', 'replied', 'closed'] as const satisfies readonly CaseStatus[];
 
 export interface VerbRule {
   readonly roles: readonly StaffRole[];
@@ -36,6 +38,9 @@ export const VERB_RULES = {
   merge: { roles: OFFICE, from: OPEN },
   priority: { roles: OFFICE, from: OPEN },
   recategorize: { roles: OFFICE, from: OPEN },
+  // 申诉/核减 of a 12345 rating: the lead department files it, a supervisor sends it to the platform.
+  appeal: { roles: ['handler'], handlerScope: 'lead', from: RATED },
+  'send-appeal': { roles: ['supervisor'], from: RATED },
 } as const satisfies Record<string, VerbRule>;
 
 export type CaseVerb = keyof typeof VERB_RULES;

@@ -60,6 +60,12 @@ export interface FakePlatform {
   received: ReceivedCallback[];
   /** The callbacks accepted (2xx), each idempotency key once. */
   accepted(): ReceivedCallback[];
+  /**
+   * Every callback received about one order, in order of arrival, as the real
+   * platform records them: a retry is received again (only the Idempotency-Key
+   * tells it apart), so a test of "sent once" must look at the keys.
+   */
+  callbacksFor(orderNo: string): ReceivedCallback[];
   /** Answer the next n requests with this status (default 500) instead of taking them; 0 = never answer. */
   failNext(n: number, status?: number): void;
   close(): Promise<void>;
@@ -108,6 +114,9 @@ export async function startFakePlatform(options: { secret: string; now?: () => D
         keys.add(r.idempotencyKey);
         return true;
       });
+    },
+    callbacksFor(orderNo) {
+      return received.filter((r) => r.payload?.orderNo === orderNo);
     },
     failNext(n, status = 500) {
       for (let i = 0; i < n; i++) failures.push(status);
@@ -161,4 +170,9 @@ export function makeOrder(overrides: Record<string, unknown> = {}): Record<strin
     station: 'TJ',
     ...overrides,
   };
+}
+
+/** A platform event about an order (POST /feeds/12345/events), `at` a minute before `now` unless given. */
+export function makeEvent(orderNo: string, type: string, now: Date, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { orderNo, type, at: new Date(now.getTime() - 60_000).toISOString(), ...overrides };
 }

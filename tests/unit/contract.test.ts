@@ -30,6 +30,7 @@ const ENUM_OF_LABELS: Record<keyof typeof LABELS, readonly string[]> = {
   dayKind: contract.DAY_KINDS,
   actorType: contract.ACTOR_TYPES,
   extensionStatus: contract.EXTENSION_STATUSES,
+  appealStatus: contract.APPEAL_STATUSES,
 };
 
 describe('labels', () => {
@@ -109,7 +110,10 @@ describe('the module', () => {
     expect(contract.mayRun('acknowledge', 'handler', 'assigned')).toBe(true);
     expect(contract.mayRun('acknowledge', 'dispatcher', 'assigned')).toBe(false);
     expect(contract.mayRun('return', 'dispatcher', 'in_progress')).toBe(false);
-    expect(contract.CASE_VERBS).toHaveLength(16);
+    // 16, and the 12345 rating appeal's two (filed by the lead department's handler, sent by a supervisor).
+    expect(contract.mayRun('appeal', 'handler', 'closed')).toBe(true);
+    expect(contract.mayRun('send-appeal', 'dispatcher', 'closed')).toBe(false);
+    expect(contract.CASE_VERBS).toHaveLength(18);
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, CHANNELS, PRIORITIES, STAFF_CHANNELS, STAFF_ROLES } from '../enums.ts';
+import { APPEAL_STATUSES, CASE_KINDS, CASE_STATUSES, CHANNELS, PRIORITIES, RESOLUTIONS, SATISFACTIONS, STAFF_CHANNELS, STAFF_ROLES } from '../enums.ts';
 import { LANGS } from '../lang.ts';
 import { text as storable } from '../text.ts';
 
@@ -80,6 +80,7 @@ export const QueueItem = z.object({
   replyDueAt: Instant,
   overdue: z.boolean(),
   flaggedAt: Instant.nullable(),
+  urgedAt: Instant.nullable().meta({ description: 'When the 12345 platform last urged (催办) this order; null when never' }),
   version: z.number().int(),
   summary: z.string(),
   stationId: z.number().int(),
@@ -138,6 +139,30 @@ export const CaseDetail = z
     reopenCount: z.number().int(),
     flaggedAt: Instant.nullable(),
     overdue: z.boolean(),
+    platformRatings: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          replyRound: z.number().int(),
+          satisfaction: z.enum(SATISFACTIONS),
+          resolved: z.enum(RESOLUTIONS).nullable(),
+          evaluatedAt: Instant,
+          excludedAt: Instant.nullable(),
+          appeal: z
+            .object({
+              id: z.number().int(),
+              status: z.enum(APPEAL_STATUSES),
+              reasons: z.string(),
+              filedAt: Instant,
+              sentAt: Instant.nullable(),
+              decidedAt: Instant.nullable(),
+              decisionNote: z.string().nullable(),
+            })
+            .nullable()
+            .meta({ description: 'The latest appeal of this rating (申诉/核减), if any' }),
+        }),
+      )
+      .meta({ description: 'The 12345 platform’s follow-up ratings (回访) of this case, with their appeals' }),
     extensions: z.array(
       z.object({
         id: z.number().int(),
@@ -184,6 +209,15 @@ export const VerbBodies = {
   merge: z.object({ version, into: storable().max(32) }),
   priority: z.object({ version, priority: z.enum(PRIORITIES), owner: text(50).optional() }),
   recategorize: z.object({ version, category: storable().max(64), kind: z.enum(CASE_KINDS).optional() }),
+  appeal: z.object({
+    version,
+    reasons: text(2000).meta({ description: 'Why the rating is unreasonable (申诉理由); sent to the 12345 platform' }),
+    evaluationId: z.number().int().positive().optional().meta({ description: 'The 12345 rating appealed (`platformRatings[].id`); default the latest' }),
+  }),
+  'send-appeal': z.object({
+    version,
+    appealId: z.number().int().positive().optional().meta({ description: 'The filed appeal to send (`platformRatings[].appeal.id`); default the one filed' }),
+  }),
 } as const;
 
 export const EnterCaseBody = z

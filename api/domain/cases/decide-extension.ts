@@ -7,7 +7,9 @@ import { commitTransition, openForVerb } from './transition.ts';
 
 /**
  * A dispatcher or supervisor approves or refuses the pending extension. An
- * approval moves the reply deadline and is counted.
+ * approval moves the reply deadline and is counted. A 12345 order's deadline
+ * is the platform's: its extensions are decided there, and the decision comes
+ * back through the feed (feed12345/event-effects.ts), never from here.
  */
 export async function decideExtension({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; approve: boolean; note?: string | undefined } }) {
   return withTransaction(ctx, async (tx) => {
@@ -17,6 +19,7 @@ export async function decideExtension({ ctx, staff, input }: { ctx: Ctx; staff: 
       verb: 'decide-extension',
       version: input.version,
     });
+    if (row.channel === '12345') throw new DomainError('conflict', 'extension.platform_decides');
     const [pending] = await tx.db
       .select()
       .from(extensionRequests)

@@ -1,5 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm';
-import { caseDepartments, caseEvents, cases, extensionRequests, staffUsers } from '../../../db/schema.ts';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { caseDepartments, caseEvents, cases, evaluations, extensionRequests, ratingAppeals, staffUsers } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { localName } from '../meta.ts';
@@ -39,6 +39,7 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
     ctx.db.select().from(extensionRequests).where(eq(extensionRequests.caseId, row.id)).orderBy(asc(extensionRequests.id)),
     ctx.reference.get(ctx.db),
   ]);
+  const platformRatings = row.channel === '12345' ? await ratingsWithAppeals(ctx, row.id) : [];
   authorize(staff, 'read', { leadDepartmentId: row.leadDepartmentId, coDepartmentIds: co.map((c) => c.id) });
   const dept = (id: number | null) => {
     const d = id !== null ? ref.departmentsById.get(id) : undefined;
@@ -98,6 +99,33 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
       decidedAt: e.decidedAt,
       decisionNote: e.decisionNote,
     })),
+    platformRatings,
     timeline: events.map((e) => ({ id: e.id, type: e.type, at: e.at, actor: { type: e.actorType, id: e.actorId, name: e.actorName }, isPublic: e.isPublic, data: e.data })),
   };
+}
+
+/** The 12345 follow-up ratings of a case, each with its latest appeal (申诉/核减). */
+async function ratingsWithAppeals(ctx: Ctx, caseId: string) {
+  const [ratings, appeals] = await Promise.all([
+    ctx.db
+      .select()
+      .from(evaluations)
+      .where(and(eq(evaluations.caseId, caseId), eq(evaluations.source, '12345')))
+      .orderBy(asc(evaluations.replyRound)),
+    ctx.db.select().from(ratingAppeals).where(eq(ratingAppeals.caseId, caseId)).orderBy(asc(ratingAppeals.id)),
+  ]);
+  return ratings.map((r) => {
+    const appeal = appeals.filter((a) => a.evaluationId === r.id).at(-1);
+    return {
+      id: r.id,
+      replyRound: r.replyRound,
+      satisfaction: r.satisfaction,
+      resolved: r.resolved,
+      evaluatedAt: r.evaluatedAt,
+      excludedAt: r.excludedAt,
+      appeal: appeal
+        ? { id: appeal.id, status: appeal.status, reasons: appeal.reasons, filedAt: appeal.filedAt, sentAt: appeal.sentAt, decidedAt: appeal.decidedAt, decisionNote: appeal.decisionNote }
+        : null,
+    };
+  });
 }

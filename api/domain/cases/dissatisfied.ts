@@ -1,6 +1,6 @@
 import { type Ctx, withTransaction } from '../../context.ts';
 import { reopenChanges } from './reopen.ts';
-import { commitTransition, loadCase } from './transition.ts';
+import { callback12345, commitTransition, loadCase } from './transition.ts';
 
 /**
  * A dissatisfied rating (from the citizen or from 12345's follow-up) either
@@ -18,6 +18,8 @@ export async function handleDissatisfaction(ctx: Ctx, caseId: string, source: 'c
         actor,
         set,
         event: { type: 'reopened', isPublic: true, data: { reason: 'dissatisfied', source, newDueAt: newDueAt.toISOString() } },
+        // Reopened here, not by the platform: a 12345 order's platform is told, as for a dispatcher's reopen.
+        messages: callback12345(tx, row, 'reopened', `${row.id}:${row.version}`, { reason: 'dissatisfied', newDueAt: newDueAt.toISOString() }),
       });
     }
     return commitTransition(tx, {

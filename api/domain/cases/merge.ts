@@ -3,12 +3,15 @@ import { caseEvents, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
+import { answeredMasterMessages, masterNames } from './merged-reporters.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
-import { citizenMessages, commitTransition, openForVerb } from './transition.ts';
+import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
 
 /**
  * Merges a duplicate into a master case. The duplicate's reporter is told the
- * master's tracking code; the master's timeline records the merge.
+ * master's tracking code; the master's timeline records the merge. A 12345
+ * order is told through its platform (callback `merged`, then the master's
+ * reply: at once if the master is already answered, else when it is).
  */
 export async function merge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; into: string } }) {
   return withTransaction(ctx, async (tx) => {
@@ -32,7 +35,11 @@ export async function merge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; inp
       staff,
       set: { status: 'merged', masterCaseId: master.id, closedAt: tx.clock.now() },
       event: { type: 'merged', isPublic: true, data: { mergedInto: master.trackingCode } },
-      messages: citizenMessages(row, 'merged', row.id, { masterTrackingCode: master.trackingCode }),
+      // A 12345 order's caller hears from the platform, which we tell; others get our SMS or email.
+      messages:
+        row.channel === '12345'
+          ? [...callback12345(tx, row, 'merged', row.id, masterNames(master)), ...answeredMasterMessages(tx, row, master)]
+          : citizenMessages(row, 'merged', row.id, { masterTrackingCode: master.trackingCode }),
     });
   });
 }

@@ -129,6 +129,8 @@ export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff;
       categoryId: cases.categoryId,
       leadDepartmentId: cases.leadDepartmentId,
       flaggedAt: cases.flaggedAt,
+      // The 12345 platform's latest urging (催办), an escalation of its own; spelled out for the subquery.
+      urgedAt: sql<Date | null>`(select max(a.due_at) from case_alerts a where a.case_id = cases.id and a.clock = 'urge' and a.kind = 'escalation')`.mapWith(cases.receivedAt),
       receivedAt: cases.receivedAt,
       nextDueAt: cases.nextDueAt,
       replyDueAt: cases.replyDueAt,

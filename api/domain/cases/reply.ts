@@ -1,5 +1,6 @@
 import { type Ctx, withTransaction } from '../../context.ts';
 import type { Staff } from '../staff/session.ts';
+import { tellMergedReporters } from './merged-reporters.ts';
 import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
 
 export const SURVEY_DELAY_MS = 3600_000;
@@ -13,6 +14,8 @@ export async function reply({ ctx, staff, input }: { ctx: Ctx; staff: Staff; inp
     const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'reply', version: input.version });
     const now = tx.clock.now();
     const key = `${row.id}:${row.version}`;
+    // The reporters of duplicates merged into this case wait for this answer too.
+    await tellMergedReporters(tx, row, { event: 'replied', text: input.text }, key);
     return commitTransition(tx, {
       row,
       staff,

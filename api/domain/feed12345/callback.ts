@@ -2,6 +2,10 @@ import type { Ctx } from '../../context.ts';
 import { ambiguousStatus, errorName, parseRetryAfter, retryableStatus, type SendResult, type TimeoutSignal, wallClockTimeout } from '../../providers/types.ts';
 import { signFeedBody } from './signature.ts';
 
+/** The callbacks we send the platform, by the outbox row's template (= the payload's `event`). */
+export const CALLBACK_EVENTS = ['acknowledged', 'replied', 'extension_requested', 'returned', 'merged', 'reopened', 'appeal'] as const;
+export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
+
 /**
  * Sends one 12345 callback (an outbox row of channel `callback_12345`): the
  * payload `{ orderNo, event, at, text?, newDueAt?, reason? }` as JSON, signed

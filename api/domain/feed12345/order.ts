@@ -23,7 +23,7 @@ export function parseFeedTime(value: string): Date | undefined {
   return new Date(at.getTime() + offsetMs).toISOString().slice(0, 10) === day ? at : undefined;
 }
 
-const FeedTime = z
+export const FeedTime = z
   .string()
   .max(40)
   .transform((v, ctx) => {
@@ -33,8 +33,8 @@ const FeedTime = z
   })
   .meta({ description: 'ISO 8601; without an offset read as Asia/Shanghai', example: '2026-03-05T14:30:00+08:00' });
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v === null ? undefined : v);
-const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
+export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v === null ? undefined : v);
+export const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
 
 /** The platform's kind names: ours in English, or the Chinese ones of the 12345 system. */
 export const KIND_ALIASES: Record<string, (typeof CASE_KINDS)[number]> = {

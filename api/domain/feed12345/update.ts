@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { caseEvents } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import type { CaseRow } from '../cases/transition.ts';
 import { commitTransition } from '../cases/transition.ts';
 import type { Reference } from '../reference.ts';
 import { findLocation, type NormalizedOrder } from './normalize.ts';
 import { type OrderSnapshot, SNAPSHOT_FIELDS } from './order.ts';
+import { clearDepartments, redispatchChanges } from './redispatch.ts';
 
 /** One entry of an `order_updated` event. Personal fields are named, never shown. */
 export interface OrderChange {
@@ -23,6 +25,11 @@ const FINISHED: ReadonlyArray<CaseRow['status']> = ['closed', 'returned', 'merge
  * have recategorized it or extended it since, and a repeat must not undo that)
  * and, when something changed, applies exactly those fields to the case with
  * one `order_updated` timeline event and a version bump. `row` must be locked.
+ *
+ * A returned order pushed with a later `dispatchedAt` is the platform's
+ * re-dispatch after refusing our return: the case comes back to the queue
+ * (`redispatched`, public; the changed fields in an internal `order_updated`).
+ * Any other change to a closed, returned or merged case is refused.
  */
 export async function applyOrderUpdate(
   ctx: Ctx,
@@ -50,7 +57,9 @@ export async function applyOrderUpdate(
   if (order.phone.e164 !== row.reporterPhone) changes.push({ field: 'callerPhone' });
   if (order.callerName !== row.reporterName) changes.push({ field: 'callerName' });
   if (changes.length === 0) return { result: 'unchanged' };
-  if (FINISHED.includes(row.status)) return { result: 'rejected', status: row.status };
+  // A returned order pushed again with a later dispatch: the platform refused our return and dispatches it anew.
+  const redispatch = row.status === 'returned' && Date.parse(next.dispatchedAt) > Date.parse(old.dispatchedAt);
+  if (FINISHED.includes(row.status) && !redispatch) return { result: 'rejected', status: row.status };
 
   const set: Partial<CaseRow> = {};
   if (changed.has('content') || changed.has('address')) set.description = order.description;
@@ -82,18 +91,23 @@ export async function applyOrderUpdate(
     set.reporterPhone4 = order.phone.last4;
   }
   if (order.callerName !== row.reporterName) set.reporterName = order.callerName;
+  if (redispatch) Object.assign(set, redispatchChanges(order.clocks, order.receivedAt));
+  const updatedData = { orderNo: order.orderNo, changes, ...(changed.has('urgency') && order.priority === 'red' ? { ownerRequired: true } : {}) };
 
   return write(async (tx) => {
+    if (redispatch) await clearDepartments(tx, row.id);
     const updated = await commitTransition(tx, {
       row,
       actor: { type: 'feed', id: actorId },
       set,
-      event: {
-        type: 'order_updated',
-        isPublic: false,
-        data: { orderNo: order.orderNo, changes, ...(changed.has('urgency') && order.priority === 'red' ? { ownerRequired: true } : {}) },
-      },
+      // The public step says only that the order came back; what changed in it stays internal.
+      event: redispatch
+        ? { type: 'redispatched', isPublic: true, data: { orderNo: order.orderNo, via: 'order', newDueAt: order.clocks.replyDueAt.toISOString() } }
+        : { type: 'order_updated', isPublic: false, data: updatedData },
     });
+    if (redispatch) {
+      await tx.db.insert(caseEvents).values({ caseId: row.id, type: 'order_updated', at: tx.clock.now(), actorType: 'feed', actorId, isPublic: false, data: updatedData });
+    }
     const now = tx.clock.now().toISOString();
     await tx.db.execute(sql`
       INSERT INTO feed_orders (order_no, case_id, snapshot, created_at, updated_at)

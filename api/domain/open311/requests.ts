@@ -246,6 +246,7 @@ function noteText(ctx: Ctx, type: string, data: Record<string, unknown>, masterP
       return masterPublicId ? t(ctx.lang, 'open311.status_note.merged', { code: masterPublicId }) : undefined;
     case 'reopened':
       return text('reason') === 'dissatisfied' ? t(ctx.lang, 'open311.note.reopened_dissatisfied') : text('reason');
+    case 'redispatched':
     case 'extension_approved': {
       const due = text('newDueAt');
       return due && !Number.isNaN(Date.parse(due)) ? t(ctx.lang, 'open311.note.new_due', { due: toShanghaiIso(new Date(due)) }) : undefined;

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import { acknowledge } from '../../domain/cases/acknowledge.ts';
+import { fileAppeal, sendAppeal } from '../../domain/cases/appeal.ts';
 import { assign } from '../../domain/cases/assign.ts';
 import { close } from '../../domain/cases/close.ts';
 import { contact } from '../../domain/cases/contact.ts';
@@ -26,6 +27,14 @@ type Run<V extends Verb> = (a: { ctx: Ctx; staff: Staff; caseId: string; body: z
 
 /** Each verb: its summary and the one domain function it calls. */
 const VERBS: { [V in Verb]: { summary: string; run: Run<V> } } = {
+  appeal: {
+    summary: 'Appeal a 12345 rating (申诉/核减) with reasons — handler of the lead department; one appeal per rating, a refused one is final',
+    run: ({ ctx, staff, caseId, body }) => fileAppeal({ ctx, staff, input: { caseId, ...body } }),
+  },
+  'send-appeal': {
+    summary: 'Send a filed appeal to the 12345 platform (callback `appeal`) — supervisor; the platform decides through the feed',
+    run: ({ ctx, staff, caseId, body }) => sendAppeal({ ctx, staff, input: { caseId, ...body } }),
+  },
   assign: { summary: 'Assign or reassign to a lead department (+ co-handling) — dispatcher', run: ({ ctx, staff, caseId, body }) => assign({ ctx, staff, input: { caseId, ...body } }) },
   acknowledge: { summary: 'Acknowledge (签收) — handler of the lead department', run: ({ ctx, staff, caseId, body }) => acknowledge({ ctx, staff, input: { caseId, ...body } }) },
   contact: { summary: 'Record contact with the citizen', run: ({ ctx, staff, caseId, body }) => contact({ ctx, staff, input: { caseId, ...body } }) },
@@ -36,7 +45,7 @@ const VERBS: { [V in Verb]: { summary: string; run: Run<V> } } = {
     run: ({ ctx, staff, caseId, body }) => requestExtension({ ctx, staff, input: { caseId, version: body.version, reason: body.reason, newDueAt: new Date(body.newDueAt) } }),
   },
   'decide-extension': {
-    summary: 'Approve or refuse the pending extension — dispatcher or supervisor',
+    summary: 'Approve or refuse the pending extension — dispatcher or supervisor; not for a 12345 order, whose platform decides (409)',
     run: ({ ctx, staff, caseId, body }) => decideExtension({ ctx, staff, input: { caseId, ...body } }),
   },
   close: { summary: 'Close (办结) a replied case', run: ({ ctx, staff, caseId, body }) => close({ ctx, staff, input: { caseId, ...body } }) },

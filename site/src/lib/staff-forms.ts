@@ -53,6 +53,10 @@ export function verbBody(verb: Verb, form: FormData, version: number): { body?: 
       return { body: { version, priority: text('priority'), ...optional('owner') } };
     case 'recategorize':
       return { body: { version, category: text('category'), ...optional('kind') } };
+    case 'appeal':
+      return { body: { version, reasons: text('reasons'), ...(text('evaluationId') ? { evaluationId: Number(text('evaluationId')) } : {}) } };
+    case 'send-appeal':
+      return { body: { version, ...(text('appealId') ? { appealId: Number(text('appealId')) } : {}) } };
   }
 }
 

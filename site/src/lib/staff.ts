@@ -1,5 +1,6 @@
 import { callApi, type PageContext } from './api.ts';
 import {
+  APPEAL_STATUS_LABELS,
   type Bilingual,
   CHANNEL_LABELS,
   DAY_KIND_LABELS,
@@ -10,7 +11,9 @@ import {
   OUTBOX_CHANNEL_LABELS,
   OUTBOX_STATUS_LABELS,
   PRIORITY_LABELS,
+  RESOLUTION_LABELS,
   ROLE_LABELS,
+  SATISFACTION_LABELS,
   SessionInfo,
   STATUS_LABELS,
   type StaffSession,
@@ -72,6 +75,9 @@ export const DAY_KIND_NAMES = consoleNames(DAY_KIND_LABELS);
 export const OUTBOX_STATUS_NAMES = consoleNames(OUTBOX_STATUS_LABELS);
 export const OUTBOX_CHANNEL_NAMES = consoleNames(OUTBOX_CHANNEL_LABELS);
 export const DURATION_UNIT_NAMES = consoleNames(DURATION_UNIT_LABELS);
+export const SATISFACTION_NAMES = consoleNames(SATISFACTION_LABELS);
+export const RESOLUTION_NAMES = consoleNames(RESOLUTION_LABELS);
+export const APPEAL_STATUS_NAMES = consoleNames(APPEAL_STATUS_LABELS);
 
 /** The console's name for a code in loosely typed data (a timeline event's data); an unknown code shows as itself. */
 export const consoleName = (table: LabelledEnum, code: string): string => label(table, code, 'zh-CN');
@@ -100,6 +106,13 @@ export const EVENT_NAMES: Record<string, string> = {
   evaluated: '市民评价',
   escalated: '督办',
   deadline_warning: '临期提醒',
+  redispatched: '12345 重新派单（退单被驳回）',
+  order_updated: '12345 工单更新',
+  urged: '12345 催办',
+  appeal_filed: '申请核减（申诉）',
+  appeal_sent: '核减申诉已报送 12345',
+  appeal_accepted: '12345 核减申诉获准',
+  appeal_refused: '12345 核减申诉被驳回',
 };
 
 /**
@@ -125,6 +138,8 @@ export const VERB_NAMES: Record<Verb | 'reveal', string> = {
   priority: '调整等级',
   recategorize: '调整类别',
   note: '内部备注',
+  appeal: '申请核减（评价申诉）',
+  'send-appeal': '报送核减申诉',
   reveal: '查看联系方式',
 };
 
@@ -136,4 +151,5 @@ export const CONFIRM: Partial<Record<Verb, string>> = {
   close: '确认办结本案',
   return: '确认退回本案（12345 转办件将退回平台）',
   merge: '确认合并：本案将关闭，市民将被告知主件进度',
+  'send-appeal': '确认将核减申诉报送 12345 平台',
 };
