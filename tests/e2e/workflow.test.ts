@@ -58,7 +58,7 @@ describe.skipIf(Boolean(skipReason))('a case from filing to rating', () => {
     await context.close();
   });
 
-  it('an admin adds a department, which the admin screens then list', async () => {
+  it('an admin adds a department, which the admin screens then list, and edits its mailbox in its row', async () => {
     const { context, page } = await signIn(browser, 'admin@demo.test');
     await page.goto('/staff/admin?tab=departments');
     const code = `e2e_${Date.now().toString(36)}`;
@@ -72,6 +72,17 @@ describe.skipIf(Boolean(skipReason))('a case from filing to rating', () => {
     expect(await submit(page, '#admin-create button')).toBe(200);
     expect(await text(page, '#flash')).toContain('已保存');
     expect(await text(page, 'table')).toContain(code);
+    // The seeded sections show their mailboxes; a bad address is refused beside its own field, a good one kept.
+    expect(await page.inputValue('#mailbox-enf1')).toBe('zhifa1@tjzhan.example');
+    const mailbox = `#mailbox-${code}`;
+    await page.fill(mailbox, 'not-an-address');
+    expect(await submit(page, `form:has(${mailbox}) button`)).toBe(400);
+    expect(await text(page, `${mailbox}-error`)).toContain('有效的电子邮箱');
+    expect(await page.inputValue(mailbox)).toBe('not-an-address');
+    expect(await page.inputValue('#a-code')).toBe('');
+    await page.fill(mailbox, 'lost.property@tjzhan.example');
+    expect(await submit(page, `form:has(${mailbox}) button`)).toBe(200);
+    expect(await page.inputValue(mailbox)).toBe('lost.property@tjzhan.example');
     await screenshot(page, 'staff-admin-departments');
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
