@@ -146,8 +146,13 @@ describe('re-dispatch after a refused return (退单被驳回)', () => {
     // The order's record follows, so the platform's next push of the order as it now stands is unchanged.
     const pushedAgain = await pushOrder({ ...c.order, dispatchedAt: at, dueAt: '2026-03-13T18:00:00+08:00' });
     expect(pushedAgain.results[0]!.result).toBe('unchanged');
-    // And the dispatcher can assign it again.
+    // And the dispatcher can assign it again, and return it again: the platform hears of the second return too.
     await verbOk(dispatcher, c.caseId, 'assign', { leadDepartment: 'enf1' });
+    await verbOk(dispatcher, c.caseId, 'return', { reason: '经现场核实仍不属于站区管理范围' });
+    expect((await callbacks(c.order.orderNo, [c.caseId])).map((p) => [p.event, p.reason])).toEqual([
+      ['returned', '不属于站区管理范围'],
+      ['returned', '经现场核实仍不属于站区管理范围'],
+    ]);
   });
 
   it('does the same when the platform pushes the order itself again with a later dispatch', async () => {

@@ -14,7 +14,8 @@ export async function returnCase({ ctx, staff, input }: { ctx: Ctx; staff: Staff
       staff,
       set: { status: 'returned', returnReason: input.reason, closedAt: tx.clock.now() },
       event: { type: 'returned', isPublic: true, data: { reason: input.reason } },
-      messages: callback12345(tx, row, 'returned', row.id, { reason: input.reason }),
+      // Keyed by version: after a re-dispatch (退单被驳回) the order may be returned again, and that return is news too.
+      messages: callback12345(tx, row, 'returned', `${row.id}:${row.version}`, { reason: input.reason }),
     });
   });
 }
