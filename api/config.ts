@@ -37,6 +37,16 @@ export const EnvSchema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** The station an SMS complaint is filed under (SMS carries no station). */
   SMS_DEFAULT_STATION: z.string().default('TJ'),
+  /** Extensions a case may be granted (延期次数); a pending request blocks another as well. */
+  EXTENSION_MAX: z.coerce.number().int().min(0).max(10).default(1),
+  /** Working days an extension may add beyond the current reply deadline. */
+  EXTENSION_MAX_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  /** End of office hours (Beijing time, HH:MM): a same-day clock started later runs to the end of the next working day. */
+  OFFICE_HOURS_END: z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour Beijing time')
+    .default('17:30'),
   FEED_12345_SECRET: optionalText,
   FEED_12345_CALLBACK_URL: optionalText.pipe(z.url().optional()),
   SEED_DEMO: flag.optional(),
@@ -98,6 +108,8 @@ export interface Config {
   outboxMaxAttempts: number;
   providerTimeoutMs: number;
   smsDefaultStation: string;
+  /** The office's deadline rules: extensions allowed, and when office hours end (minutes after 00:00 Beijing). */
+  deadlines: { extensionMax: number; extensionMaxDays: number; officeHoursEnd: number };
   feed12345: { secret: string | undefined; callbackUrl: string | undefined };
 }
 
@@ -146,6 +158,11 @@ export function loadConfig(source: Record<string, unknown>): Config {
     outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     smsDefaultStation: env.SMS_DEFAULT_STATION,
+    deadlines: {
+      extensionMax: env.EXTENSION_MAX,
+      extensionMaxDays: env.EXTENSION_MAX_DAYS,
+      officeHoursEnd: Number(env.OFFICE_HOURS_END.slice(0, 2)) * 60 + Number(env.OFFICE_HOURS_END.slice(3, 5)),
+    },
     feed12345: { secret: env.FEED_12345_SECRET, callbackUrl: env.FEED_12345_CALLBACK_URL },
   };
 }

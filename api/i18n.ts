@@ -64,6 +64,16 @@ const MESSAGES: Catalogue = {
     'zh-CN': '12345 转办件的延期由 12345 平台审批，平台的决定将自动同步',
     en: 'Extensions of 12345 orders are decided by the 12345 platform; its decision arrives through the feed',
   },
+  'extension.deadline_passed': {
+    'zh-CN': '答复期限（{due}）已过：延期须在期限届满前申请',
+    en: 'The reply deadline ({due}) has passed: an extension must be asked before it',
+  },
+  'extension.limit': { 'zh-CN': '每件最多延期 {max} 次，本件已延期 {count} 次', en: 'A case may be extended at most {max} time(s); this one has been extended {count}' },
+  'extension.too_long': {
+    'zh-CN': '延期最长 {days} 个工作日，最晚可延至 {latest}（北京时间）',
+    en: 'An extension adds at most {days} working days: the latest allowed is {latest} (Beijing time)',
+  },
+  'relocate.unchanged': { 'zh-CN': '车站和地点与现在相同', en: 'The station and place are already these' },
   'merge.master_not_found': { 'zh-CN': '未找到要并入的主案件', en: 'No master case with that tracking code' },
   'merge.self': { 'zh-CN': '不能并入自身', en: 'A case cannot be merged into itself' },
   'merge.master_not_open': { 'zh-CN': '主案件已被合并或退回', en: 'The master case is merged or returned' },

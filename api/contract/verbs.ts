@@ -38,6 +38,7 @@ export const VERB_RULES = {
   merge: { roles: OFFICE, from: OPEN },
   priority: { roles: OFFICE, from: OPEN },
   recategorize: { roles: OFFICE, from: OPEN },
+  relocate: { roles: OFFICE, from: OPEN }, // correct station and place
   // 申诉/核减 of a 12345 rating: the lead department files it, a supervisor sends it to the platform.
   appeal: { roles: ['handler'], handlerScope: 'lead', from: RATED },
   'send-appeal': { roles: ['supervisor'], from: RATED },

@@ -30,6 +30,8 @@ export interface Reference {
   policies: Policy[];
   /** date → is a working day, for every day the calendar holds */
   workdays: Map<string, boolean>;
+  /** Years whose holidays are published (the calendar holds a holiday or make-up workday in them). */
+  publishedYears: Set<number>;
 }
 
 export interface ReferenceCache {
@@ -65,7 +67,7 @@ export async function loadReference(db: Db): Promise<Reference> {
     db.select().from(locations).where(eq(locations.active, true)).orderBy(asc(locations.stationId), asc(locations.sortOrder), asc(locations.id)),
     db.select().from(departments).orderBy(asc(departments.id)),
     db.select().from(deadlinePolicies).where(eq(deadlinePolicies.active, true)),
-    db.select({ day: calendarDays.day, isWorkday: calendarDays.isWorkday }).from(calendarDays),
+    db.select({ day: calendarDays.day, isWorkday: calendarDays.isWorkday, kind: calendarDays.kind }).from(calendarDays),
   ]);
   const locationsByStation = new Map<number, Map<string, Location>>();
   for (const loc of locationRows) {
@@ -87,5 +89,6 @@ export async function loadReference(db: Db): Promise<Reference> {
     departmentsById: new Map(departmentRows.map((d) => [d.id, d])),
     policies: policyRows,
     workdays: new Map(dayRows.map((d) => [d.day, d.isWorkday])),
+    publishedYears: new Set(dayRows.filter((d) => d.kind === 'holiday' || d.kind === 'makeup_workday').map((d) => Number(d.day.slice(0, 4)))),
   };
 }

@@ -1,9 +1,12 @@
+import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createCase } from '../../api/domain/cases/create.ts';
 import { toShanghaiIso } from '../../api/domain/deadlines/shanghai-time.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { CreatedCase } from '../../api/routes/public/schemas.ts';
-import { EnteredCase } from '../../api/routes/staff/schemas.ts';
-import { fixedClock, useTestApp } from '../helpers/app.ts';
+import { CaseDetail, EnteredCase } from '../../api/routes/staff/schemas.ts';
+import { cases } from '../../db/schema.ts';
+import { fixedClock, jobContext, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { json, makeCaseBody } from '../helpers/factories.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
 
@@ -35,6 +38,29 @@ describe('the working calendar, admin-edited', () => {
     expect(year.days).toHaveLength(365);
     // Without the notice, Jan 1 2027 (a Friday) counts as a working day.
     expect(await enter('2026-12-31T10:00:00+08:00', 'consult')).toBe('2027-01-02T00:00:00+08:00');
+    const [open] = await t.db
+      .select()
+      .from(cases)
+      .where(eq(cases.replyDueAt, new Date('2027-01-02T00:00:00+08:00')));
+    const waiting = CaseDetail.parse(await (await call(t.app, admin, 'GET', `/api/staff/cases/${open!.id}`)).json());
+    expect(waiting.provisional.reply).toBe(true);
+    // A 12345 order's deadline is the platform's: the import leaves it.
+    const order = await createCase({
+      ctx: jobContext(t, clock),
+      input: {
+        channel: '12345',
+        externalRef: 'GD-CALENDAR-1',
+        station: 'TJ',
+        kind: 'consult',
+        category: 'signage',
+        description: '12345 转办：咨询',
+        phone: uniquePhone(),
+        lang: 'zh-CN',
+        receivedAt: new Date('2026-12-31T10:00:00+08:00'),
+        deadlines: { replyDueAt: new Date('2027-01-04T18:00:00+08:00') },
+        actor: { type: 'feed' },
+      },
+    });
 
     const imported = await call(t.app, admin, 'POST', '/api/staff/admin/calendar/import', {
       year: 2027,
@@ -46,7 +72,18 @@ describe('the working calendar, admin-edited', () => {
       workdays: [{ date: '2027-01-09', name: '元旦调休' }],
     });
     expect(imported.status).toBe(200);
-    expect(await imported.json()).toEqual({ year: 2027, days: 365, holidays: 3, workdays: 1 });
+    // The open consultation received on the 31st moves with the new calendar (the 12345 order does not).
+    expect(await imported.json()).toEqual({ year: 2027, days: 365, holidays: 3, workdays: 1, recomputed: 1 });
+    const moved = CaseDetail.parse(await (await call(t.app, admin, 'GET', `/api/staff/cases/${open!.id}`)).json());
+    expect(moved).toMatchObject({ replyDueAt: '2027-01-05T00:00:00+08:00', provisional: { reply: false }, version: waiting.version });
+    expect(moved.timeline.at(-1)).toMatchObject({
+      type: 'deadlines_recomputed',
+      isPublic: false,
+      actor: { type: 'staff', id: admin.id },
+      data: { reason: 'calendar', year: 2027, reply: { from: '2027-01-01T16:00:00.000Z', to: '2027-01-04T16:00:00.000Z' } },
+    });
+    const [after12345] = await t.db.select().from(cases).where(eq(cases.id, order.id));
+    expect(after12345!.replyDueAt).toEqual(new Date('2027-01-04T18:00:00+08:00'));
     expect(await enter('2026-12-31T10:00:00+08:00', 'consult')).toBe('2027-01-05T00:00:00+08:00');
     // Saturday 9 January is now worked: a 5-day help request from Tuesday the 5th ends on the 11th.
     expect(await enter('2027-01-05T10:00:00+08:00', 'help')).toBe('2027-01-12T00:00:00+08:00');

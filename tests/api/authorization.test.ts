@@ -8,8 +8,9 @@ import { call, fileCase, type StaffSession, staffSession } from '../helpers/staf
  * asserting allow or deny. The expectations are written out here, apart from
  * the code's permission table, so a change to either shows up.
  *
- * The app runs on a clock of its own, so the fixed dates below (an extension
- * to 2030) stay later than any deadline this file computes, whatever today is.
+ * The app runs on a clock of its own, so the fixed date below (an extension to
+ * 25 March, after the 19 March reply deadline of a complaint filed on the 4th and
+ * within the 10 working days an extension may add) holds whatever today is.
  */
 const clock = fixedClock('2026-03-04T10:00:00+08:00');
 const t = useTestApp({ clock });
@@ -59,13 +60,14 @@ const VERBS: Array<{ verb: string; state: Parameters<typeof prepare>[0]; body: (
   { verb: 'contact', state: 'in_progress', body: (c) => ({ version: c.version, method: 'phone' }), allowed: ['handlerLead', 'handlerCo'] },
   { verb: 'note', state: 'in_progress', body: (c) => ({ version: c.version, text: '备注' }), allowed: [...OFFICE, 'handlerLead', 'handlerCo'] },
   { verb: 'reply', state: 'in_progress', body: (c) => ({ version: c.version, text: '答复' }), allowed: ['handlerLead'] },
-  { verb: 'extend', state: 'in_progress', body: (c) => ({ version: c.version, reason: '延期', newDueAt: '2030-01-01T00:00:00+08:00' }), allowed: ['handlerLead'] },
+  { verb: 'extend', state: 'in_progress', body: (c) => ({ version: c.version, reason: '延期', newDueAt: '2026-03-25T00:00:00+08:00' }), allowed: ['handlerLead'] },
   { verb: 'decide-extension', state: 'pending_extension', body: (c) => ({ version: c.version, approve: true }), allowed: OFFICE },
   { verb: 'close', state: 'replied', body: (c) => ({ version: c.version }), allowed: OFFICE },
   { verb: 'reopen', state: 'closed', body: (c) => ({ version: c.version, reason: '不满意' }), allowed: OFFICE },
   { verb: 'return', state: 'assigned', body: (c) => ({ version: c.version, reason: '非本单位职责' }), allowed: OFFICE },
   { verb: 'priority', state: 'assigned', body: (c) => ({ version: c.version, priority: 'yellow' }), allowed: OFFICE },
   { verb: 'recategorize', state: 'assigned', body: (c) => ({ version: c.version, category: 'peddling' }), allowed: OFFICE },
+  { verb: 'relocate', state: 'assigned', body: (c) => ({ version: c.version, station: 'TJN', location: 'front_square' }), allowed: OFFICE },
 ];
 
 describe('case verbs', () => {

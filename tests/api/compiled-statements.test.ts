@@ -187,6 +187,7 @@ describe('the prepared status lookup on the real database', () => {
       location: { code: 'intercity_square', name: 'Intercity square' },
       createdAt: c.row.receivedAt,
       replyDueAt: c.row.replyDueAt,
+      replyDueProvisional: false,
       closedAt: null,
       reply: null,
       timeline: [{ type: 'created', at: clock.now() }],

@@ -53,7 +53,7 @@ describe('staff times in +08:00', () => {
     clock.advance(30 * 60_000);
     c = await ok(handler, 'POST', `/api/staff/cases/${filed.id}/acknowledge`, { version: c.version });
     expect(c.acknowledgedAt).toBe('2026-03-02T09:30:00+08:00');
-    c = await ok(handler, 'POST', `/api/staff/cases/${filed.id}/extend`, { version: c.version, reason: '需要协调', newDueAt: '2026-04-01T00:00:00+08:00' });
+    c = await ok(handler, 'POST', `/api/staff/cases/${filed.id}/extend`, { version: c.version, reason: '需要协调', newDueAt: '2026-03-31T00:00:00+08:00' });
 
     const detail = await ok(dispatcher, 'GET', `/api/staff/cases/${filed.id}`);
     const found = timesIn(detail);
@@ -62,7 +62,7 @@ describe('staff times in +08:00', () => {
     for (const path of ['$.receivedAt', '$.ackDueAt', '$.replyDueAt', '$.acknowledgedAt', '$.extensions[0].requestedDueAt', '$.extensions[0].createdAt', '$.timeline[0].at']) {
       expect(paths, path).toContain(path);
     }
-    expect((detail.extensions as Array<Record<string, unknown>>)[0]!.requestedDueAt).toBe('2026-04-01T00:00:00+08:00');
+    expect((detail.extensions as Array<Record<string, unknown>>)[0]!.requestedDueAt).toBe('2026-03-31T00:00:00+08:00');
 
     const queue = await ok(dispatcher, 'GET', `/api/staff/cases?q=${filed.trackingCode}`);
     expect(timesIn(queue).length).toBeGreaterThanOrEqual(2);

@@ -23,6 +23,7 @@ const goodCase: PublicCase = {
   location: null,
   createdAt: '2026-03-02T09:00:00+08:00',
   replyDueAt: '2026-03-16T00:00:00+08:00',
+  replyDueProvisional: false,
   closedAt: null,
   reply: { text: '已联系 13912345678 的张先生处理。', at: '2026-03-03T10:00:00+08:00' },
   timeline: [],

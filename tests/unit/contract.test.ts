@@ -110,10 +110,10 @@ describe('the module', () => {
     expect(contract.mayRun('acknowledge', 'handler', 'assigned')).toBe(true);
     expect(contract.mayRun('acknowledge', 'dispatcher', 'assigned')).toBe(false);
     expect(contract.mayRun('return', 'dispatcher', 'in_progress')).toBe(false);
-    // 16, and the 12345 rating appeal's two (filed by the lead department's handler, sent by a supervisor).
+    // 16, relocate, and the 12345 rating appeal's two (filed by the lead department's handler, sent by a supervisor).
     expect(contract.mayRun('appeal', 'handler', 'closed')).toBe(true);
     expect(contract.mayRun('send-appeal', 'dispatcher', 'closed')).toBe(false);
-    expect(contract.CASE_VERBS).toHaveLength(18);
+    expect(contract.CASE_VERBS).toHaveLength(19);
   });
 });
 

@@ -15,7 +15,15 @@ export const CalendarImport = z
     workdays: z.array(z.object({ date: IsoDay, name: text().max(50).optional() })).max(30),
   })
   .meta({ id: 'CalendarImport' });
-export const CalendarImported = z.object({ year: z.number().int(), days: z.number().int(), holidays: z.number().int(), workdays: z.number().int() }).meta({ id: 'CalendarImported' });
+export const CalendarImported = z
+  .object({
+    year: z.number().int(),
+    days: z.number().int(),
+    holidays: z.number().int(),
+    workdays: z.number().int(),
+    recomputed: z.number().int().meta({ description: 'Open cases whose unmet deadlines moved (each with a deadlines_recomputed timeline event)' }),
+  })
+  .meta({ id: 'CalendarImported' });
 const Duration = z.object({ amount: z.number().min(0).max(10_000), unit: z.enum(DURATION_UNITS) }).nullable();
 export const PolicyBody = z
   .object({

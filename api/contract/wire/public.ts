@@ -44,6 +44,7 @@ export const PublicCase = z
     location: Named.nullable(),
     createdAt: z.string(),
     replyDueAt: z.string(),
+    replyDueProvisional: z.boolean().meta({ description: 'The reply deadline falls in a year whose public holidays are not published yet: it may move when they are' }),
     closedAt: z.string().nullable(),
     reply: z.object({ text: z.string(), at: z.string() }).nullable(),
     timeline: z.array(

@@ -79,6 +79,7 @@ export const QueueItem = z.object({
   nextDueAt: Instant.nullable(),
   replyDueAt: Instant,
   overdue: z.boolean(),
+  provisional: z.boolean().meta({ description: 'A clock still running ends in a year whose holidays are not published yet' }),
   flaggedAt: Instant.nullable(),
   urgedAt: Instant.nullable().meta({ description: 'When the 12345 platform last urged (催办) this order; null when never' }),
   version: z.number().int(),
@@ -139,6 +140,12 @@ export const CaseDetail = z
     reopenCount: z.number().int(),
     flaggedAt: Instant.nullable(),
     overdue: z.boolean(),
+    provisional: z
+      .object({ ack: z.boolean(), contact: z.boolean(), reply: z.boolean() })
+      .meta({ description: 'Per clock still running: its deadline falls in a year whose holidays are not published yet (counted Monday–Friday; importing the year recomputes it)' }),
+    extensionLatestDueAt: Instant.nullable().meta({
+      description: 'The latest reply deadline an extension may ask for now; null when no extension may be asked (deadline passed, limit reached, replied)',
+    }),
     platformRatings: z
       .array(
         z.object({
@@ -209,6 +216,11 @@ export const VerbBodies = {
   merge: z.object({ version, into: storable().max(32) }),
   priority: z.object({ version, priority: z.enum(PRIORITIES), owner: text(50).optional() }),
   recategorize: z.object({ version, category: storable().max(64), kind: z.enum(CASE_KINDS).optional() }),
+  relocate: z.object({
+    version,
+    station: storable().max(16).meta({ example: 'TJN', description: 'Station code from /api/meta' }),
+    location: storable().max(64).optional().meta({ example: 'front_square', description: 'A place of that station (/api/meta `locations`); left out: no place' }),
+  }),
   appeal: z.object({
     version,
     reasons: text(2000).meta({ description: 'Why the rating is unreasonable (申诉理由); sent to the 12345 platform' }),

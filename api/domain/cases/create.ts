@@ -70,9 +70,11 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
   const receivedAt = input.receivedAt ?? now;
   const priority = input.priority ?? category.defaultPriority;
   const deadlines = {
-    ...computeDeadlines(ref.policies, { channel: input.channel, kind: input.kind, categoryId: category.id, priority, receivedAt }, workdayLookup(ref.workdays)),
+    ...computeDeadlines(ref.policies, { channel: input.channel, kind: input.kind, categoryId: category.id, priority, receivedAt }, workdayLookup(ref.workdays), {
+      officeHoursEnd: ctx.config.deadlines.officeHoursEnd,
+      replyDueAt: input.deadlines?.replyDueAt,
+    }),
     ...(input.deadlines?.ackDueAt ? { ackDueAt: input.deadlines.ackDueAt } : {}),
-    ...(input.deadlines?.replyDueAt ? { replyDueAt: input.deadlines.replyDueAt } : {}),
   };
 
   const nextDueAt = new Date(Math.min(deadlines.ackDueAt.getTime(), deadlines.contactDueAt.getTime(), deadlines.replyDueAt.getTime()));

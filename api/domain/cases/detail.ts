@@ -2,6 +2,9 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { caseDepartments, caseEvents, cases, evaluations, extensionRequests, ratingAppeals, staffUsers } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
+import { workdayLookup } from '../deadlines/calendar.ts';
+import { extensionAllowance } from '../deadlines/extension.ts';
+import { provisionalClocks } from '../deadlines/provisional.ts';
 import { localName } from '../meta.ts';
 import type { Staff } from '../staff/session.ts';
 import { authorize } from './access.ts';
@@ -13,6 +16,13 @@ function maskEmail(email: string): string {
 }
 function maskName(name: string): string {
   return `${Array.from(name)[0] ?? ''}**`;
+}
+
+/** The latest reply deadline an extension may still ask for; null when none may be asked. */
+function extensionLatest(ctx: Ctx, row: { replyDueAt: Date; extensionCount: number; repliedAt: Date | null }, workdays: Map<string, boolean>): Date | null {
+  if (row.repliedAt) return null;
+  const allowance = extensionAllowance(row, ctx.clock.now(), ctx.config, workdayLookup(workdays));
+  return allowance.refusal ? null : allowance.latestDueAt;
 }
 
 /** A case as staff see it: everything but the reporter's contact, which is masked until revealed. */
@@ -89,6 +99,8 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
     reopenCount: row.reopenCount,
     flaggedAt: row.flaggedAt,
     overdue: row.nextDueAt !== null && row.nextDueAt < ctx.clock.now(),
+    provisional: provisionalClocks(row, ref.publishedYears),
+    extensionLatestDueAt: extensionLatest(ctx, row, ref.workdays),
     extensions: extensions.map((e) => ({
       id: e.id,
       status: e.status,

@@ -5,6 +5,7 @@ import { preparedQuery } from '../../../db/statement.ts';
 import { constantTimeEqual } from '../../constant-time.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
+import { isProvisional } from '../deadlines/provisional.ts';
 import { localName } from '../meta.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 
@@ -74,11 +75,17 @@ export async function lookupCase({ ctx, input }: { ctx: Ctx; input: { trackingCo
     location: location ? { code: location.code, name: localName(location, ctx.lang) } : null,
     createdAt: row.receivedAt,
     replyDueAt: row.replyDueAt,
+    replyDueProvisional: isReplyProvisional(row, ref.publishedYears),
     closedAt: row.closedAt,
     reply: row.replyText !== null && row.repliedAt !== null ? { text: row.replyText, at: row.repliedAt } : null,
     timeline: events.map((e) => ({ type: e.type, at: e.at, ...publicData(e.data) })),
     canEvaluate: (row.status === 'replied' || row.status === 'closed') && !rated,
   };
+}
+
+/** The reply deadline still runs and falls in a year whose holidays are not published yet. */
+function isReplyProvisional(row: { status: string; replyDueAt: Date; repliedAt: Date | null }, publishedYears: ReadonlySet<number>): boolean {
+  return ['new', 'assigned', 'in_progress'].includes(row.status) && row.repliedAt === null && isProvisional(row.replyDueAt, publishedYears);
 }
 
 function publicData(data: Record<string, unknown>): Record<string, string> {

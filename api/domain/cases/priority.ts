@@ -1,15 +1,14 @@
 import type { PRIORITIES } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { invalidInput } from '../../errors.ts';
-import { workdayLookup } from '../deadlines/calendar.ts';
-import { computeDeadlines } from '../deadlines/policy.ts';
+import { orderSetsAck, recomputeDeadlines, recordRecomputed } from '../deadlines/recompute.ts';
 import type { Staff } from '../staff/session.ts';
 import { commitTransition, openForVerb } from './transition.ts';
 
 /**
  * Sets the hazard colour (红黄蓝). Red must name the leader who owns the case
  * (领导包案). The clocks not yet met are recomputed from receipt on the new
- * priority's policy.
+ * priority's policy (deadlines/recompute.ts says which deadlines stay).
  */
 export async function setPriority({
   ctx,
@@ -26,24 +25,14 @@ export async function setPriority({
   return withTransaction(ctx, async (tx) => {
     const { row } = await openForVerb(tx, { staff, caseId: input.caseId, verb: 'priority', version: input.version });
     const ref = await tx.reference.get(tx.db);
-    const clocks = computeDeadlines(
-      ref.policies,
-      { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: input.priority, receivedAt: row.receivedAt },
-      workdayLookup(ref.workdays),
-    );
-    // An approved extension or a 12345 deadline is not undone by a colour change.
-    const replyDueAt = row.extensionCount > 0 || row.channel === '12345' ? row.replyDueAt : clocks.replyDueAt;
-    return commitTransition(tx, {
+    const { set, changes } = recomputeDeadlines(ref, tx.config, { ...row, priority: input.priority }, await orderSetsAck(tx, row));
+    const updated = await commitTransition(tx, {
       row,
       staff,
-      set: {
-        priority: input.priority,
-        priorityOwner: input.priority === 'red' ? input.owner!.trim() : null,
-        ...(row.acknowledgedAt ? {} : { ackDueAt: clocks.ackDueAt }),
-        ...(row.contactedAt ? {} : { contactDueAt: clocks.contactDueAt }),
-        replyDueAt,
-      },
+      set: { priority: input.priority, priorityOwner: input.priority === 'red' ? input.owner!.trim() : null, ...set },
       event: { type: 'priority_changed', isPublic: false, data: { from: row.priority, to: input.priority, ...(input.owner ? { owner: input.owner } : {}) } },
     });
+    await recordRecomputed(tx, { caseId: row.id, staffId: staff.id, reason: 'priority', changes });
+    return updated;
   });
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzl
 import { type CASE_STATUSES, type CHANNELS, cases, type PRIORITIES } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { invalidInput } from '../../errors.ts';
+import { anyProvisional } from '../deadlines/provisional.ts';
 import { localName } from '../meta.ts';
 import type { Staff } from '../staff/session.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
@@ -134,6 +135,11 @@ export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff;
       receivedAt: cases.receivedAt,
       nextDueAt: cases.nextDueAt,
       replyDueAt: cases.replyDueAt,
+      ackDueAt: cases.ackDueAt,
+      contactDueAt: cases.contactDueAt,
+      acknowledgedAt: cases.acknowledgedAt,
+      contactedAt: cases.contactedAt,
+      repliedAt: cases.repliedAt,
       version: cases.version,
       summary: sql<string>`left(${cases.description}, 140)`,
       rank: redRank,
@@ -147,8 +153,9 @@ export async function listQueue({ ctx, staff, input }: { ctx: Ctx; staff: Staff;
   const last = page[page.length - 1];
   const nextCursor = rows.length > input.limit && last ? encodeCursor({ r: Number(last.rank), d: last.nextDueAt?.toISOString() ?? 'infinity', id: last.id }) : null;
   return {
-    items: page.map(({ rank: _rank, ...r }) => ({
+    items: page.map(({ rank: _rank, ackDueAt, contactDueAt, acknowledgedAt, contactedAt, repliedAt, ...r }) => ({
       ...r,
+      provisional: anyProvisional({ status: r.status, ackDueAt, contactDueAt, replyDueAt: r.replyDueAt, acknowledgedAt, contactedAt, repliedAt }, ref.publishedYears),
       station: ref.stationsById.get(r.stationId)?.code ?? null,
       category: (() => {
         const c = ref.categoriesById.get(r.categoryId);

@@ -3,14 +3,18 @@ import { type CASE_KINDS, type CHANNELS, calendarDays, type DAY_KINDS, type DURA
 import { type Ctx, withTransaction } from '../../context.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { assertAdmin } from '../admin/access.ts';
+import { loadReference } from '../reference.ts';
 import type { Staff } from '../staff/session.ts';
-import { addDays, weekday } from './shanghai-time.ts';
+import { recomputeOpenCases } from './recompute-open.ts';
+import { addDays, startOfShanghaiDay, weekday } from './shanghai-time.ts';
 
 /*
- * Admin edits of the working calendar and the deadline policies. Deadlines
- * already computed stay as they are (a case's clocks are fixed when it is
- * received, or moved by an approved extension); new cases see a change at once
- * on this server and within the reference cache's lifetime on others.
+ * Admin edits of the working calendar and the deadline policies. New cases see
+ * a change at once on this server and within the reference cache's lifetime on
+ * others. Importing a year (its State Council notice) also recomputes the open
+ * cases' unmet deadlines that end in or after it, in the same transaction
+ * (recompute-open.ts); a single day's edit and a policy edit leave computed
+ * deadlines as they are.
  */
 type DayKind = (typeof DAY_KINDS)[number];
 const WORKING: Record<DayKind, boolean> = { workday: true, makeup_workday: true, weekend: false, holiday: false };
@@ -22,7 +26,8 @@ export async function listCalendarYear({ ctx, staff, year }: { ctx: Ctx; staff: 
     .from(calendarDays)
     .where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)))
     .orderBy(asc(calendarDays.day));
-  return { year, days, holidays: days.filter((d) => d.kind === 'holiday').length, provisional: !days.some((d) => d.kind === 'holiday') };
+  // Provisional as deadlines/provisional.ts reads it: no holiday and no make-up workday published.
+  return { year, days, holidays: days.filter((d) => d.kind === 'holiday').length, provisional: !days.some((d) => d.kind === 'holiday' || d.kind === 'makeup_workday') };
 }
 
 export async function setCalendarDay({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { day: string; kind: DayKind; name?: string | undefined } }) {
@@ -63,17 +68,20 @@ export async function importCalendarYear({ ctx, staff, input }: { ctx: Ctx; staf
     const kind: DayKind = holidays.has(day) ? 'holiday' : workdays.has(day) ? 'makeup_workday' : weekend ? 'weekend' : 'workday';
     rows.push({ day, kind, isWorkday: WORKING[kind], name: holidays.get(day) ?? workdays.get(day) ?? null });
   }
-  await withTransaction(ctx, async (tx) => {
+  const recomputed = await withTransaction(ctx, async (tx) => {
     for (let i = 0; i < rows.length; i += 200) {
       await tx.db
         .insert(calendarDays)
         .values(rows.slice(i, i + 200))
         .onConflictDoUpdate({ target: calendarDays.day, set: { kind: sqlExcluded('kind'), isWorkday: sqlExcluded('is_workday'), name: sqlExcluded('name') } });
     }
+    // The year as this transaction sees it (not cached: it is not committed yet).
+    const ref = await loadReference(tx.db);
+    return recomputeOpenCases(tx, { ref, from: startOfShanghaiDay(`${input.year}-01-01`), staffId: staff.id, reason: 'calendar', extra: { year: input.year } });
   });
   ctx.reference.invalidate();
-  ctx.logger.info('calendar year imported', { requestId: ctx.requestId, staffId: staff.id, year: input.year, holidays: holidays.size, workdays: workdays.size });
-  return { year: input.year, days: rows.length, holidays: holidays.size, workdays: workdays.size };
+  ctx.logger.info('calendar year imported', { requestId: ctx.requestId, staffId: staff.id, year: input.year, holidays: holidays.size, workdays: workdays.size, recomputed });
+  return { year: input.year, days: rows.length, holidays: holidays.size, workdays: workdays.size, recomputed };
 }
 
 const sqlExcluded = (column: string) => sql.raw(`excluded.${column}`);

@@ -1,6 +1,6 @@
 import type { Policy } from '../reference.ts';
 import { nthWorkdayAfter, type WorkdayLookup } from './calendar.ts';
-import { addDays, endOfShanghaiDay, shanghaiDate } from './shanghai-time.ts';
+import { addDays, endOfShanghaiDay, minutesIntoShanghaiDay, shanghaiDate } from './shanghai-time.ts';
 
 export interface CaseClockInput {
   channel: string;
@@ -8,6 +8,16 @@ export interface CaseClockInput {
   categoryId: number;
   priority: string;
   receivedAt: Date;
+}
+
+/** Office hours end at 17:30 Beijing time unless OFFICE_HOURS_END says otherwise. */
+export const DEFAULT_OFFICE_HOURS_END = 17 * 60 + 30;
+
+export interface DeadlineOptions {
+  /** Minutes after 00:00 Beijing time when office hours end (config OFFICE_HOURS_END). */
+  officeHoursEnd?: number | undefined;
+  /** A reply deadline set elsewhere (a 12345 order's own): it wins, and the other clocks end by it. */
+  replyDueAt?: Date | undefined;
 }
 
 export interface Deadlines {
@@ -50,13 +60,20 @@ export function matchClocks(policies: Policy[], c: CaseClockInput) {
   };
 }
 
-/** Adds a policy duration to an instant on the office's calendar. */
-export function addDuration(from: Date, amount: number, unit: Unit, isWorkday: WorkdayLookup): Date {
+/**
+ * Adds a policy duration to an instant on the office's calendar. A same-day
+ * clock started after office hours, or on a day the office does not work, runs
+ * to 24:00 of the next working day: nobody is there to act within the evening.
+ */
+export function addDuration(from: Date, amount: number, unit: Unit, isWorkday: WorkdayLookup, officeHoursEnd = DEFAULT_OFFICE_HOURS_END): Date {
   switch (unit) {
     case 'hours':
       return new Date(from.getTime() + amount * 3600_000);
-    case 'same_day':
-      return endOfShanghaiDay(shanghaiDate(from));
+    case 'same_day': {
+      const day = shanghaiDate(from);
+      const afterHours = !isWorkday(day) || minutesIntoShanghaiDay(from) >= officeHoursEnd;
+      return endOfShanghaiDay(afterHours ? nthWorkdayAfter(day, 1, isWorkday) : day);
+    }
     case 'calendar_days':
       return endOfShanghaiDay(addDays(shanghaiDate(from), Math.ceil(amount)));
     case 'working_days':
@@ -65,11 +82,31 @@ export function addDuration(from: Date, amount: number, unit: Unit, isWorkday: W
   }
 }
 
-export function computeDeadlines(policies: Policy[], c: CaseClockInput, isWorkday: WorkdayLookup): Deadlines {
-  const clocks = matchClocks(policies, c);
+const earliest = (...dates: Date[]) => new Date(Math.min(...dates.map((d) => d.getTime())));
+
+/**
+ * The three deadlines of a case received at `receivedAt`. Two rules on top of
+ * the policies: a colour (priority) never relaxes a clock — each clock is the
+ * earlier of the colour's policy and the policy the case would have without a
+ * colour — and acknowledge and first contact are never due after the reply.
+ */
+export function computeDeadlines(policies: Policy[], c: CaseClockInput, isWorkday: WorkdayLookup, options: DeadlineOptions = {}): Deadlines {
+  const at = (clocks: ReturnType<typeof matchClocks>) => ({
+    ack: addDuration(c.receivedAt, clocks.ack.amount, clocks.ack.unit, isWorkday, options.officeHoursEnd),
+    contact: addDuration(c.receivedAt, clocks.contact.amount, clocks.contact.unit, isWorkday, options.officeHoursEnd),
+    reply: addDuration(c.receivedAt, clocks.reply.amount, clocks.reply.unit, isWorkday, options.officeHoursEnd),
+  });
+  const coloured = at(matchClocks(policies, c));
+  const plain = at(
+    matchClocks(
+      policies.filter((p) => p.priority === null),
+      c,
+    ),
+  );
+  const replyDueAt = options.replyDueAt ?? earliest(coloured.reply, plain.reply);
   return {
-    ackDueAt: addDuration(c.receivedAt, clocks.ack.amount, clocks.ack.unit, isWorkday),
-    contactDueAt: addDuration(c.receivedAt, clocks.contact.amount, clocks.contact.unit, isWorkday),
-    replyDueAt: addDuration(c.receivedAt, clocks.reply.amount, clocks.reply.unit, isWorkday),
+    ackDueAt: earliest(coloured.ack, plain.ack, replyDueAt),
+    contactDueAt: earliest(coloured.contact, plain.contact, replyDueAt),
+    replyDueAt,
   };
 }

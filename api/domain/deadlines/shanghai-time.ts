@@ -11,6 +11,11 @@ export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** Minutes since 00:00 Shanghai of an instant's own day (0…1439). */
+export function minutesIntoShanghaiDay(at: Date): number {
+  return Math.floor(((((at.getTime() + OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
+}
+
 /** 00:00 Shanghai at the start of a date, as an instant. */
 export function startOfShanghaiDay(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) - OFFSET_MS);

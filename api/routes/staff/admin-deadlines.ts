@@ -34,7 +34,7 @@ export const calendarImportRoute = createRoute({
   method: 'post',
   path: '/api/staff/admin/calendar/import',
   tags,
-  summary: 'Import a year as JSON: its holidays and make-up workdays (the State Council notice)',
+  summary: "Import a year as JSON: its holidays and make-up workdays (the State Council notice); open cases' unmet deadlines in or after it are recomputed",
   request: { body: body(CalendarImport) },
   responses: { 200: ok(CalendarImported), ...errors },
 });

@@ -13,6 +13,7 @@ import { merge } from '../../domain/cases/merge.ts';
 import { note } from '../../domain/cases/note.ts';
 import { setPriority } from '../../domain/cases/priority.ts';
 import { recategorize } from '../../domain/cases/recategorize.ts';
+import { relocate } from '../../domain/cases/relocate.ts';
 import { reopen } from '../../domain/cases/reopen.ts';
 import { reply } from '../../domain/cases/reply.ts';
 import { returnCase } from '../../domain/cases/return.ts';
@@ -41,7 +42,7 @@ const VERBS: { [V in Verb]: { summary: string; run: Run<V> } } = {
   note: { summary: 'Internal note', run: ({ ctx, staff, caseId, body }) => note({ ctx, staff, input: { caseId, ...body } }) },
   reply: { summary: 'Reply (答复) — the text the citizen receives', run: ({ ctx, staff, caseId, body }) => reply({ ctx, staff, input: { caseId, ...body } }) },
   extend: {
-    summary: 'Request an extension (延期): reason and new deadline',
+    summary: 'Request an extension (延期): reason and new deadline — before the reply deadline, at most EXTENSION_MAX per case and EXTENSION_MAX_DAYS working days (a 409 names the limit)',
     run: ({ ctx, staff, caseId, body }) => requestExtension({ ctx, staff, input: { caseId, version: body.version, reason: body.reason, newDueAt: new Date(body.newDueAt) } }),
   },
   'decide-extension': {
@@ -52,8 +53,18 @@ const VERBS: { [V in Verb]: { summary: string; run: Run<V> } } = {
   reopen: { summary: 'Reopen (重办)', run: ({ ctx, staff, caseId, body }) => reopen({ ctx, staff, input: { caseId, ...body } }) },
   return: { summary: 'Return (退单) with a reason', run: ({ ctx, staff, caseId, body }) => returnCase({ ctx, staff, input: { caseId, ...body } }) },
   merge: { summary: 'Merge into a master case (by tracking code)', run: ({ ctx, staff, caseId, body }) => merge({ ctx, staff, input: { caseId, ...body } }) },
-  priority: { summary: 'Set the hazard colour; red names its owning leader', run: ({ ctx, staff, caseId, body }) => setPriority({ ctx, staff, input: { caseId, ...body } }) },
-  recategorize: { summary: 'Change category (and kind)', run: ({ ctx, staff, caseId, body }) => recategorize({ ctx, staff, input: { caseId, ...body } }) },
+  priority: {
+    summary: 'Set the hazard colour; red names its owning leader; the deadlines not yet met are recomputed',
+    run: ({ ctx, staff, caseId, body }) => setPriority({ ctx, staff, input: { caseId, ...body } }),
+  },
+  recategorize: {
+    summary: 'Change category (and kind); the deadlines not yet met are recomputed from receipt',
+    run: ({ ctx, staff, caseId, body }) => recategorize({ ctx, staff, input: { caseId, ...body } }),
+  },
+  relocate: {
+    summary: 'Correct station and place (e.g. an SMS case filed under the default station) — dispatcher or supervisor',
+    run: ({ ctx, staff, caseId, body }) => relocate({ ctx, staff, input: { caseId, ...body } }),
+  },
 };
 
 const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not allowed, or CSRF', 404: 'No such case', 409: 'Illegal transition or stale version' });

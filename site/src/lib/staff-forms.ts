@@ -57,6 +57,8 @@ export function verbBody(verb: Verb, form: FormData, version: number): { body?: 
       return { body: { version, reasons: text('reasons'), ...(text('evaluationId') ? { evaluationId: Number(text('evaluationId')) } : {}) } };
     case 'send-appeal':
       return { body: { version, ...(text('appealId') ? { appealId: Number(text('appealId')) } : {}) } };
+    case 'relocate':
+      return { body: { version, station: text('station'), ...optional('location') } };
   }
 }
 
