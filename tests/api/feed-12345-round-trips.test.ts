@@ -178,6 +178,19 @@ describe('re-dispatch after a refused return (退单被驳回)', () => {
     expect(await eventsOf(c.caseId)).toHaveLength(types.length);
   });
 
+  it('puts a red order dispatched again before the supervisors at once, by event or by order', async () => {
+    for (const how of ['event', 'order'] as const) {
+      const c = await pushedOrder('new', { urgency: 'emergency' });
+      await verbOk(dispatcher, c.caseId, 'return', { reason: '不属于站区管理范围' });
+      expect((await caseOf(c.order.orderNo)).nextAlertAt).toBeNull();
+      if (how === 'event') await pushEvents(makeEvent(c.order.orderNo, 'redispatched', clock.now(), { newDueAt: '2026-03-13T18:00:00+08:00' }));
+      else await pushOrder({ ...c.order, dispatchedAt: '2026-03-05T10:20:00+08:00' });
+      const row = await caseOf(c.order.orderNo);
+      expect(row.status, how).toBe('new');
+      expect(row.nextAlertAt!.getTime(), how).toBeLessThanOrEqual(clock.now().getTime());
+    }
+  });
+
   it('applies an event once: the same event again is unchanged, other content under its identity is refused', async () => {
     const c = await pushedOrder('new');
     await verbOk(dispatcher, c.caseId, 'return', { reason: '不属于站区管理范围' });

@@ -6,7 +6,7 @@ import { type CaseRow, commitTransition } from '../cases/transition.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
 import type { FeedEvent } from './event.ts';
 import { orderClocks } from './normalize.ts';
-import { clearDepartments, patchSnapshot, redispatchChanges } from './redispatch.ts';
+import { alertRedAtOnce, clearDepartments, patchSnapshot, redispatchChanges } from './redispatch.ts';
 
 /** The identity and content of a platform event, kept in the data of the timeline event it caused. */
 export interface EventStamp {
@@ -63,6 +63,7 @@ async function redispatched(tx: Ctx, row: CaseRow, e: FeedEvent, stamp: EventSta
     },
   });
   await patchSnapshot(tx, e.orderNo, { dispatchedAt: e.at.toISOString(), dueAt: dueAt.toISOString(), ackDueAt: e.ackDueAt?.toISOString() ?? null });
+  await alertRedAtOnce(tx, row);
   return APPLIED;
 }
 

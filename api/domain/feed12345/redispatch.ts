@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { caseDepartments } from '../../../db/schema.ts';
+import { caseDepartments, cases } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import type { CaseRow } from '../cases/transition.ts';
 import type { Deadlines } from '../deadlines/policy.ts';
@@ -30,6 +30,15 @@ export function redispatchChanges(clocks: Deadlines, dispatchedAt: Date): Partia
     contactDeltaSeconds: null,
     replyDeltaSeconds: null,
   };
+}
+
+/**
+ * A red order dispatched again reaches supervisors at once, as a new red case
+ * does (the sweep's red alert is keyed by the new receipt). Bookkeeping, as the
+ * sweep's: no version bump.
+ */
+export async function alertRedAtOnce(ctx: Ctx, row: Pick<CaseRow, 'id' | 'priority'>): Promise<void> {
+  if (row.priority === 'red') await ctx.db.update(cases).set({ nextAlertAt: ctx.clock.now() }).where(eq(cases.id, row.id));
 }
 
 /** The co-handling departments of the old dispatch go with it. */

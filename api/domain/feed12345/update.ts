@@ -6,7 +6,7 @@ import { commitTransition } from '../cases/transition.ts';
 import type { Reference } from '../reference.ts';
 import { findLocation, type NormalizedOrder } from './normalize.ts';
 import { type OrderSnapshot, SNAPSHOT_FIELDS } from './order.ts';
-import { clearDepartments, redispatchChanges } from './redispatch.ts';
+import { alertRedAtOnce, clearDepartments, redispatchChanges } from './redispatch.ts';
 
 /** One entry of an `order_updated` event. Personal fields are named, never shown. */
 export interface OrderChange {
@@ -106,6 +106,7 @@ export async function applyOrderUpdate(
         : { type: 'order_updated', isPublic: false, data: updatedData },
     });
     if (redispatch) {
+      await alertRedAtOnce(tx, updated);
       await tx.db.insert(caseEvents).values({ caseId: row.id, type: 'order_updated', at: tx.clock.now(), actorType: 'feed', actorId, isPublic: false, data: updatedData });
     }
     const now = tx.clock.now().toISOString();
