@@ -228,8 +228,9 @@ describe('redo (重办) and reopening', () => {
     expect(seen.timeline.at(-1)).toEqual({ type: 'reopened', at: expect.any(String), newDueAt: iso('2026-03-20T18:00:00+08:00') });
     // No callback for what the platform itself ordered.
     expect((await callbacks(c.order.orderNo, [c.caseId])).map((p) => p.event)).toEqual(['acknowledged', 'replied']);
-    // Redo of an order being handled is refused.
-    const open = await pushEvents(makeEvent(c.order.orderNo, 'redo', clock.now(), { at: clock.now().toISOString(), newDueAt: '2026-03-25T18:00:00+08:00' }));
+    // Redo of an order never answered is refused.
+    const fresh = await pushedOrder('in_progress');
+    const open = await pushEvents(makeEvent(fresh.order.orderNo, 'redo', clock.now(), { newDueAt: '2026-03-25T18:00:00+08:00' }));
     expect(open.results[0]).toMatchObject({ result: 'rejected', reason: { code: 'invalid_state' } });
   });
 
@@ -249,6 +250,15 @@ describe('redo (重办) and reopening', () => {
     expect(row.status).toBe('in_progress');
     const got = await callbacks(c.order.orderNo, [c.caseId]);
     expect(got.at(-1)).toMatchObject({ event: 'reopened', reason: 'dissatisfied', newDueAt: row.replyDueAt.toISOString() });
+
+    // The platform's redo that follows sets its own deadline on the round already open, not a second one.
+    const redo = await pushEvents(makeEvent(c.order.orderNo, 'redo', clock.now(), { newDueAt: '2026-03-21T18:00:00+08:00' }));
+    expect(redo.results[0]!.result).toBe('applied');
+    const after = await caseOf(c.order.orderNo);
+    expect(after).toMatchObject({ status: 'in_progress', reopenCount: 1 });
+    expect(after.replyDueAt.toISOString()).toBe(iso('2026-03-21T18:00:00+08:00'));
+    expect(after.firstReplyDueAt?.toISOString()).toBe(row.firstReplyDueAt?.toISOString());
+    expect((await eventsOf(c.caseId)).at(-1)).toMatchObject({ type: 'reopened', data: { source: '12345', alreadyReopened: true, previousDueAt: row.replyDueAt.toISOString() } });
   });
 });
 

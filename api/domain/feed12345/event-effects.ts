@@ -67,10 +67,38 @@ async function redispatched(tx: Ctx, row: CaseRow, e: FeedEvent, stamp: EventSta
   return APPLIED;
 }
 
-/** 重办: a replied or closed order is handled again, by the platform's new deadline; the first round is kept. */
+/**
+ * 重办: a replied or closed order is handled again, by the platform's new
+ * deadline; the first round is kept. An order we reopened ourselves (a
+ * dissatisfied rating, DISSATISFIED_ACTION=reopen) and not yet answered again
+ * takes the platform's deadline instead of ours, without a second reopening.
+ */
 async function redo(tx: Ctx, row: CaseRow, e: FeedEvent, stamp: EventStamp): Promise<Effect> {
-  if (row.status !== 'replied' && row.status !== 'closed') return refuse('feed.event_not_replied', { status: row.status });
   const dueAt = e.newDueAt!;
+  const reopenedHere = (row.status === 'assigned' || row.status === 'in_progress') && row.reopenCount > 0 && row.repliedAt === null;
+  if (reopenedHere) {
+    await commitTransition(tx, {
+      row,
+      actor: FEED,
+      set: { replyDueAt: dueAt },
+      event: {
+        type: 'reopened',
+        isPublic: true,
+        data: {
+          source: '12345',
+          orderNo: e.orderNo,
+          alreadyReopened: true,
+          newDueAt: dueAt.toISOString(),
+          previousDueAt: row.replyDueAt.toISOString(),
+          feedEvent: stamp,
+          ...(e.reason ? { platformReason: e.reason } : {}),
+        },
+      },
+    });
+    await patchSnapshot(tx, e.orderNo, { dueAt: dueAt.toISOString() });
+    return APPLIED;
+  }
+  if (row.status !== 'replied' && row.status !== 'closed') return refuse('feed.event_not_replied', { status: row.status });
   const { set } = await reopenChanges(tx, row, { replyDueAt: dueAt });
   await commitTransition(tx, {
     row,

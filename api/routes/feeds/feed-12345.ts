@@ -107,7 +107,8 @@ export const feedEventsRoute = createRoute({
     '(`unknown_order`, `invalid_event`, `invalid_state`, `event_differs`, `internal`); one bad event does not sink the push. Events about one order are applied in the order sent.\n\n' +
     '- `redispatched` (退单被驳回, needs `newDueAt`; `ackDueAt`, `reason` optional): a returned order comes back to the queue — status `new`, no department, clocks from `at` ' +
     'with the platform’s deadline. Pushing the order itself again with a later `dispatchedAt` does the same.\n' +
-    '- `redo` (重办, needs `newDueAt`): a replied or closed order is handled again by the platform’s deadline.\n' +
+    '- `redo` (重办, needs `newDueAt`): a replied or closed order is handled again by the platform’s deadline; an order already reopened here and not yet ' +
+    'answered again takes that deadline.\n' +
     '- `extension_decided` (needs `approved`; `newDueAt` defaults to the date we asked for): closes our pending request; approved moves the reply deadline.\n' +
     '- `urged` (催办/督办, `text`): an escalation — internal timeline entry and a mail to the supervisors.\n' +
     '- `appeal_decided` (核减, needs `approved`; `appealId` from our `appeal` callback): accepted takes the rating out of the satisfaction and resolution figures.\n\n' +
