@@ -5,7 +5,7 @@ import { toShanghaiIso } from '../../api/domain/deadlines/shanghai-time.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { CreatedCase } from '../../api/routes/public/schemas.ts';
 import { CaseDetail, EnteredCase } from '../../api/routes/staff/schemas.ts';
-import { cases } from '../../db/schema.ts';
+import { cases, feedOrders } from '../../db/schema.ts';
 import { fixedClock, jobContext, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { json, makeCaseBody } from '../helpers/factories.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
@@ -44,7 +44,7 @@ describe('the working calendar, admin-edited', () => {
       .where(eq(cases.replyDueAt, new Date('2027-01-02T00:00:00+08:00')));
     const waiting = CaseDetail.parse(await (await call(t.app, admin, 'GET', `/api/staff/cases/${open!.id}`)).json());
     expect(waiting.provisional.reply).toBe(true);
-    // A 12345 order's deadline is the platform's: the import leaves it.
+    // A 12345 order's deadlines are the platform's (its acknowledge deadline too, when the order set one): the import leaves them.
     const order = await createCase({
       ctx: jobContext(t, clock),
       input: {
@@ -57,10 +57,11 @@ describe('the working calendar, admin-edited', () => {
         phone: uniquePhone(),
         lang: 'zh-CN',
         receivedAt: new Date('2026-12-31T10:00:00+08:00'),
-        deadlines: { replyDueAt: new Date('2027-01-04T18:00:00+08:00') },
+        deadlines: { replyDueAt: new Date('2027-01-04T18:00:00+08:00'), ackDueAt: new Date('2027-01-04T12:00:00+08:00') },
         actor: { type: 'feed' },
       },
     });
+    await t.db.insert(feedOrders).values({ orderNo: 'GD-CALENDAR-1', caseId: order.id, snapshot: { ackDueAt: '2027-01-04T12:00:00+08:00', dueAt: '2027-01-04T18:00:00+08:00' } });
 
     const imported = await call(t.app, admin, 'POST', '/api/staff/admin/calendar/import', {
       year: 2027,
@@ -83,7 +84,7 @@ describe('the working calendar, admin-edited', () => {
       data: { reason: 'calendar', year: 2027, reply: { from: '2027-01-01T16:00:00.000Z', to: '2027-01-04T16:00:00.000Z' } },
     });
     const [after12345] = await t.db.select().from(cases).where(eq(cases.id, order.id));
-    expect(after12345!.replyDueAt).toEqual(new Date('2027-01-04T18:00:00+08:00'));
+    expect(after12345).toMatchObject({ replyDueAt: new Date('2027-01-04T18:00:00+08:00'), ackDueAt: new Date('2027-01-04T12:00:00+08:00') });
     expect(await enter('2026-12-31T10:00:00+08:00', 'consult')).toBe('2027-01-05T00:00:00+08:00');
     // Saturday 9 January is now worked: a 5-day help request from Tuesday the 5th ends on the 11th.
     expect(await enter('2027-01-05T10:00:00+08:00', 'help')).toBe('2027-01-12T00:00:00+08:00');

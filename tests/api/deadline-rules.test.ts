@@ -5,7 +5,7 @@ import { createCase } from '../../api/domain/cases/create.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { PublicCase } from '../../api/routes/public/schemas.ts';
 import { CaseDetail, EnteredCase, QueuePage } from '../../api/routes/staff/schemas.ts';
-import { caseEvents, cases, extensionRequests } from '../../db/schema.ts';
+import { caseEvents, cases, extensionRequests, feedOrders } from '../../db/schema.ts';
 import { fixedClock, jobContext, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { json, makeCaseBody } from '../helpers/factories.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
@@ -252,6 +252,28 @@ describe('changing kind, category or colour recomputes the clocks not yet met', 
     expect(o.replyDueAt).toBe('2026-02-27T18:00:00+08:00');
     const red = await ok(dispatcher, order.id, 'priority', { version: o.version, priority: 'red', owner: '刘主任' });
     expect(red).toMatchObject({ replyDueAt: '2026-02-27T18:00:00+08:00', ackDueAt: '2026-02-13T10:15:00+08:00', contactDueAt: '2026-02-13T11:00:00+08:00' });
+
+    // An order that set its own acknowledge deadline keeps that one too.
+    const orderNo = `GD${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+    const own = await createCase({
+      ctx,
+      input: {
+        channel: '12345',
+        externalRef: orderNo,
+        station: 'TJ',
+        kind: 'complaint',
+        category: 'illegal_taxi',
+        description: '12345 转办：出站口拉客',
+        phone: uniquePhone(),
+        lang: 'zh-CN',
+        receivedAt: new Date('2026-02-13T10:00:00+08:00'),
+        deadlines: { replyDueAt: new Date('2026-02-27T18:00:00+08:00'), ackDueAt: new Date('2026-02-13T14:00:00+08:00') },
+        actor: { type: 'feed' },
+      },
+    });
+    await t.db.insert(feedOrders).values({ orderNo, caseId: own.id, snapshot: { ackDueAt: '2026-02-13T14:00:00+08:00', dueAt: '2026-02-27T18:00:00+08:00' } });
+    const ownRed = await ok(dispatcher, own.id, 'priority', { version: 1, priority: 'red', owner: '刘主任' });
+    expect(ownRed).toMatchObject({ replyDueAt: '2026-02-27T18:00:00+08:00', ackDueAt: '2026-02-13T14:00:00+08:00', contactDueAt: '2026-02-13T11:00:00+08:00' });
   });
 });
 

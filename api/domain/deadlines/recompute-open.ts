@@ -53,7 +53,7 @@ export async function recomputeOpenCases(
       await ctx.db.execute(sql`
         SELECT c.id, c.channel, c.kind, c.category_id, c.priority, c.status, c.received_at, c.reply_started_at,
                c.ack_due_at, c.contact_due_at, c.reply_due_at, c.acknowledged_at, c.contacted_at, c.replied_at, c.extension_count,
-               exists (SELECT 1 FROM feed_orders fo WHERE fo.case_id = c.id AND fo.snapshot->>'ackDueAt' IS NOT NULL) AS platform_ack
+               (c.channel = '12345' AND coalesce((SELECT fo.snapshot->>'ackDueAt' IS NOT NULL FROM feed_orders fo WHERE fo.order_no = c.external_ref), false)) AS platform_ack
         FROM cases c
         WHERE c.status IN ('new', 'assigned', 'in_progress') AND c.id > ${cursor}::uuid
           AND ((c.acknowledged_at IS NULL AND c.ack_due_at > ${after}::timestamptz)

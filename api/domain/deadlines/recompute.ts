@@ -84,13 +84,13 @@ export function recomputeDeadlines(
 }
 
 /** Whether a 12345 order set its own acknowledge deadline (then it is the platform's, not ours to move). */
-export async function orderSetsAck(ctx: Ctx, c: { id: string; channel: string }): Promise<boolean> {
-  if (c.channel !== '12345') return false;
+export async function orderSetsAck(ctx: Ctx, c: { channel: string; externalRef: string | null }): Promise<boolean> {
+  if (c.channel !== '12345' || !c.externalRef) return false;
+  // The order's number is the case's external reference (and feed_orders' key).
   const [row] = await ctx.db
-    .select({ id: feedOrders.orderNo })
+    .select({ orderNo: feedOrders.orderNo })
     .from(feedOrders)
-    .where(and(eq(feedOrders.caseId, c.id), sql`${feedOrders.snapshot}->>'ackDueAt' is not null`))
-    .limit(1);
+    .where(and(eq(feedOrders.orderNo, c.externalRef), sql`${feedOrders.snapshot}->>'ackDueAt' is not null`));
   return row !== undefined;
 }
 
