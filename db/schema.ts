@@ -511,6 +511,7 @@ export const caseStatFacts = pgTable(
     caseId: uuid()
       .primaryKey()
       .references(() => cases.id),
+    /** The received day (Asia/Shanghai). */
     day: date({ mode: 'string' }).notNull(),
     stationId: integer().notNull(),
     channel: text().notNull(),
@@ -521,25 +522,60 @@ export const caseStatFacts = pgTable(
     received: smallint().notNull(),
     returned: smallint().notNull(),
     closed: smallint().notNull(),
-    closedOnTime: smallint().notNull(),
-    assigned: smallint().notNull(),
-    acknowledgedOnTime: smallint().notNull(),
     evaluated: smallint().notNull(),
+    /** Evaluated with a known answer on resolution (an SMS rating leaves it unknown). */
+    resolutionKnown: smallint().notNull(),
     resolved: smallint().notNull(),
     satisfied: smallint().notNull(),
+    /**
+     * The clocks the published rates judge (migration 0013), each with whether it
+     * was met — which does not depend on the time of reading; a clock not met whose
+     * deadline is still ahead is running, decided when the figures are read. Null:
+     * no such clock (merged or returned, never reopened).
+     * First round's reply deadline (按期办结率), counted on the deadline's day.
+     */
+    dueAt: timestamp({ withTimezone: true }),
+    dueMet: smallint().notNull(),
+    /** The redo's reply deadline (重办按期率), counted on its day; only for a reopened case. */
+    redoDueAt: timestamp({ withTimezone: true }),
+    redoMet: smallint().notNull(),
+    /** Acknowledge deadline (响应率), counted on the received day. */
+    ackDueAt: timestamp({ withTimezone: true }),
+    ackMet: smallint().notNull(),
+    /** 24 hours after receipt (first contact within 24 h), counted on the received day. */
+    contactDueAt: timestamp({ withTimezone: true }),
+    contactMet: smallint().notNull(),
+    /**
+     * The latest deadline among the acknowledge, first-contact and redo clocks not met:
+     * past it none of these is running. (A first reply deadline not met is running when
+     * its day is after today — the rollups say how many — or today and still ahead:
+     * case_stat_facts_due_unmet_idx.)
+     */
+    openUntil: timestamp({ withTimezone: true }),
     ackSeconds: integer(),
     contactSeconds: integer(),
     replySeconds: integer(),
     closeSeconds: integer(),
   },
-  (t) => [index('case_stat_facts_day_idx').on(t.day, t.stationId)],
+  (t) => [
+    index('case_stat_facts_day_idx').on(t.day, t.stationId),
+    // The clocks still running at a read are the few facts with open_until ahead of now,
+    index('case_stat_facts_open_until_idx').on(t.openUntil).where(sql`open_until is not null`),
+    // and those whose first reply deadline, not met, is later today.
+    index('case_stat_facts_due_unmet_idx').on(t.dueAt).where(sql`due_met = 0`),
+  ],
 );
 
 /**
- * Counters per received day, station and dimension value (dim 'total' has the
- * value 'all'). Station 0 holds all stations together, for every dimension but
+ * Counters per day, station and dimension value (dim 'total' has the value
+ * 'all'). Station 0 holds all stations together, for every dimension but
  * those whose value is itself at one station (location, category_location).
- * The primary key INCLUDEs the counters (migration 0009), for index-only reads.
+ * A case counts on more than one day (migration 0013): its received day for
+ * the intake, closure, response, first-contact and evaluation counters; its
+ * first reply deadline's day for due/due_met; its redo deadline's day for
+ * redo_due/redo_met. The *_due counters include clocks still running; a read
+ * subtracts those (case_stat_facts.open_until). The primary key INCLUDEs the
+ * counters, for index-only reads.
  */
 export const statsDaily = pgTable(
   'stats_daily',
@@ -551,12 +587,18 @@ export const statsDaily = pgTable(
     received: integer().notNull().default(0),
     returned: integer().notNull().default(0),
     closed: integer().notNull().default(0),
-    closedOnTime: integer().notNull().default(0),
-    assigned: integer().notNull().default(0),
-    acknowledgedOnTime: integer().notNull().default(0),
     evaluated: integer().notNull().default(0),
+    resolutionKnown: integer().notNull().default(0),
     resolved: integer().notNull().default(0),
     satisfied: integer().notNull().default(0),
+    ackDue: integer().notNull().default(0),
+    ackMet: integer().notNull().default(0),
+    contactDue: integer().notNull().default(0),
+    contactMet: integer().notNull().default(0),
+    due: integer().notNull().default(0),
+    dueMet: integer().notNull().default(0),
+    redoDue: integer().notNull().default(0),
+    redoMet: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.dim, t.stationId, t.day, t.value] })],
 );

@@ -69,8 +69,10 @@ export type AppealStatus = (typeof APPEAL_STATUSES)[number];
 export const FIGURE_KEYS = [
   'received',
   'closureRate',
-  'onTimeClosureRate',
+  'onTimeRate',
+  'redoOnTimeRate',
   'responseRate',
+  'firstContactRate',
   'resolutionRate',
   'satisfactionRate',
   'times',

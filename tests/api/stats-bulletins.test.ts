@@ -34,6 +34,8 @@ const mail = () =>
 
 beforeAll(async () => {
   const db = t.db;
+  // Only the mailboxes set here (the seed may give departments mailboxes of their own).
+  await db.update(departments).set({ email: null });
   await db.update(departments).set({ email: 'police@partner.test' }).where(eq(departments.code, 'railway_police'));
   await db.update(departments).set({ email: 'traffic@partner.test' }).where(eq(departments.code, 'traffic_police'));
   // A partner without an email, a retired partner, and one of the office's own sections: none gets a bulletin.
@@ -104,6 +106,11 @@ describe('bulletins', () => {
     expect(policeWeekly.newCases.map((c: { trackingCode: string }) => c.trackingCode)).toEqual([codes.k4, codes.k1]);
     expect(policeWeekly.figures).toMatchObject({ received: 2, closed: 1, closureRate: 50 });
 
+    // The week's reply deadlines: the traffic police's overdue case (received 20 February) was due on 2 March.
+    const trafficWeekly = find('bulletin_weekly', 'traffic@partner.test');
+    expect(trafficWeekly.figures).toMatchObject({ received: 0, due: 1, late: 1, onTimeRate: 0 });
+    expect(trafficWeekly.office).toMatchObject({ due: 1, late: 1 });
+
     const monthly = find('report_monthly', supervisorEmail);
     expect(monthly).toMatchObject({ month: '2026-02', from: '2026-02-01', to: '2026-02-28', figures: { received: 1 } });
     expect(monthly.topProblems).toEqual([{ category: '停车秩序', location: '天津站 · 停车场', count: 1, previousCount: 0, change: 1 }]);
@@ -117,6 +124,13 @@ describe('bulletins', () => {
     expect(zh.text).toContain(`${codes.k2!.slice(0, 5)}-${codes.k2!.slice(5)}  非法营运（黑出租），天津站·出租车调度站，协办，办理中`);
     expect(zh.text).toContain('二、当前超期未办结 1 件');
     expect(zh.text).toContain('/stats');
+    // Counted as the 12345 bulletins count (N 件应办结工单中 M 件超时办结), with the definitions.
+    const weekly = rows.find((r) => r.template === 'bulletin_weekly' && r.recipient === 'traffic@partner.test')!;
+    const weeklyZh = renderEmail('bulletin_weekly', 'zh-CN', weekly.payload, 'https://hotline.example');
+    expect(weeklyZh.text).toContain('1 件应办结工单中 1 件超时办结，按期办结率 0%');
+    expect(weeklyZh.text).toContain('统计口径：');
+    expect(weeklyZh.text).toContain('按期办结率：答复期限（北京时间）落在期间内的案件中');
+    expect(renderEmail('bulletin_weekly', 'en', weekly.payload, 'https://hotline.example').text).toContain('of 1 due, 1 answered late, on-time rate 0%');
     const en = renderEmail('bulletin_weekly', 'en', rows.find((r) => r.template === 'bulletin_weekly')!.payload, 'https://hotline.example');
     expect(en.subject).toMatch(/^\[Weekly summary\] .* 2026-03-02 to 2026-03-08: \d+ new, \d+ overdue$/);
     const monthly = renderEmail('report_monthly', 'zh-CN', rows.find((r) => r.template === 'report_monthly')!.payload, 'https://hotline.example');

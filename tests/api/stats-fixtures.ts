@@ -26,6 +26,9 @@ export interface CaseSpec {
   close?: number;
   /** The soonest unmet clock (drives "overdue now"). */
   nextDue?: number;
+  /** Reopened (重办): the first round's reply deadline and reply, kept at the first reopening. */
+  firstReplyDue?: number;
+  firstReply?: number;
   description?: string;
   phone?: string;
   name?: string;
@@ -62,21 +65,27 @@ export async function insertCase(db: Db, spec: CaseSpec): Promise<string> {
       INSERT INTO cases (tracking_code, station_id, channel, kind, category_id, location_id, description, status,
                          lead_department_id, received_at, ack_due_at, contact_due_at, reply_due_at,
                          acknowledged_at, contacted_at, replied_at, closed_at, reply_started_at, next_due_at,
-                         reporter_phone, reporter_phone4, reporter_name)
+                         reporter_phone, reporter_phone4, reporter_name, first_reply_due_at, first_replied_at, reopen_count)
       VALUES (${newTrackingCode()}, ${ref.station(station)}, ${spec.channel ?? 'web'}::channel, ${spec.kind ?? 'complaint'}::case_kind,
               ${ref.category(spec.category)}, ${spec.location ? ref.location(station, spec.location) : null}, ${spec.description ?? `统计测试 ${spec.category}`}, ${spec.status}::case_status,
               ${spec.department ? ref.department(spec.department) : null}, ${received}::timestamptz,
               ${at(spec.ackDue ?? 2)}::timestamptz, ${at(24)}::timestamptz, ${at(spec.replyDue ?? 240)}::timestamptz,
               ${at(spec.ack)}::timestamptz, ${at(spec.contact)}::timestamptz, ${at(spec.reply)}::timestamptz,
               ${spec.status === 'returned' || spec.status === 'merged' ? at(1) : at(spec.close)}::timestamptz, ${received}::timestamptz,
-              ${at(spec.nextDue)}::timestamptz, ${spec.phone ?? null}, ${spec.phone?.slice(-4) ?? null}, ${spec.name ?? null})
+              ${at(spec.nextDue)}::timestamptz, ${spec.phone ?? null}, ${spec.phone?.slice(-4) ?? null}, ${spec.name ?? null},
+              ${at(spec.firstReplyDue)}::timestamptz, ${at(spec.firstReply)}::timestamptz, ${spec.firstReplyDue === undefined ? 0 : 1})
       RETURNING id`),
   );
   return rows[0]!.id;
 }
 
-export async function evaluate(db: Db, caseId: string, source: 'citizen' | '12345', satisfaction: string, resolved: string, evaluatedAt: string, round = 0) {
-  await db.execute(sql`
-    INSERT INTO evaluations (case_id, source, reply_round, satisfaction, resolved, evaluated_at)
-    VALUES (${caseId}::uuid, ${source}, ${round}, ${satisfaction}::satisfaction, ${resolved}::resolution, ${evaluatedAt}::timestamptz)`);
+/** A rating; `resolved` null is an SMS rating's unknown resolution. Returns the evaluation's id. */
+export async function evaluate(db: Db, caseId: string, source: 'citizen' | '12345', satisfaction: string, resolved: string | null, evaluatedAt: string, round = 0): Promise<number> {
+  const rows = rowsOf<{ id: number }>(
+    await db.execute(sql`
+      INSERT INTO evaluations (case_id, source, reply_round, satisfaction, resolved, evaluated_at)
+      VALUES (${caseId}::uuid, ${source}, ${round}, ${satisfaction}::satisfaction, ${resolved}::resolution, ${evaluatedAt}::timestamptz)
+      RETURNING id`),
+  );
+  return Number(rows[0]!.id);
 }

@@ -86,17 +86,23 @@ describe('GET /api/staff/stats/departments', () => {
       department: { code: 'enf1', name: '执法一科', isPartner: false },
       received: 3,
       closed: 1,
-      closedOnTime: 1,
-      assigned: 3,
-      acknowledgedOnTime: 1,
-      rates: { onTimeClosure: 100, response: 33.33, closure: 33.33 },
+      // Reply deadlines in June: 11 June, answered in 30 hours; 20 and 24 June, not answered yet: running, not late.
+      due: 1,
+      dueOnTime: 1,
+      dueRunning: 2,
+      // Acknowledged within 2 hours: one of the three (one took 3 hours, one was never acknowledged).
+      ackDue: 3,
+      ackOnTime: 1,
+      rates: { onTime: 100, response: 33.33, closure: 33.33 },
       open: 2,
       overdue: 1,
       fewEvaluations: true,
     });
     expect(row('railway_police')).toMatchObject({ department: { isPartner: true }, received: 1, open: 1, overdue: 0 });
     expect(row('none')).toMatchObject({ department: { name: '未分派' }, received: 1, open: 1, overdue: 1 });
-    expect(row('enf2')).toMatchObject({ received: 0, open: 0, overdue: 0, rates: { onTimeClosure: null } });
+    expect(row('enf2')).toMatchObject({ received: 0, open: 0, overdue: 0, rates: { onTime: null } });
+    // The definitions come with the table, as on the public page.
+    expect(s.definitions.find((d) => d.key === 'onTimeRate')?.text).toContain('计时尚在进行');
     // The office's sections first (most overdue first), partner units after, the unassigned last.
     expect(s.departments[0]!.department.code).toBe('enf1');
     expect(s.departments.at(-1)!.department.code).toBe('none');

@@ -109,17 +109,40 @@ beforeAll(async () => {
   await insertCase(db, { category: 'facilities', status: 'new', receivedAt: '2026-05-20T10:00:00+08:00' });
 });
 
+/*
+ * March at Tianjin Station, by the published definitions:
+ * - received A, B, C (returned), E, F; D is merged: 5, of which 1 returned; A and B closed.
+ * - On time, by the day of the reply deadline (10 days after receipt here): A's (12 March) answered
+ *   in 2 days, B's (13 March) in 12 days, E's (20 March) not at all and long past; F's falls on
+ *   10 April, outside March; C is returned, so none. 3 due, 1 on time, 2 late.
+ * - Response, over every received case with an acknowledge clock (2 hours), assigned or not:
+ *   A (½ h) and E (1 h) in time, B (3 h) late, F never and past: 4, 2 on time.
+ * - First contact within 24 h: A (1 h) and B (5 h) yes; E and F never, and a day has passed: 4, 2.
+ * - Evaluated A (satisfied, resolved) and B (basic, partly): resolution 1 of 2 known.
+ */
 const MARCH = {
   received: 5,
   returned: 1,
   closed: 2,
-  closedOnTime: 1,
-  assigned: 3,
-  acknowledgedOnTime: 2,
+  due: 3,
+  dueOnTime: 1,
+  dueLate: 2,
+  dueRunning: 0,
+  redoDue: 0,
+  redoOnTime: 0,
+  redoLate: 0,
+  redoRunning: 0,
+  ackDue: 4,
+  ackOnTime: 2,
+  ackRunning: 0,
+  contactDue: 4,
+  contactWithin24h: 2,
+  contactRunning: 0,
   evaluated: 2,
+  resolutionKnown: 2,
   resolved: 1,
   satisfied: 2,
-  rates: { closure: 50, onTimeClosure: 50, response: 66.67, resolution: 50, satisfaction: 100 },
+  rates: { closure: 50, onTime: 33.33, redoOnTime: null, response: 50, firstContact: 50, resolution: 50, satisfaction: 100 },
   times: {
     // Nearest rank, placed mid-bucket when the bucket holds one value. Ack: 1800 s, 3630 s and
     // 10800 s; the median is the 2nd, in (3600, 4500] → 4050; p90 the 3rd, in (9000, 10800] → 9900.
@@ -144,21 +167,25 @@ describe('GET /api/stats', () => {
   });
 
   it('whole months come from the histograms, the days around them from the facts: the same figures either way', async () => {
-    // 16 Feb – 31 Mar: March from the monthly histograms, 16–28 Feb (nothing in it) from the facts.
-    expect((await stats('from=2026-02-16&to=2026-03-31')).totals).toEqual(MARCH);
+    // 16 Feb – 31 Mar: March from the monthly histograms, 16–28 Feb (nothing received in it) from the facts.
+    // Nothing was received in those days, but H's reply deadline (25 Feb; answered in a day) falls in them.
+    expect((await stats('from=2026-02-16&to=2026-03-31')).totals).toEqual({ ...MARCH, due: 4, dueOnTime: 2, rates: { ...MARCH.rates, onTime: 50 } });
     // 2–31 Mar: no whole month, all from the facts.
     expect((await stats('from=2026-03-02&to=2026-03-31')).totals).toEqual(MARCH);
     // period=2026-03 is 1–31 March.
     expect((await stats('period=2026-03')).totals).toEqual(MARCH);
-    // 4–31 Mar leaves out A and B (received 2 and 3 March).
+    // 4–31 Mar leaves out A and B (received 2 and 3 March) — but not their reply deadlines (12 and 13 March):
+    // the on-time rate counts a case on its deadline's day.
     const later = await stats('from=2026-03-04&to=2026-03-31');
     expect(later.totals).toMatchObject({
       received: 3,
       closed: 0,
-      assigned: 1,
-      acknowledgedOnTime: 1,
+      due: 3,
+      dueOnTime: 1,
+      ackDue: 2,
+      ackOnTime: 1,
       evaluated: 0,
-      rates: { closure: 0, onTimeClosure: null, response: 100, satisfaction: null },
+      rates: { closure: 0, onTime: 33.33, response: 50, satisfaction: null },
     });
     expect(later.totals.times.ack).toEqual({ count: 1, median: 4050, p90: 4050 });
   });
@@ -166,7 +193,7 @@ describe('GET /api/stats', () => {
   it('a station with nothing: zeros, and null rates and times rather than 0 % or NaN', async () => {
     const s = await stats('from=2026-03-01&to=2026-03-31&station=TJN&lang=en');
     expect(s.totals.received).toBe(0);
-    expect(s.totals.rates).toEqual({ closure: null, onTimeClosure: null, response: null, resolution: null, satisfaction: null });
+    expect(s.totals.rates).toEqual({ closure: null, onTime: null, redoOnTime: null, response: null, firstContact: null, resolution: null, satisfaction: null });
     expect(s.totals.times.reply).toEqual({ count: 0, median: null, p90: null });
     expect(s.station).toEqual({ code: 'TJN', name: 'Tianjin South Station' });
   });
@@ -255,7 +282,7 @@ describe('GET /api/stats', () => {
   it('the definitions travel with the figures, in the caller’s language', async () => {
     const zh = await stats('period=2026-03');
     const en = await stats('period=2026-03&lang=en');
-    const keys = ['received', 'closureRate', 'onTimeClosureRate', 'responseRate', 'resolutionRate', 'satisfactionRate', 'times'];
+    const keys = ['received', 'closureRate', 'onTimeRate', 'redoOnTimeRate', 'responseRate', 'firstContactRate', 'resolutionRate', 'satisfactionRate', 'times'];
     for (const key of keys) {
       expect(zh.definitions.find((d) => d.key === key)?.text, key).toBeTruthy();
       expect(en.definitions.find((d) => d.key === key)?.text, key).toBeTruthy();
@@ -318,10 +345,20 @@ describe('GET /api/stats.csv', () => {
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     const lines = text.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toContain('办结率 (%)');
-    expect(lines[1]!.startsWith('all,合计,5,1,2,1,3,2,2,1,2,50,50,66.67,50,100,')).toBe(true);
+    expect(lines[0]).toContain('按期办结率 (%)');
+    expect(lines[0]).toContain('应办结,按期办结,超时办结,未到期');
+    // received, returned, closed; due, on time, late, running; the redo's four; acknowledge due, on time,
+    // running; first contact due, within 24 h, running; evaluated, resolution known, resolved, satisfied;
+    // then the rates: closure, on time, redo on time (none), response, first contact, resolution, satisfaction.
+    expect(lines[1]!.startsWith('all,合计,5,1,2,3,1,2,0,0,0,0,0,4,2,0,4,2,0,2,2,1,2,50,33.33,,50,50,50,100,')).toBe(true);
     expect(lines[2]!.startsWith('touting,拉客揽客,3,')).toBe(true);
     expect(lines[3]!.startsWith('illegal_taxi,非法营运（黑出租）,2,')).toBe(true);
-    expect(lines).toHaveLength(4);
+    // A blank line, then the definitions as on the page.
+    expect(lines[4]).toBe('');
+    expect(lines[5]).toBe('口径说明');
+    expect(lines.slice(6).map((l) => l.split(',')[0])).toContain('按期办结率');
+    expect(lines.find((l) => l.startsWith('按期办结率,'))).toContain('计时尚在进行');
+    expect(lines.find((l) => l.startsWith('解决率,'))).toContain('短信评价');
   });
 });
 

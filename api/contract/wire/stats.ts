@@ -19,6 +19,7 @@ export const StatsQuery = z.object({
 });
 
 const Named = z.object({ code: z.string(), name: z.string() });
+const Definitions = z.array(z.object({ key: z.enum(FIGURE_KEYS), name: z.string(), text: z.string() })).meta({ description: 'What each figure counts, in the caller’s language' });
 const Rate = z.number().nullable().meta({ description: 'Percent (0–100, two decimals); null when nothing to divide by' });
 const Time = z
   .object({
@@ -28,18 +29,45 @@ const Time = z
   })
   .meta({ id: 'StatsTime' });
 
+const Count = (description: string) => z.number().int().meta({ description });
+
+/**
+ * The counts behind the rates (definitions.ts says each in words). A clock that is
+ * running — not yet met and its deadline still ahead — is in neither the met nor the
+ * missed count, only in its *Running count.
+ */
 export const Figures = z
   .object({
-    received: z.number().int(),
-    returned: z.number().int(),
-    closed: z.number().int(),
-    closedOnTime: z.number().int(),
-    assigned: z.number().int(),
-    acknowledgedOnTime: z.number().int(),
-    evaluated: z.number().int(),
-    resolved: z.number().int(),
-    satisfied: z.number().int(),
-    rates: z.object({ closure: Rate, onTimeClosure: Rate, response: Rate, resolution: Rate, satisfaction: Rate }),
+    received: Count('Cases received in the period, merged duplicates excluded'),
+    returned: Count('Of these, returned as outside the remit'),
+    closed: Count('Of these, closed'),
+    due: Count('First reply deadlines falling in the period that were met or have passed (应办结)'),
+    dueOnTime: Count('Of these, answered (replied) by the deadline'),
+    dueLate: Count('Of these, answered late or still unanswered past the deadline'),
+    dueRunning: Count('First reply deadlines in the period still running: not answered, not yet passed'),
+    redoDue: Count('Redo (重办) reply deadlines falling in the period that were met or have passed'),
+    redoOnTime: Count('Of these, answered by the redo deadline'),
+    redoLate: Count('Of these, late'),
+    redoRunning: Count('Redo deadlines in the period still running'),
+    ackDue: Count('Cases received in the period whose acknowledge clock was met or has passed'),
+    ackOnTime: Count('Of these, acknowledged by the acknowledge deadline'),
+    ackRunning: Count('Acknowledge clocks still running'),
+    contactDue: Count('Cases received in the period whose first 24 hours were met or have passed'),
+    contactWithin24h: Count('Of these, contacted within 24 hours of receipt'),
+    contactRunning: Count('Received less than 24 hours ago and not yet contacted'),
+    evaluated: Count('Cases received in the period with a rating (ratings excluded on appeal, 核减, left out)'),
+    resolutionKnown: Count('Of these, with a known answer on resolution (an SMS rating leaves it unknown)'),
+    resolved: Count('Of these, evaluated as resolved'),
+    satisfied: Count('Evaluated very satisfied, satisfied or basically satisfied'),
+    rates: z.object({
+      closure: Rate,
+      onTime: Rate.meta({ description: '按期办结率: dueOnTime ÷ due, percent' }),
+      redoOnTime: Rate.meta({ description: '重办按期率: redoOnTime ÷ redoDue, percent' }),
+      response: Rate.meta({ description: '响应率: ackOnTime ÷ ackDue, percent' }),
+      firstContact: Rate.meta({ description: 'First contact within 24 h: contactWithin24h ÷ contactDue, percent' }),
+      resolution: Rate.meta({ description: '解决率: resolved ÷ resolutionKnown, percent' }),
+      satisfaction: Rate.meta({ description: '满意率: satisfied ÷ evaluated, percent' }),
+    }),
     times: z.object({ ack: Time, contact: Time, reply: Time, close: Time }),
   })
   .meta({ id: 'StatsFigures' });
@@ -75,7 +103,7 @@ export const Stats = z
     rankedBy: z.enum(['satisfaction']).nullable(),
     minEvaluationsToRank: z.number().int(),
     topProblems: TopProblems,
-    definitions: z.array(z.object({ key: z.enum(FIGURE_KEYS), name: z.string(), text: z.string() })),
+    definitions: Definitions,
   })
   .meta({ id: 'Stats' });
 
@@ -95,6 +123,7 @@ export const DepartmentTable = z
         overdue: z.number().int().meta({ description: 'Open now with a clock past its deadline' }),
       }),
     ),
+    definitions: Definitions,
   })
   .meta({ id: 'DepartmentTable' });
 

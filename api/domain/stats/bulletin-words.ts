@@ -1,6 +1,8 @@
+import type { FigureKey } from '../../contract/enums.ts';
 import { statusLabel } from '../../contract/labels.ts';
 import type { Lang } from '../../contract/lang.ts';
 import { formatTrackingCode } from '../../contract/tracking-code.ts';
+import { definitions } from './definitions.ts';
 
 /**
  * The words of the bulletins (日通报, 周汇总) and the monthly report (月报), in
@@ -27,10 +29,20 @@ interface Summary {
   closed: number;
   evaluated: number;
   closureRate: number | null;
-  onTimeClosureRate: number | null;
+  due?: number;
+  late?: number;
+  onTimeRate?: number | null;
+  redoDue?: number;
+  redoLate?: number;
+  redoOnTimeRate?: number | null;
   responseRate: number | null;
+  firstContactRate?: number | null;
+  resolutionRate?: number | null;
   satisfactionRate: number | null;
 }
+
+/** The definitions a bulletin's figures need, as on the statistics page. */
+const DEFINED: readonly FigureKey[] = ['onTimeRate', 'redoOnTimeRate', 'responseRate', 'firstContactRate', 'resolutionRate', 'satisfactionRate'];
 
 const str = (p: Payload, k: string) => (typeof p[k] === 'string' ? (p[k] as string) : '');
 const num = (p: Payload, k: string) => (typeof p[k] === 'number' ? (p[k] as number) : 0);
@@ -58,9 +70,32 @@ function caseLine(c: Listed, lang: Lang, overdue: boolean): string {
 
 function figuresLine(f: Summary | undefined, lang: Lang): string {
   if (!f) return '';
-  return lang === 'en'
-    ? `received ${f.received}, closed ${f.closed}, closure rate ${pct(f.closureRate)}, on time ${pct(f.onTimeClosureRate)}, response rate ${pct(f.responseRate)}, satisfaction ${pct(f.satisfactionRate)} (${f.evaluated} evaluated)`
-    : `受理 ${f.received} 件，办结 ${f.closed} 件，办结率 ${pct(f.closureRate)}，按时办结率 ${pct(f.onTimeClosureRate)}，响应率 ${pct(f.responseRate)}，满意率 ${pct(f.satisfactionRate)}（评价 ${f.evaluated} 件）`;
+  const due = f.due ?? 0;
+  const late = f.late ?? 0;
+  const redoDue = f.redoDue ?? 0;
+  const redoLate = f.redoLate ?? 0;
+  if (lang === 'en') {
+    return [
+      `received ${f.received}, closed ${f.closed}, closure rate ${pct(f.closureRate)}`,
+      `of ${due} due, ${late} answered late, on-time rate ${pct(f.onTimeRate)}`,
+      ...(redoDue > 0 ? [`of ${redoDue} redos due, ${redoLate} answered late, redo on-time rate ${pct(f.redoOnTimeRate)}`] : []),
+      `response rate ${pct(f.responseRate)}, first contact within 24 h ${pct(f.firstContactRate)}`,
+      `satisfaction ${pct(f.satisfactionRate)} (${f.evaluated} evaluated), resolution ${pct(f.resolutionRate)}`,
+    ].join('; ');
+  }
+  return [
+    `受理 ${f.received} 件，办结 ${f.closed} 件，办结率 ${pct(f.closureRate)}`,
+    `${due} 件应办结工单中 ${late} 件超时办结，按期办结率 ${pct(f.onTimeRate)}`,
+    ...(redoDue > 0 ? [`${redoDue} 件应办结重办工单中 ${redoLate} 件超时办结，重办按期率 ${pct(f.redoOnTimeRate)}`] : []),
+    `响应率 ${pct(f.responseRate)}，24小时内首次联系率 ${pct(f.firstContactRate)}`,
+    `满意率 ${pct(f.satisfactionRate)}（评价 ${f.evaluated} 件），解决率 ${pct(f.resolutionRate)}`,
+  ].join('；');
+}
+
+/** The definitions of the figures above, as published (a line each). */
+function definitionLines(lang: Lang): string[] {
+  const wanted = new Set<FigureKey>(DEFINED);
+  return [lang === 'en' ? 'Definitions:' : '统计口径：', ...definitions(lang).flatMap((d) => (wanted.has(d.key) ? [`  ${d.name}${lang === 'en' ? ': ' : '：'}${d.text}`] : []))];
 }
 
 function partnerBody(p: Payload, lang: Lang): string[] {
@@ -80,6 +115,7 @@ function partnerBody(p: Payload, lang: Lang): string[] {
     zh ? `三、本期数据（贵单位主办）：${figuresLine(p.figures as Summary, lang)}。` : `3. This period, as lead: ${figuresLine(p.figures as Summary, lang)}.`,
     zh ? `全办合计：${figuresLine(p.office as Summary, lang)}。` : `The whole office: ${figuresLine(p.office as Summary, lang)}.`,
     ...(str(p, 'statsUrl') ? [zh ? `统计口径及更多数据：${str(p, 'statsUrl')}` : `Definitions and more figures: ${str(p, 'statsUrl')}`] : []),
+    ...definitionLines(lang),
   ];
 }
 
@@ -89,7 +125,9 @@ function monthlyBody(p: Payload, lang: Lang): string[] {
   const top = list<{ category: string; location: string; count: number; change: number }>(p, 'topProblems');
   const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
   return [
-    zh ? `${str(p, 'month')} 站区热线办理情况（按受理日统计）：` : `Station Hotline, ${str(p, 'month')} (cases received in the month):`,
+    zh
+      ? `${str(p, 'month')} 站区热线办理情况（按受理日统计；按期办结率按答复期限所在日统计）：`
+      : `Station Hotline, ${str(p, 'month')} (cases received in the month; the on-time rate by the month of the reply deadline):`,
     zh ? `全办：${figuresLine(p.figures as Summary, lang)}。` : `Whole office: ${figuresLine(p.figures as Summary, lang)}.`,
     zh ? '各主办部门：' : 'By lead department:',
     ...departments.map((d) => `  ${d.department.name}${zh ? '：' : ': '}${figuresLine(d, lang)}`),
@@ -100,6 +138,7 @@ function monthlyBody(p: Payload, lang: Lang): string[] {
         )
       : [zh ? '  本月无受理。' : '  Nothing received this month.']),
     ...(str(p, 'statsUrl') ? [zh ? `统计页：${str(p, 'statsUrl')}` : `Statistics page: ${str(p, 'statsUrl')}`] : []),
+    ...definitionLines(lang),
   ];
 }
 

@@ -108,7 +108,7 @@ export async function queueBulletins(ctx: Ctx): Promise<{ queued: number }> {
   return { queued: inserted.length };
 }
 
-/** What a bulletin says about a set of figures (counts and rates, no histograms). */
+/** What a bulletin says about a set of figures (counts and rates, no histograms), in the published definitions. */
 function summary(f: Figures) {
   return {
     received: f.received,
@@ -116,8 +116,15 @@ function summary(f: Figures) {
     returned: f.returned,
     evaluated: f.evaluated,
     closureRate: f.rates.closure,
-    onTimeClosureRate: f.rates.onTimeClosure,
+    /** First reply deadlines in the period, passed or met (应办结), and of them the late ones. */
+    due: f.due,
+    late: f.dueLate,
+    onTimeRate: f.rates.onTime,
+    redoDue: f.redoDue,
+    redoLate: f.redoLate,
+    redoOnTimeRate: f.rates.redoOnTime,
     responseRate: f.rates.response,
+    firstContactRate: f.rates.firstContact,
     resolutionRate: f.rates.resolution,
     satisfactionRate: f.rates.satisfaction,
   };

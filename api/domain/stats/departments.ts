@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../context.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import type { Staff } from '../staff/session.ts';
-import { MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
+import { definitions, MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
 import { emptyCounters, type Figures, figuresOf, type RawGroup, readGroups } from './figures.ts';
 import { foldStats, pendingCases, rowsOf } from './fold.ts';
 import { loadLabels, type Named } from './labels.ts';
@@ -11,9 +11,9 @@ import { FOLD_ON_READ, findStation, type StatsInput } from './stats.ts';
 
 /**
  * The staff's per-department table: each lead department's figures for the
- * period (on-time closure and response rates, from the rollups) beside what is
- * open and overdue right now (from the live indexes on cases). Handlers see
- * their own department's row.
+ * period (the published ones, from the rollups: a running clock is no failure
+ * here either) beside what is open and overdue right now (from the live indexes
+ * on cases), with the definitions. Handlers see their own department's row.
  */
 export interface DepartmentRow extends Figures {
   department: Named & { isPartner: boolean };
@@ -51,7 +51,15 @@ export async function departmentTable({ ctx, staff, input }: { ctx: Ctx; staff: 
   // The office's own sections first, then partner units, then cases not yet assigned.
   const order = (r: DepartmentRow) => (r.department.code === 'none' ? 2 : r.department.isPartner ? 1 : 0);
   rows.sort((a, b) => order(a) - order(b) || b.overdue - a.overdue || a.department.code.localeCompare(b.department.code));
-  return { from: range.from, to: range.to, station: station ? labels.station(station.id) : null, asOf: toShanghaiIso(now), pendingCases: pending, departments: rows };
+  return {
+    from: range.from,
+    to: range.to,
+    station: station ? labels.station(station.id) : null,
+    asOf: toShanghaiIso(now),
+    pendingCases: pending,
+    departments: rows,
+    definitions: definitions(ctx.lang),
+  };
 }
 
 /** Open and overdue cases per lead department: index range scans (status, next_due_at; lead department, status). */

@@ -14,7 +14,7 @@ export const statsRoute = createRoute({
   tags: ['public'],
   summary: 'The published figures: rates, times, groups and the month’s top problems',
   description:
-    'Received, closure, on-time closure, response, resolution and satisfaction rates, median and 90th-percentile times, for a period (dates in Asia/Shanghai), a station and a grouping. The definitions travel with the figures, in the caller’s language.',
+    'Received; closure rate; on-time rate (按期办结率: first reply deadlines in the period answered by them) and redo on-time rate (重办按期率); response rate (acknowledged by the acknowledge deadline, every case with the clock) and first contact within 24 h; resolution rate (known answers only) and satisfaction rate; median and 90th-percentile times — for a period (dates in Asia/Shanghai), a station and a grouping. A clock still running (deadline ahead, not yet done) counts as neither met nor missed. The definitions travel with the figures, in the caller’s language.',
   request: { query: StatsQuery },
   responses: {
     200: { description: 'The figures', content: { 'application/json': { schema: Stats } } },
@@ -29,7 +29,7 @@ export const statsCsvRoute = createRoute({
   summary: 'The same figures as CSV (UTF-8 with BOM, for Excel)',
   request: { query: StatsQuery },
   responses: {
-    200: { description: 'One row for the total, then one per group', content: { 'text/csv': { schema: { type: 'string' } } } },
+    200: { description: 'One row for the total, then one per group; after a blank line, the definitions', content: { 'text/csv': { schema: { type: 'string' } } } },
     ...errorResponses({ 400: 'Bad input' }),
   },
 });

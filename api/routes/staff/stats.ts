@@ -16,7 +16,8 @@ export const departmentTableRoute = createRoute({
   method: 'get',
   path: '/api/staff/stats/departments',
   tags: ['staff'],
-  summary: 'Per department: on-time closure and response rates for the period, open and overdue cases now',
+  summary:
+    'Per lead department: the published figures for the period (on-time, redo, response, first-contact rates…, running clocks counted as neither), open and overdue cases now, and the definitions',
   request: { query: StatsQuery.omit({ groupBy: true }) },
   responses: { 200: { description: 'The table', content: { 'application/json': { schema: DepartmentTable } } }, ...errors },
 });
