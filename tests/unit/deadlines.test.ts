@@ -283,6 +283,15 @@ describe('recomputing a case after a change', () => {
     expect(iso(recomputeDeadlines(ref, config, { ...order, priority: 'red' }, false).set.ackDueAt)).toBe('2026-02-13T10:15:00+08:00');
   });
 
+  it('ends acknowledge and contact by the reply the case has, not by the policy’s', () => {
+    // A blue 12345 order: the platform's reply deadline, so first contact keeps its 24 hours.
+    const order = { ...base, channel: '12345', replyDueAt: at('2026-02-27T18:00:00+08:00') };
+    expect(iso(recomputeDeadlines(ref, config, { ...order, priority: 'blue' }).deadlines.contactDueAt)).toBe('2026-02-14T10:00:00+08:00');
+    // The same case of ours is due at the end of its day, and so is its first contact.
+    const ours = recomputeDeadlines(ref, config, { ...base, priority: 'blue' }).deadlines;
+    expect([iso(ours.replyDueAt), iso(ours.contactDueAt)]).toEqual(['2026-02-14T00:00:00+08:00', '2026-02-14T00:00:00+08:00']);
+  });
+
   it('never moves an approved extension back, but a later policy deadline still wins', () => {
     const extended = { ...base, kind: 'consult', replyDueAt: at('2026-02-26T00:00:00+08:00'), extensionCount: 1 };
     expect(recomputeDeadlines(ref, config, { ...extended, priority: 'red' }).set.replyDueAt).toBeUndefined();

@@ -43,7 +43,6 @@ export function deadlineRules(ref: Reference, config: Pick<Config, 'deadlines'>)
 }
 
 const latest = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
-const earliest = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
 
 /**
  * The case's deadlines after a recomputation, and the ones that moved (as ISO
@@ -65,9 +64,12 @@ export function recomputeDeadlines(
 
   let replyDueAt = c.replyDueAt;
   if (!c.repliedAt && c.channel !== '12345') replyDueAt = c.extensionCount > 0 ? latest(c.replyDueAt, policyReply) : policyReply;
+  // Acknowledge and contact end by the reply the case actually has (the platform's, an extended one).
+  const clocks =
+    replyDueAt.getTime() === fromReceipt.replyDueAt.getTime() ? fromReceipt : computeDeadlines(ref.policies, { ...input, receivedAt: c.receivedAt }, isWorkday, { ...options, replyDueAt });
   const next: Deadlines = {
-    ackDueAt: c.acknowledgedAt || (c.channel === '12345' && platformAck) ? c.ackDueAt : earliest(fromReceipt.ackDueAt, replyDueAt),
-    contactDueAt: c.contactedAt ? c.contactDueAt : earliest(fromReceipt.contactDueAt, replyDueAt),
+    ackDueAt: c.acknowledgedAt || (c.channel === '12345' && platformAck) ? c.ackDueAt : clocks.ackDueAt,
+    contactDueAt: c.contactedAt ? c.contactDueAt : clocks.contactDueAt,
     replyDueAt,
   };
 
