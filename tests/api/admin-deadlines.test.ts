@@ -93,9 +93,20 @@ describe('the working calendar, admin-edited', () => {
     expect(after.provisional).toBe(false);
   });
 
-  it('sets a single day, and refuses nonsense', async () => {
+  it('sets a single day, recomputing the open cases it moves, and refuses nonsense', async () => {
+    // Filed on Friday 29 January, a consultation is due at the end of Monday 1 February…
+    expect(await enter('2027-01-29T10:00:00+08:00', 'consult')).toBe('2027-02-02T00:00:00+08:00');
+    const [open] = await t.db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(eq(cases.replyDueAt, new Date('2027-02-02T00:00:00+08:00')));
     const res = await call(t.app, admin, 'PUT', '/api/staff/admin/calendar/2027-02-01', { kind: 'holiday', name: '临时停工' });
     expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ day: '2027-02-01', kind: 'holiday', isWorkday: false, name: '临时停工', recomputed: 1 });
+    // …until that Monday is a holiday: then at the end of Tuesday, for it and for the next one filed.
+    const moved = CaseDetail.parse(await (await call(t.app, admin, 'GET', `/api/staff/cases/${open!.id}`)).json());
+    expect(moved.replyDueAt).toBe('2027-02-03T00:00:00+08:00');
+    expect(moved.timeline.at(-1)).toMatchObject({ type: 'deadlines_recomputed', data: { reason: 'calendar', day: '2027-02-01' } });
     expect(await enter('2027-01-29T10:00:00+08:00', 'consult')).toBe('2027-02-03T00:00:00+08:00');
     for (const [path, body, method] of [
       ['/api/staff/admin/calendar/2027-02-30', { kind: 'holiday' }, 'PUT'],

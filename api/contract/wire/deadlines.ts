@@ -7,6 +7,9 @@ import { text } from '../text.ts';
 /** A calendar day, YYYY-MM-DD. */
 export const IsoDay = z.iso.date();
 export const DayRow = z.object({ day: z.string(), kind: z.enum(DAY_KINDS), isWorkday: z.boolean(), name: z.string().nullable() });
+export const DaySet = DayRow.extend({
+  recomputed: z.number().int().meta({ description: 'Open cases whose unmet deadlines moved (each with a deadlines_recomputed timeline event)' }),
+}).meta({ id: 'CalendarDaySet' });
 export const CalendarYear = z.object({ year: z.number().int(), days: z.array(DayRow), holidays: z.number().int(), provisional: z.boolean() }).meta({ id: 'CalendarYear' });
 export const CalendarImport = z
   .object({
@@ -62,6 +65,7 @@ export const Policy = z
 
 export type CalendarYear = z.infer<typeof CalendarYear>;
 export type CalendarImported = z.infer<typeof CalendarImported>;
+export type DaySet = z.infer<typeof DaySet>;
 export type Policy = z.infer<typeof Policy>;
 
 // What a client reads (and sends): the types the schemas infer.

@@ -11,10 +11,11 @@ import { addDays, startOfShanghaiDay, weekday } from './shanghai-time.ts';
 /*
  * Admin edits of the working calendar and the deadline policies. New cases see
  * a change at once on this server and within the reference cache's lifetime on
- * others. Importing a year (its State Council notice) also recomputes the open
- * cases' unmet deadlines that end in or after it, in the same transaction
- * (recompute-open.ts); a single day's edit and a policy edit leave computed
- * deadlines as they are.
+ * others. A calendar change — a year's import (its State Council notice) or one
+ * day — also recomputes the open cases' unmet deadlines that end on or after
+ * its first day, in the same transaction (recompute-open.ts): a provisional
+ * deadline never loses its mark without being computed on the published days.
+ * A policy edit leaves computed deadlines as they are.
  */
 type DayKind = (typeof DAY_KINDS)[number];
 const WORKING: Record<DayKind, boolean> = { workday: true, makeup_workday: true, weekend: false, holiday: false };
@@ -30,16 +31,21 @@ export async function listCalendarYear({ ctx, staff, year }: { ctx: Ctx; staff: 
   return { year, days, holidays: days.filter((d) => d.kind === 'holiday').length, provisional: !days.some((d) => d.kind === 'holiday' || d.kind === 'makeup_workday') };
 }
 
+/** Sets one day; the open cases' unmet deadlines from that day on are recomputed, as after an import. */
 export async function setCalendarDay({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { day: string; kind: DayKind; name?: string | undefined } }) {
   assertAdmin(staff);
   const row = { day: input.day, kind: input.kind, isWorkday: WORKING[input.kind], name: input.name ?? null };
-  await ctx.db
-    .insert(calendarDays)
-    .values(row)
-    .onConflictDoUpdate({ target: calendarDays.day, set: { kind: row.kind, isWorkday: row.isWorkday, name: row.name } });
+  const recomputed = await withTransaction(ctx, async (tx) => {
+    await tx.db
+      .insert(calendarDays)
+      .values(row)
+      .onConflictDoUpdate({ target: calendarDays.day, set: { kind: row.kind, isWorkday: row.isWorkday, name: row.name } });
+    const ref = await loadReference(tx.db);
+    return recomputeOpenCases(tx, { ref, from: startOfShanghaiDay(input.day), staffId: staff.id, reason: 'calendar', extra: { day: input.day } });
+  });
   ctx.reference.invalidate();
-  ctx.logger.info('calendar day set', { requestId: ctx.requestId, staffId: staff.id, day: input.day, kind: input.kind });
-  return row;
+  ctx.logger.info('calendar day set', { requestId: ctx.requestId, staffId: staff.id, day: input.day, kind: input.kind, recomputed });
+  return { ...row, recomputed };
 }
 
 export interface CalendarImport {

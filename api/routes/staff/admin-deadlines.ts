@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DAY_KINDS } from '../../contract/enums.ts';
 import { text } from '../../contract/text.ts';
-import { CalendarImport, CalendarImported, CalendarYear, DayRow, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
+import { CalendarImport, CalendarImported, CalendarYear, DaySet, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
 import { createPolicy, importCalendarYear, listCalendarYear, listPolicies, setCalendarDay, updatePolicy } from '../../domain/deadlines/admin.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
@@ -26,9 +26,9 @@ export const calendarDayRoute = createRoute({
   method: 'put',
   path: '/api/staff/admin/calendar/{day}',
   tags,
-  summary: 'Set one day: workday, weekend, holiday or make-up workday',
+  summary: "Set one day: workday, weekend, holiday or make-up workday; open cases' unmet deadlines from that day on are recomputed",
   request: { params: z.object({ day: IsoDay }), body: body(z.object({ kind: z.enum(DAY_KINDS), name: text().max(50).optional() })) },
-  responses: { 200: ok(DayRow), ...errors },
+  responses: { 200: ok(DaySet), ...errors },
 });
 export const calendarImportRoute = createRoute({
   method: 'post',
