@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DISSATISFIED_ACTIONS, type DissatisfiedAction } from './contract/enums.ts';
 
 /**
  * The one schema for the environment. Parsed at every entry point (Node server,
@@ -30,7 +31,7 @@ export const EnvSchema = z.object({
   /** Resend's API; tests point it at a local fake. */
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   /** What a dissatisfied evaluation does: flag the case for the dispatcher, or reopen it (重办). */
-  DISSATISFIED_ACTION: z.enum(['flag', 'reopen']).default('flag'),
+  DISSATISFIED_ACTION: z.enum(DISSATISFIED_ACTIONS).default('flag'),
   /** Delivery attempts before an outbox row is dead (visible to admins, who can retry it). */
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** How long one provider call (Twilio, Resend, 12345 callback) may take; well under the 300 s delivery lease. */
@@ -104,7 +105,7 @@ export interface Config {
   twilioAuthToken: string | undefined;
   resend: { apiKey: string; from: string; baseUrl: string } | undefined;
   resendWebhookSecret: string | undefined;
-  dissatisfiedAction: 'flag' | 'reopen';
+  dissatisfiedAction: DissatisfiedAction;
   outboxMaxAttempts: number;
   providerTimeoutMs: number;
   smsDefaultStation: string;

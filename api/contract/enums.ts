@@ -30,6 +30,10 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export const OUTBOX_CHANNELS = ['sms', 'email', 'callback_12345'] as const;
 export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
+/** What a dissatisfied rating does (DISSATISFIED_ACTION): flag the case for the office to review, or reopen it (重办). */
+export const DISSATISFIED_ACTIONS = ['flag', 'reopen'] as const;
+export type DissatisfiedAction = (typeof DISSATISFIED_ACTIONS)[number];
+
 /** suppressed: never sent because the recipient opted out (STOP). */
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'suppressed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];

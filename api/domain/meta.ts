@@ -11,7 +11,7 @@ export function kindName(kind: (typeof CASE_KINDS)[number], lang: Lang): string 
   return KIND_LABELS[kind][lang];
 }
 
-/** What a form or a client needs to file a case, in the caller's language. */
+/** What a form or a client needs to file a case, in the caller's language, and what a dissatisfied rating will do. */
 export async function getMeta({ ctx }: { ctx: Ctx }) {
   const ref = await ctx.reference.get(ctx.db);
   return {
@@ -26,6 +26,7 @@ export async function getMeta({ ctx }: { ctx: Ctx }) {
       const station = ref.stationsById.get(l.stationId);
       return station ? [{ code: l.code, name: localName(l, ctx.lang), station: station.code }] : [];
     }),
+    dissatisfiedAction: ctx.config.dissatisfiedAction,
   };
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { Health, Meta } from '../../api/routes/public/schemas.ts';
-import { useTestApp } from '../helpers/app.ts';
+import { testConfig, useTestApp } from '../helpers/app.ts';
 
 const t = useTestApp();
 
@@ -32,6 +33,16 @@ describe('GET /api/meta', () => {
     expect(byQuery.stations[1]!.name).toBe('Tianjin South Station');
     const byHeader = Meta.parse(await (await t.app.request('/api/meta', { headers: { 'accept-language': 'en-US' } })).json());
     expect(byHeader.kinds[2]!.name).toBe('Complaint');
+  });
+
+  it('says what a dissatisfied rating does under the configured DISSATISFIED_ACTION', async () => {
+    // The default flags the case for review; the home page's promise is read from here.
+    expect(Meta.parse(await (await t.app.request('/api/meta')).json()).dissatisfiedAction).toBe('flag');
+    for (const action of ['flag', 'reopen'] as const) {
+      const app = createApp({ config: testConfig({ DISSATISFIED_ACTION: action }), database: () => t.db });
+      const meta = Meta.parse(await (await app.request('/api/meta?lang=en')).json());
+      expect(meta.dissatisfiedAction, action).toBe(action);
+    }
   });
 
   it('refuses a language it does not have', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, PRIORITIES } from '../enums.ts';
+import { CASE_KINDS, CASE_STATUSES, DISSATISFIED_ACTIONS, PRIORITIES } from '../enums.ts';
 import { LANGS } from '../lang.ts';
 import { text } from '../text.ts';
 
@@ -105,6 +105,9 @@ export const Meta = z
     kinds: z.array(Named),
     categories: z.array(Named.extend({ defaultPriority: z.enum(PRIORITIES) })),
     locations: z.array(Named.extend({ station: z.string() })),
+    dissatisfiedAction: z.enum(DISSATISFIED_ACTIONS).meta({
+      description: 'What a dissatisfied rating does here: flag (the office reviews the case) or reopen (the case is handled again, 重办, with a new deadline)',
+    }),
   })
   .meta({ id: 'Meta' });
 

@@ -19,7 +19,7 @@ export const metaRoute = createRoute({
   method: 'get',
   path: '/api/meta',
   tags: ['public'],
-  summary: 'Stations, kinds, categories and locations for forms and clients',
+  summary: 'Stations, kinds, categories and locations for forms and clients, and what a dissatisfied rating does',
   request: { query: LangQuery },
   responses: { 200: { description: 'Reference data', content: { 'application/json': { schema: Meta } } } },
 });

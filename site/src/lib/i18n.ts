@@ -56,9 +56,19 @@ const WORDS = {
   'home.next': { 'zh-CN': '提交之后', en: 'What happens next' },
   'home.next.1': { 'zh-CN': '调度员核对并派给负责科室；', en: 'A dispatcher checks your case and assigns it to the responsible section;' },
   'home.next.2': { 'zh-CN': '承办科室 2 小时内签收，24 小时内与您联系；', en: 'the section acknowledges it within 2 hours and contacts you within 24 hours;' },
+  // What a dissatisfied rating does is the office's setting (DISSATISFIED_ACTION, read from /api/meta);
+  // the plain line is for when the API cannot say.
   'home.next.3': {
-    'zh-CN': '办理完毕后答复您，您可以评价是否满意，不满意可以重办。',
-    en: 'when it is dealt with you get a reply, and you can say whether you are satisfied; if not, it is reopened.',
+    'zh-CN': '办理完毕后答复您，您可以评价是否满意。',
+    en: 'when it is dealt with you get a reply, and you can say whether you are satisfied.',
+  },
+  'home.next.3.flag': {
+    'zh-CN': '办理完毕后答复您，您可以评价是否满意；不满意的，办公室会复核这件投诉的办理情况。',
+    en: 'when it is dealt with you get a reply, and you can say whether you are satisfied; if you are not, the office reviews how your case was handled.',
+  },
+  'home.next.3.reopen': {
+    'zh-CN': '办理完毕后答复您，您可以评价是否满意；不满意的，案件重新办理（重办），并重新确定答复期限。',
+    en: 'when it is dealt with you get a reply, and you can say whether you are satisfied; if you are not, the case is reopened and handled again, with a new deadline for the reply.',
   },
   'home.limits': { 'zh-CN': '答复时限', en: 'Time limits for the reply' },
   'home.limits.intro': {
@@ -191,9 +201,10 @@ const WORDS = {
 
   // Rating
   'rate.title': { 'zh-CN': '评价答复', en: 'Rate the reply' },
+  // True under either DISSATISFIED_ACTION (the home page says which): no reopen is promised here.
   'rate.intro': {
-    'zh-CN': '您的评价计入公开的满意率统计。不满意的可以重新办理。',
-    en: 'Your rating counts in the published satisfaction figures. A dissatisfied rating can reopen the case.',
+    'zh-CN': '您的评价计入公开的满意率统计；不满意的，办公室会跟进。',
+    en: 'Your rating counts in the published satisfaction figures; if you are not satisfied, the office follows it up.',
   },
   'rate.satisfaction': { 'zh-CN': '您对答复是否满意？', en: 'Are you satisfied with the reply?' },
   'rate.resolved': { 'zh-CN': '问题解决了吗？', en: 'Was the problem solved?' },
