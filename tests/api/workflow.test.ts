@@ -121,7 +121,9 @@ describe('a case through its whole life', () => {
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const c = await detail(filed.id);
     expect(c.version).toBe(3);
-    expect(c.timeline).toHaveLength(3);
+    // One winner's event after created and assigned (a winning colour change adds its deadlines' recomputation beside it).
+    expect(c.timeline.filter((e) => e.type !== 'deadlines_recomputed').map((e) => e.type)).toEqual(['created', 'assigned', b.status === 200 ? 'priority_changed' : 'note']);
+    expect(c.timeline).toHaveLength(b.status === 200 ? 4 : 3);
   });
 
   it('extensions: asked by the handler, refused, asked again, approved — moving the deadline and counted', async () => {
