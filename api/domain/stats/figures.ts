@@ -3,8 +3,9 @@ import type { STATS_METRICS } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 /**
  * Reads the published figures for a period from the rollups: counters from
- * stats_daily (exact for any range of days), the clocks still running now from
- * the few facts with open_until ahead (a partial index), times from the monthly
+ * stats_daily (exact for any range of days), the clocks still running now (the
+ * first reply deadlines not met on days after today from stats_daily too, the
+ * rest from the few facts running now, through two partial indexes), times from the monthly
  * histograms in stats_times for the whole months of the range, plus the
  * per-case facts of the days at either end (at most two partial months) —
  * never a scan of the cases.
