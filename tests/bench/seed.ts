@@ -12,7 +12,8 @@
  * 365 days, the three stations, the channels (12345 transfers the largest),
  * kinds, categories with their departments, locations, statuses by age,
  * acknowledge/contact/reply/close clocks (a few late, a few extended),
- * co-handling partners, and evaluations from citizens and 12345 (mostly
+ * co-handling partners, reopened cases (重办) with their first round kept, and
+ * evaluations from citizens (some by SMS, resolution unknown) and 12345 (mostly
  * satisfied). Then the stats fold (api/domain/stats/fold.ts) folds them into
  * the rollups, as the job would. Times of both are printed.
  *
@@ -224,6 +225,7 @@ function chunkSql(ref: Ref, from: number, count: number): string {
       SELECT c.*,
              CASE WHEN r_red < 0.02 THEN 900 ELSE 7200 END AS ack_due_s,
              status NOT IN ('merged') AND status IN ('replied', 'closed') AND r_eval < 0.55 AS evaluated,
+             status = 'closed' AND r_close < 0.02 AS reopened,
              CASE WHEN channel = '12345' AND r_src < 0.7 THEN '12345' ELSE 'citizen' END AS source,
              ${draw('r_sat', SATISFACTION_WEIGHTS, q)} AS satisfaction,
              ${draw('r_res', RESOLVED_WEIGHTS, q)} AS resolved,
@@ -237,29 +239,33 @@ function chunkSql(ref: Ref, from: number, count: number): string {
                          reporter_phone, reporter_phone4, lang, priority, status, lead_department_id,
                          received_at, ack_due_at, contact_due_at, reply_due_at, acknowledged_at, contacted_at, replied_at, closed_at,
                          reply_text, next_due_at, reply_started_at, extension_count, reopen_count, return_reason,
-                         last_satisfaction, last_resolved, created_at, updated_at)
+                         last_satisfaction, last_resolved, created_at, updated_at, first_reply_due_at, first_replied_at)
       SELECT 's' || lpad(n::text, 9, '0'), station_id, channel::channel, CASE WHEN channel = '12345' THEN 'S' || n END,
              kind::case_kind, category_id, location_id, phrase || '（' || n || '）',
              '+86139' || lpad((n % 100000000)::text, 8, '0'), lpad((n % 10000)::text, 4, '0'), 'zh-CN',
              (CASE WHEN r_red < 0.02 THEN 'red' ELSE 'normal' END)::priority, status::case_status,
              CASE WHEN status = 'new' OR (status = 'returned' AND r_dept < 0.5) THEN NULL ELSE department_id END,
              received_at, received_at + ack_due_s * interval '1 second', received_at + interval '24 hours',
-             received_at + reply_window_s * interval '1 second',
+             -- Reopened (重办): the redo's deadline runs from the first answer (kept below as the first round's).
+             received_at + (CASE WHEN reopened THEN reply_s * 0.6 ELSE 0 END + reply_window_s) * interval '1 second',
              CASE WHEN status IN ('in_progress', 'replied', 'closed') THEN ack_at END,
              CASE WHEN status IN ('replied', 'closed') OR (status = 'in_progress' AND r_contact < 0.8) THEN contact_at END,
              CASE WHEN status IN ('replied', 'closed') THEN reply_at END,
              CASE WHEN status = 'closed' THEN close_at WHEN status IN ('returned', 'merged') THEN least(now(), received_at + interval '1 day') END,
              CASE WHEN status IN ('replied', 'closed') THEN '已处理，感谢您的反映。' END,
              CASE WHEN status IN ('new', 'assigned', 'in_progress') THEN received_at + least(ack_due_s, 86400) * interval '1 second' END,
-             received_at, CASE WHEN extended THEN 1 ELSE 0 END, CASE WHEN status = 'closed' AND r_close < 0.02 THEN 1 ELSE 0 END,
+             received_at, CASE WHEN extended THEN 1 ELSE 0 END, CASE WHEN reopened THEN 1 ELSE 0 END,
              CASE WHEN status = 'returned' THEN '不属于本单位职责' END,
-             CASE WHEN evaluated THEN satisfaction END, CASE WHEN evaluated THEN resolved END,
-             received_at, received_at
+             -- An SMS rating (a citizen's, some of them) says nothing of resolution.
+             CASE WHEN evaluated THEN satisfaction END, CASE WHEN evaluated AND NOT (source = 'citizen' AND r_eval < 0.15) THEN resolved END,
+             received_at, received_at,
+             CASE WHEN reopened THEN received_at + reply_window_s * interval '1 second' END,
+             CASE WHEN reopened THEN received_at + reply_s * 0.6 * interval '1 second' END
       FROM d
       RETURNING id, status, lead_department_id, replied_at, last_satisfaction, last_resolved, channel
     ), evals AS (
       INSERT INTO evaluations (case_id, source, reply_round, satisfaction, resolved, evaluated_at)
-      SELECT id, CASE WHEN channel = '12345' AND random() < 0.7 THEN '12345' ELSE 'citizen' END, 0,
+      SELECT id, CASE WHEN last_resolved IS NULL THEN 'citizen' WHEN channel = '12345' AND random() < 0.7 THEN '12345' ELSE 'citizen' END, 0,
              last_satisfaction::satisfaction, last_resolved::resolution, least(now(), replied_at + interval '1 day')
       FROM inserted WHERE last_satisfaction IS NOT NULL
       RETURNING 1
