@@ -99,6 +99,12 @@ await runChild(async () => {
     select id, code, name_zh, default_priority from categories where active`;
   const locationRows = await sql<{ id: number; station_id: number; code: string; name_zh: string }[]>`
     select id, station_id, code, name_zh from locations where active`;
+  // Years whose holidays are published (a holiday or make-up day on the calendar): a deadline in another year is provisional.
+  const publishedYears = new Set(
+    (await sql<{ year: number }[]>`select distinct extract(year from day)::int as year from calendar_days where kind in ('holiday', 'makeup_workday')`).map((r) => r.year),
+  );
+  // The year of the Beijing day a deadline ends on (24:00 of 31 December is still December).
+  const deadlineYear = (at: Date) => new Date(at.getTime() - 1 + 8 * HOUR).getUTCFullYear();
   // The columns the service's intake writes (api/domain/cases/create.ts); the last
   // three arrived with later migrations, so they are used when the table has them.
   const present = new Set(
@@ -264,6 +270,7 @@ await runChild(async () => {
       location: row.location_id !== null ? (locationsById.get(row.location_id) ?? null) : null,
       createdAt: beijing(row.received_at),
       replyDueAt: beijing(row.reply_due_at),
+      replyDueProvisional: ['new', 'assigned', 'in_progress'].includes(row.status) && row.replied_at === null && !publishedYears.has(deadlineYear(row.reply_due_at)),
       closedAt: row.closed_at ? beijing(row.closed_at) : null,
       reply: row.reply_text !== null && row.replied_at ? { text: row.reply_text, at: beijing(row.replied_at) } : null,
       timeline: events.map((e) => ({ type: e.type, at: beijing(new Date(e.at)), ...publicData(e.data) })),

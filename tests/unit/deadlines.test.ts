@@ -5,6 +5,7 @@ import { computeDeadlines, matchClocks } from '../../api/domain/deadlines/policy
 import { anyProvisional, deadlineYear, isProvisional, provisionalClocks } from '../../api/domain/deadlines/provisional.ts';
 import { recomputeDeadlines } from '../../api/domain/deadlines/recompute.ts';
 import { toShanghaiIso } from '../../api/domain/deadlines/shanghai-time.ts';
+import { orderClocks } from '../../api/domain/feed12345/normalize.ts';
 import type { Policy, Reference } from '../../api/domain/reference.ts';
 import { calendarYear } from '../../db/seed/calendar.ts';
 import { POLICIES } from '../../db/seed/reference.ts';
@@ -301,5 +302,31 @@ describe('recomputing a case after a change', () => {
   it('runs the reply clock of a reopened case from its reopening', () => {
     const reopened = { ...base, acknowledgedAt: received, contactedAt: received, replyStartedAt: at('2026-03-02T10:00:00+08:00'), replyDueAt: at('2026-03-17T00:00:00+08:00') };
     expect(iso(recomputeDeadlines(ref, config, { ...reopened, kind: 'consult' }).set.replyDueAt)).toBe('2026-03-04T00:00:00+08:00');
+  });
+});
+
+describe('a 12345 order’s clocks', () => {
+  const ref = { policies } as unknown as Reference;
+  const order = (priority: string, dispatchedAt: string) => ({
+    kind: 'complaint',
+    categoryId: 1,
+    priority,
+    dispatchedAt: at(dispatchedAt),
+    ackDueAt: null,
+    dueAt: at('2026-05-20T00:00:00+08:00'),
+  });
+
+  it('follow the policies’ rules under the platform’s own reply deadline', () => {
+    const blueSameDay = policy({ id: 70, name: 'Blue: contact the same day', priority: 'blue', contactAmount: 0, contactUnit: 'same_day' });
+    const slowYellowAck = policy({ id: 71, name: 'Yellow: acknowledge within 6 hours', priority: 'yellow', ackAmount: 6, ackUnit: 'hours' });
+    const env = (officeHoursEnd?: number) => ({ ref: { ...ref, policies: [...policies, blueSameDay, slowYellowAck] } as Reference, isWorkday, officeHoursEnd });
+    // Before the configured end of office hours the same-day clock ends at midnight;
+    // after it, the next working day's end is later than the base 24 hours, which win.
+    expect(iso(orderClocks(env(18 * 60), order('blue', '2026-05-06T17:45:00+08:00')).contactDueAt)).toBe('2026-05-07T00:00:00+08:00');
+    expect(iso(orderClocks(env(), order('blue', '2026-05-06T17:45:00+08:00')).contactDueAt)).toBe('2026-05-07T17:45:00+08:00');
+    // A colour never relaxes a clock: yellow's 6 hours do not replace the base 2.
+    const yellow = orderClocks(env(), order('yellow', '2026-05-06T09:30:00+08:00'));
+    expect(iso(yellow.ackDueAt)).toBe('2026-05-06T11:30:00+08:00');
+    expect(iso(yellow.replyDueAt)).toBe('2026-05-20T00:00:00+08:00');
   });
 });

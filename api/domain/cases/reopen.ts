@@ -17,7 +17,9 @@ export async function reopenChanges(ctx: Ctx, row: CaseRow, platform?: { replyDu
   // A redo ordered by the 12345 platform runs to the platform's deadline, not our policy's.
   const replyDueAt =
     platform?.replyDueAt ??
-    computeDeadlines(ref.policies, { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: row.priority, receivedAt: now }, workdayLookup(ref.workdays)).replyDueAt;
+    computeDeadlines(ref.policies, { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: row.priority, receivedAt: now }, workdayLookup(ref.workdays), {
+      officeHoursEnd: ctx.config.deadlines.officeHoursEnd,
+    }).replyDueAt;
   const set: Partial<CaseRow> = {
     status: 'in_progress',
     replyStartedAt: now,

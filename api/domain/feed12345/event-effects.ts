@@ -48,7 +48,7 @@ async function redispatched(tx: Ctx, row: CaseRow, e: FeedEvent, stamp: EventSta
   const ref = await tx.reference.get(tx.db);
   const dueAt = e.newDueAt!;
   const clocks = orderClocks(
-    { ref, isWorkday: workdayLookup(ref.workdays) },
+    { ref, isWorkday: workdayLookup(ref.workdays), officeHoursEnd: tx.config.deadlines.officeHoursEnd },
     { kind: row.kind, categoryId: row.categoryId, priority: row.priority, dispatchedAt: e.at, ackDueAt: e.ackDueAt, dueAt },
   );
   await clearDepartments(tx, row.id);

@@ -60,7 +60,14 @@ type Valid = { index: number; order: NormalizedOrder };
  */
 export async function ingestOrders({ ctx, input }: { ctx: Ctx; input: IngestInput }): Promise<IngestOutcome> {
   const ref = await ctx.reference.get(ctx.db);
-  const env = { ref, isWorkday: workdayLookup(ref.workdays), now: ctx.clock.now(), lang: ctx.lang, defaultStation: input.defaultStation };
+  const env = {
+    ref,
+    isWorkday: workdayLookup(ref.workdays),
+    officeHoursEnd: ctx.config.deadlines.officeHoursEnd,
+    now: ctx.clock.now(),
+    lang: ctx.lang,
+    defaultStation: input.defaultStation,
+  };
   const results: Array<OrderResult | undefined> = new Array(input.orders.length);
   const valid: Valid[] = [];
   input.orders.forEach((raw, index) => {

@@ -5,7 +5,7 @@ import { t } from '../../i18n.ts';
 import { type ParsedPhone, parsePhone } from '../cases/phone.ts';
 import type { WorkdayLookup } from '../deadlines/calendar.ts';
 import { firstAlertAt } from '../deadlines/clocks.ts';
-import { addDuration, type Deadlines, matchClocks } from '../deadlines/policy.ts';
+import { computeDeadlines, type Deadlines } from '../deadlines/policy.ts';
 import type { Category, Location, Reference, Station } from '../reference.ts';
 import { composeDescription, FeedOrder, FeedOrderShape, type OrderSnapshot, type Urgency } from './order.ts';
 
@@ -40,6 +40,8 @@ export type Normalized = { ok: true; order: NormalizedOrder } | { ok: false; ord
 export interface NormalizeEnv {
   ref: Reference;
   isWorkday: WorkdayLookup;
+  /** Minutes after 00:00 Beijing time when office hours end (config OFFICE_HOURS_END). */
+  officeHoursEnd?: number | undefined;
   now: Date;
   lang: Lang;
   /** Station code for orders that name none; the first station (by sort order) when unset. */
@@ -145,17 +147,15 @@ export function priorityFor(urgency: Urgency | string, category: Category): Norm
  * past the order's own reply deadline. Clocks run from dispatch, when the office got it.
  */
 export function orderClocks(
-  env: Pick<NormalizeEnv, 'ref' | 'isWorkday'>,
+  env: Pick<NormalizeEnv, 'ref' | 'isWorkday' | 'officeHoursEnd'>,
   o: { kind: string; categoryId: number; priority: string; dispatchedAt: Date; ackDueAt: Date | undefined | null; dueAt: Date },
 ): Deadlines {
-  // Only the acknowledge and contact clocks come from policy: the reply clock is the order's own.
-  const policy = matchClocks(env.ref.policies, { channel: '12345', kind: o.kind, categoryId: o.categoryId, priority: o.priority, receivedAt: o.dispatchedAt });
-  const cap = (d: Date) => (d.getTime() > o.dueAt.getTime() ? o.dueAt : d);
-  return {
-    ackDueAt: o.ackDueAt ?? cap(addDuration(o.dispatchedAt, policy.ack.amount, policy.ack.unit, env.isWorkday)),
-    contactDueAt: cap(addDuration(o.dispatchedAt, policy.contact.amount, policy.contact.unit, env.isWorkday)),
+  // The policy's rules (a colour never relaxes a clock, office hours), with the order's own reply deadline.
+  const policy = computeDeadlines(env.ref.policies, { channel: '12345', kind: o.kind, categoryId: o.categoryId, priority: o.priority, receivedAt: o.dispatchedAt }, env.isWorkday, {
     replyDueAt: o.dueAt,
-  };
+    officeHoursEnd: env.officeHoursEnd,
+  });
+  return { ...policy, ackDueAt: o.ackDueAt ?? policy.ackDueAt };
 }
 
 function findStation(ref: Reference, value: string): Station | undefined {
