@@ -334,9 +334,9 @@ const RECOMPUTE = sql`
   ), roles AS (
     SELECT c.*, 'received' AS role, (received_at AT TIME ZONE 'Asia/Shanghai')::date AS local_day FROM c
     UNION ALL
-    SELECT c.*, 'due', (first_due AT TIME ZONE 'Asia/Shanghai')::date FROM c WHERE clocked
+    SELECT c.*, 'due', ((first_due - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date FROM c WHERE clocked
     UNION ALL
-    SELECT c.*, 'redo', (reply_due_at AT TIME ZONE 'Asia/Shanghai')::date FROM c WHERE clocked AND first_reply_due_at IS NOT NULL
+    SELECT c.*, 'redo', ((reply_due_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date FROM c WHERE clocked AND first_reply_due_at IS NOT NULL
   ), per_station AS (
     SELECT roles.*, v.dim, v.value FROM roles CROSS JOIN LATERAL (VALUES
       ('total', 'all'), ('channel', roles.channel::text), ('kind', roles.kind::text), ('category', roles.category_id::text),

@@ -96,6 +96,10 @@ beforeAll(async () => {
     reply: 20,
     close: 30,
   });
+  // A deadline at 24:00 belongs to the day it ends: due 24:00 of 31 January (00:00 of 1 February), answered in time.
+  await insertCase(db, { station: 'BJN', category: 'sanitation', department: 'environment', status: 'replied', receivedAt: '2026-01-21T16:00:00+08:00', replyDue: 248, ack: 1, reply: 100 });
+  // Due 24:00 tonight (00:00 of 16 June), not answered: running, on today's day.
+  await insertCase(db, { station: 'BJN', category: 'sanitation', department: 'environment', status: 'in_progress', receivedAt: '2026-06-06T00:00:00+08:00', replyDue: 240, ack: 1 });
   // A merged duplicate and a returned order: no clock counted, acknowledged or not.
   await insertCase(db, { station: 'BJN', category: 'sanitation', status: 'merged', receivedAt: '2026-05-06T10:00:00+08:00', replyDue: 24 });
   await insertCase(db, { station: 'BJN', category: 'sanitation', status: 'returned', receivedAt: '2026-05-07T10:00:00+08:00', replyDue: 24 });
@@ -159,6 +163,15 @@ describe('on-time rate (按期办结率)', () => {
     });
     // The redo due 5 June, answered 4 June, counts in June.
     expect((await stats('period=2026-06&station=BJN')).totals).toMatchObject({ due: 0, redoDue: 1, redoOnTime: 1, rates: { onTime: null, redoOnTime: 100 } });
+  });
+
+  it('a deadline at 24:00 counts on the day it ends, not on the next (24:00 of 31 January is January’s)', async () => {
+    expect((await stats('period=2026-01&station=BJN')).totals).toMatchObject({ due: 1, dueOnTime: 1, rates: { onTime: 100 } });
+    expect((await stats('period=2026-02&station=BJN')).totals).toMatchObject({ due: 0, dueRunning: 0, rates: { onTime: null } });
+    // Due 24:00 tonight and not answered: today's, and still running.
+    const today = await stats('from=2026-06-15&to=2026-06-15&station=BJN');
+    expect(today.totals).toMatchObject({ due: 0, dueRunning: 1 });
+    expect((await stats('from=2026-06-16&to=2026-06-16&station=BJN')).totals).toMatchObject({ due: 0, dueRunning: 0 });
   });
 });
 

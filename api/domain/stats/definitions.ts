@@ -82,8 +82,8 @@ const DEFINITIONS: Record<FigureKey, { name: Words; text: Words }> = {
     name: { 'zh-CN': '统计口径', en: 'Counting' },
     text: {
       'zh-CN':
-        '受理量、办结率、响应率、24小时内首次联系率、解决率和满意率按受理日（北京时间）计入，按案件当前状态统计：期间内受理的案件此后办结，也计入该期间。按期办结率按答复期限所在日计入，重办按期率按重办期限所在日计入。计时尚在进行的（时限未到、尚未完成）不算失误，也不算完成，到期后按结果计入。部门指主办部门。',
-      en: 'Received, closure, response, first contact, resolution and satisfaction count each case on the day it was received (Beijing time), in its current state: a case received in the period and closed later counts for the period. The on-time rate counts on the day of the reply deadline, the redo on-time rate on the day of the redo deadline. A running clock (deadline ahead, not yet done) is neither a failure nor a success until its deadline passes or it is done. Department means the lead department.',
+        '受理量、办结率、响应率、24小时内首次联系率、解决率和满意率按受理日（北京时间）计入，按案件当前状态统计：期间内受理的案件此后办结，也计入该期间。按期办结率按答复期限所在日计入，重办按期率按重办期限所在日计入（期限为某日 24 时的，计入该日）。计时尚在进行的（时限未到、尚未完成）不算失误，也不算完成，到期后按结果计入。部门指主办部门。',
+      en: 'Received, closure, response, first contact, resolution and satisfaction count each case on the day it was received (Beijing time), in its current state: a case received in the period and closed later counts for the period. The on-time rate counts on the day of the reply deadline, the redo on-time rate on the day of the redo deadline (a deadline at 24:00 counts on the day it ends). A running clock (deadline ahead, not yet done) is neither a failure nor a success until its deadline passes or it is done. Department means the lead department.',
     },
   },
   groups: {

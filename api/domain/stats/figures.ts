@@ -13,7 +13,7 @@ import type { Ctx } from '../../context.ts';
 import type { GroupBy } from '../../contract/enums.ts';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../deadlines/shanghai-time.ts';
 import { addTo, type Histogram, type TimeFigure, timeFigure } from './buckets.ts';
-import { COUNTERS, rowsOf } from './fold.ts';
+import { COUNTERS, deadlineDay, rowsOf } from './fold.ts';
 import { type DateRange, planTimes } from './range.ts';
 
 export type { GroupBy } from '../../contract/enums.ts';
@@ -183,7 +183,8 @@ export async function readGroups(ctx: Ctx, range: DateRange, stationId: number |
   const sums = sql.raw(COUNTERS.map((c) => `sum(${c})::int AS ${c}`).join(', '));
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  // A first reply deadline not met on a day after today is still running: every one of them.
+  // A first reply deadline not met on a day after today is still running: every one of them
+  // (a deadline's day is the day it ends: 24:00 tonight is today's, and is read from the facts below).
   const countersQuery = sql`
     SELECT ${spec.daily} AS value, ${sums}, coalesce(sum(due - due_met) FILTER (WHERE day > ${today}::date), 0)::int AS due_ahead
     FROM stats_daily
@@ -229,7 +230,7 @@ export async function readGroups(ctx: Ctx, range: DateRange, stationId: number |
       FROM case_stat_facts f
       CROSS JOIN LATERAL (VALUES
         (f.day, (f.ack_met = 0 AND f.ack_due_at > ${at})::int, (f.contact_met = 0 AND f.contact_due_at > ${at})::int, 0, 0),
-        ((f.redo_due_at AT TIME ZONE 'UTC' + interval '8 hours')::date, 0, 0, 0, (f.redo_met = 0 AND f.redo_due_at > ${at})::int)
+        (${sql.raw(deadlineDay('f.redo_due_at'))}, 0, 0, 0, (f.redo_met = 0 AND f.redo_due_at > ${at})::int)
       ) AS r(day, ack, contact, due, redo)
       WHERE f.open_until > ${at} AND r.day BETWEEN ${range.from}::date AND ${range.to}::date
         AND r.ack + r.contact + r.redo > 0${factStations(stationId)}`,
@@ -238,7 +239,7 @@ export async function readGroups(ctx: Ctx, range: DateRange, stationId: number |
     running.push(sql`
       SELECT ${spec.facts(sql`${today}::date`)} AS value, 0, 0, 1, 0
       FROM case_stat_facts f
-      WHERE f.due_met = 0 AND f.due_at > ${at} AND f.due_at < ${startOfShanghaiDay(addDays(today, 1)).toISOString()}::timestamptz${factStations(stationId)}`);
+      WHERE f.due_met = 0 AND f.due_at > ${at} AND f.due_at <= ${startOfShanghaiDay(addDays(today, 1)).toISOString()}::timestamptz${factStations(stationId)}`);
   }
   const runningQuery = sql`
     SELECT value, sum(ack)::int AS ack, sum(contact)::int AS contact, sum(due)::int AS due, sum(redo)::int AS redo

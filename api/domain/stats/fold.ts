@@ -80,6 +80,12 @@ async function foldBatch(ctx: Ctx, batchSize: number): Promise<number | 'busy'> 
 const shanghaiDay = (column: string) => `(${column} AT TIME ZONE 'UTC' + interval '8 hours')::date`;
 
 /**
+ * The day a deadline falls on: a deadline at 24:00 (00:00 of the next day, as working-day
+ * deadlines end) belongs to the day it ends, so 24:00 of 31 March counts in March.
+ */
+export const deadlineDay = (column: string) => shanghaiDay(`(${column} - interval '1 microsecond')`);
+
+/**
  * The per-case facts, from a row of `claimed`; merged duplicates count for nothing,
  * and returned orders (out of the office's remit) have no clock the rates judge.
  *
@@ -222,11 +228,11 @@ export function foldStatement(batchSize: number) {
              ack_seconds, contact_seconds, reply_seconds, close_seconds
       FROM signed
       UNION ALL
-      SELECT sign, ${sql.raw(shanghaiDay('due_at'))}, station_id, channel, kind, category_id, department_id, location_id,
+      SELECT sign, ${sql.raw(deadlineDay('due_at'))}, station_id, channel, kind, category_id, department_id, location_id,
              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, due_met, 0, 0, NULL, NULL, NULL, NULL
       FROM signed WHERE due_at IS NOT NULL
       UNION ALL
-      SELECT sign, ${sql.raw(shanghaiDay('redo_due_at'))}, station_id, channel, kind, category_id, department_id, location_id,
+      SELECT sign, ${sql.raw(deadlineDay('redo_due_at'))}, station_id, channel, kind, category_id, department_id, location_id,
              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, redo_met, NULL, NULL, NULL, NULL
       FROM signed WHERE redo_due_at IS NOT NULL
     ),
