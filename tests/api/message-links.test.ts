@@ -7,7 +7,7 @@ import { PublicCase } from '../../api/routes/public/schemas.ts';
 import { normalizeCode } from '../../site/src/lib/format.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { messagePayload } from '../helpers/message-payload.ts';
-import { fileCase } from '../helpers/staff.ts';
+import { call, fileCase, type StaffSession, staffSession } from '../helpers/staff.ts';
 
 /*
  * Every link in every message works. Each template (the registry, so a new one
@@ -69,14 +69,20 @@ function htmlLinks(html: string): string[] {
 let pages: Page[];
 let filed: { trackingCode: string; phone4: string };
 let payload: Record<string, unknown>;
+let supervisor: StaffSession;
+let caseIds: string[];
 
 beforeAll(async () => {
   pages = sitePages();
   const a = await fileCase(t.app, t.db);
   const b = await fileCase(t.app, t.db);
   filed = { trackingCode: a.trackingCode, phone4: String(a.body.phone).slice(-4) };
-  // Every field any template reads, with real cases behind the codes.
+  supervisor = await staffSession(t.app, t.db, 'supervisor');
+  caseIds = [a.id, b.id];
+  const sample = messagePayload();
+  // Every field any template reads, with real cases behind the codes and the staff links.
   payload = messagePayload({
+    items: (sample.items as Array<Record<string, unknown>>).map((item, i) => ({ ...item, caseId: i % 2 ? b.id : a.id })),
     trackingCode: a.trackingCode,
     masterTrackingCode: b.trackingCode,
     department: { name: '铁路公安' },
@@ -109,6 +115,11 @@ async function follow(link: string, lang: 'zh-CN' | 'en') {
     const res = await t.app.request(`/api/cases/${normalized}?phone4=${filed.phone4}&lang=${lang}`);
     expect(res.status, link).toBe(200);
     expect(PublicCase.parse(await res.json()).trackingCode).toBe(filed.trackingCode);
+  } else if (/^\/staff\/cases\/[^/]+$/.test(url.pathname)) {
+    // The staff case page asks GET /api/staff/cases/{id} for a signed-in member of staff.
+    const id = url.pathname.split('/').pop()!;
+    expect(caseIds, `${link} opens a real case`).toContain(id);
+    expect((await call(t.app, supervisor, 'GET', `/api/staff/cases/${id}`)).status, link).toBe(200);
   } else if (url.pathname.endsWith('/stats')) {
     for (const groupBy of ['month', 'category']) expect((await t.app.request(`/api/stats?groupBy=${groupBy}`)).status, link).toBe(200);
   } else {
