@@ -66,24 +66,29 @@ function byRecipient(entries: Array<{ recipient: string; items: DigestItem[] }>)
   return groups;
 }
 
-/** Writes one held part per recipient for the alerts of one batch, in the batch's transaction. */
-export async function holdDigestParts(ctx: Ctx, entries: Array<{ recipient: string; item: DigestItem }>): Promise<void> {
-  const groups = byRecipient(entries.map((e) => ({ recipient: e.recipient, items: [e.item] })));
-  if (!groups.size) return;
-  const now = ctx.clock.now();
-  const heldUntil = new Date(now.getTime() + HOLD_MINUTES * 60_000);
-  const rows = await Promise.all(
+/** One outbox row per recipient: a held part (PART_PREFIX) or a due digest (DIGEST_PREFIX). */
+function digestRows(groups: Map<string, { recipient: string; items: DigestItem[] }>, prefix: string, nextAttemptAt: Date, now: Date) {
+  return Promise.all(
     [...groups.values()].map(async ({ recipient, items }) => ({
       channel: 'email' as const,
       recipient,
       template: DIGEST_TEMPLATE,
       lang: 'zh-CN',
       payload: { items: sorted(items) },
-      idempotencyKey: await digestKey(PART_PREFIX, recipient, items),
-      nextAttemptAt: heldUntil,
+      idempotencyKey: await digestKey(prefix, recipient, items),
+      nextAttemptAt,
       createdAt: now,
     })),
   );
+}
+
+/** Writes one held part per recipient for the alerts of one batch, in the batch's transaction. */
+export async function holdDigestParts(ctx: Ctx, entries: Array<{ recipient: string; item: DigestItem }>): Promise<void> {
+  const groups = byRecipient(entries.map((e) => ({ recipient: e.recipient, items: [e.item] })));
+  if (!groups.size) return;
+  const now = ctx.clock.now();
+  const heldUntil = new Date(now.getTime() + HOLD_MINUTES * 60_000);
+  const rows = await digestRows(groups, PART_PREFIX, heldUntil, now);
   await ctx.db.insert(outbox).values(rows).onConflictDoNothing();
 }
 
@@ -101,18 +106,7 @@ export async function releaseDigests(ctx: Ctx): Promise<number> {
     .for('update', { skipLocked: true });
   if (!parts.length) return 0;
   const groups = byRecipient(parts.map((p) => ({ recipient: p.recipient, items: (p.payload as { items?: DigestItem[] }).items ?? [] })));
-  const rows = await Promise.all(
-    [...groups.values()].map(async ({ recipient, items }) => ({
-      channel: 'email' as const,
-      recipient,
-      template: DIGEST_TEMPLATE,
-      lang: 'zh-CN',
-      payload: { items: sorted(items) },
-      idempotencyKey: await digestKey(DIGEST_PREFIX, recipient, items),
-      nextAttemptAt: now,
-      createdAt: now,
-    })),
-  );
+  const rows = await digestRows(groups, DIGEST_PREFIX, now, now);
   const written = await ctx.db.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id });
   await ctx.db.delete(outbox).where(
     inArray(
