@@ -1,6 +1,6 @@
 import { type Ctx, withTransaction } from '../../context.ts';
-import { workdayLookup } from '../deadlines/calendar.ts';
 import { computeDeadlines } from '../deadlines/policy.ts';
+import { deadlineRules } from '../deadlines/recompute.ts';
 import type { Staff } from '../staff/session.ts';
 import { type CaseRow, callback12345, commitTransition, openForVerb } from './transition.ts';
 
@@ -15,11 +15,10 @@ export async function reopenChanges(ctx: Ctx, row: CaseRow, platform?: { replyDu
   const ref = await ctx.reference.get(ctx.db);
   const now = ctx.clock.now();
   // A redo ordered by the 12345 platform runs to the platform's deadline, not our policy's.
+  const rules = deadlineRules(ref, ctx.config);
   const replyDueAt =
     platform?.replyDueAt ??
-    computeDeadlines(ref.policies, { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: row.priority, receivedAt: now }, workdayLookup(ref.workdays), {
-      officeHoursEnd: ctx.config.deadlines.officeHoursEnd,
-    }).replyDueAt;
+    computeDeadlines(ref.policies, { channel: row.channel, kind: row.kind, categoryId: row.categoryId, priority: row.priority, receivedAt: now }, rules.isWorkday, rules.options).replyDueAt;
   const set: Partial<CaseRow> = {
     status: 'in_progress',
     replyStartedAt: now,

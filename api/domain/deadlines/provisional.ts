@@ -1,3 +1,4 @@
+import type { ClockFields } from './clocks.ts';
 import { shanghaiDate } from './shanghai-time.ts';
 
 /*
@@ -16,15 +17,7 @@ export function isProvisional(dueAt: Date, publishedYears: ReadonlySet<number>):
   return !publishedYears.has(deadlineYear(dueAt));
 }
 
-interface ClockState {
-  status: string;
-  ackDueAt: Date;
-  contactDueAt: Date;
-  replyDueAt: Date;
-  acknowledgedAt: Date | null;
-  contactedAt: Date | null;
-  repliedAt: Date | null;
-}
+type ClockState = Pick<ClockFields, 'status' | 'ackDueAt' | 'contactDueAt' | 'replyDueAt' | 'acknowledgedAt' | 'contactedAt' | 'repliedAt'>;
 
 /** Per clock: provisional, and still to be met on an open case (a met clock's date no longer matters). */
 export function provisionalClocks(c: ClockState, publishedYears: ReadonlySet<number>) {

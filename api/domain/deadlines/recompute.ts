@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Ctx } from '../../context.ts';
 import type { Reference } from '../reference.ts';
 import { workdayLookup } from './calendar.ts';
-import { CLOCKS, type ClockName } from './clocks.ts';
+import { CLOCKS, type ClockFields, type ClockName } from './clocks.ts';
 import { computeDeadlines, type DeadlineOptions, type Deadlines } from './policy.ts';
 
 /*
@@ -19,19 +19,11 @@ import { computeDeadlines, type DeadlineOptions, type Deadlines } from './policy
  */
 export type RecomputeReason = 'recategorized' | 'priority' | 'calendar';
 
-export interface RecomputeCase {
+/** What a recomputation reads: the case's clocks, the policy's inputs and whether an extension was approved. */
+export interface RecomputeCase extends Omit<ClockFields, 'status'> {
   channel: string;
   kind: string;
   categoryId: number;
-  priority: string;
-  receivedAt: Date;
-  replyStartedAt: Date | null;
-  ackDueAt: Date;
-  contactDueAt: Date;
-  replyDueAt: Date;
-  acknowledgedAt: Date | null;
-  contactedAt: Date | null;
-  repliedAt: Date | null;
   extensionCount: number;
 }
 
