@@ -1,27 +1,19 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deliverCallback } from '../../api/domain/feed12345/callback.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { FeedEvaluationResult, FeedOrderResults } from '../../api/routes/feeds/schemas.ts';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
 import { caseEvents, cases, evaluations, feedSignatures, outbox } from '../../db/schema.ts';
-import { type FakePlatform, makeOrder, signature, signedPush, startFakePlatform } from '../fakes/platform-12345.ts';
+import { makeOrder, signature, signedPush, useFakePlatform } from '../fakes/platform-12345.ts';
 import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
 
 const SECRET = 'eval-12345-secret';
 const clock = fixedClock('2026-03-05T02:30:00Z');
-const env: Record<string, string> = { FEED_12345_SECRET: SECRET };
-let platform: FakePlatform;
 // Before the app is built, so its configured callback URL is the fake's.
-beforeAll(async () => {
-  platform = await startFakePlatform({ secret: SECRET, now: () => clock.now() });
-  env.FEED_12345_CALLBACK_URL = platform.url;
-});
-afterAll(async () => {
-  await platform?.close();
-});
-const t = useTestApp({ clock, env });
+const fake = useFakePlatform(SECRET, clock);
+const t = useTestApp({ clock, env: fake.env });
 
 let dispatcher: StaffSession;
 let handler: StaffSession;
@@ -184,11 +176,11 @@ describe('12345 callbacks', () => {
     expect(rows.map((r) => r.template)).toEqual(['acknowledged', 'replied']);
     const ctx = jobContext(t, clock);
     for (const row of rows) {
-      expect(row.recipient).toBe(platform.url);
+      expect(row.recipient).toBe(fake.platform.url);
       const result = await deliverCallback(ctx, row);
       expect(result).toMatchObject({ ok: true });
     }
-    const got = platform.received.filter((r) => r.payload?.orderNo === c.order.orderNo);
+    const got = fake.platform.received.filter((r) => r.payload?.orderNo === c.order.orderNo);
     expect(got.map((r) => [r.verified, r.payload?.event, r.idempotencyKey])).toEqual(rows.map((r) => [true, r.template, r.idempotencyKey]));
     expect(got[1]!.payload).toMatchObject({ orderNo: c.order.orderNo, event: 'replied', text: '已安排执法人员到场处理，拉客人员已劝离' });
     expect(got[1]!.headers['content-type']).toContain('application/json');
@@ -197,12 +189,12 @@ describe('12345 callbacks', () => {
   it('tells retryable failures (5xx, 408, 429, timeouts, network) from final ones (other 4xx, bad signature, no secret)', async () => {
     const ctx = jobContext(t, clock);
     const row = (n: number) => ({
-      recipient: platform.url,
+      recipient: fake.platform.url,
       payload: { orderNo: `CB-${n}`, event: 'acknowledged', at: clock.now().toISOString() },
       idempotencyKey: `callback:test:${n}:${Math.random()}`,
     });
 
-    platform.failNext(1, 500);
+    fake.platform.failNext(1, 500);
     const failed = await deliverCallback(ctx, row(1));
     expect(failed).toMatchObject({ ok: false, retryable: true });
     expect((failed as { error: string }).error).toMatch(/^HTTP 500/);
@@ -214,18 +206,18 @@ describe('12345 callbacks', () => {
       [404, false],
       [410, false],
     ] as const) {
-      platform.failNext(1, status);
+      fake.platform.failNext(1, status);
       expect(await deliverCallback(ctx, row(status)), String(status)).toMatchObject({ ok: false, retryable });
     }
     // The same row again after a failure: delivered, with the platform's id.
     const again = row(2);
-    platform.failNext(1);
+    fake.platform.failNext(1);
     expect((await deliverCallback(ctx, again)).ok).toBe(false);
     const ok = await deliverCallback(ctx, again);
     expect(ok.ok && ok.providerMessageId).toMatch(/^cb-\d+$/);
-    expect(platform.accepted().filter((r) => r.idempotencyKey === again.idempotencyKey)).toHaveLength(1);
+    expect(fake.platform.accepted().filter((r) => r.idempotencyKey === again.idempotencyKey)).toHaveLength(1);
 
-    platform.failNext(1, 0);
+    fake.platform.failNext(1, 0);
     const slow = await deliverCallback(ctx, row(3), fetch, { timeoutMs: 200 });
     expect(slow).toMatchObject({ ok: false, retryable: true, error: 'no answer within 0.2 s' });
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { handleDissatisfaction } from '../../api/domain/cases/dissatisfied.ts';
 import { deliverCallback } from '../../api/domain/feed12345/callback.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
@@ -7,7 +7,7 @@ import { FeedEventResults, FeedOrderResults } from '../../api/routes/feeds/schem
 import { PublicCase } from '../../api/routes/public/schemas.ts';
 import { CaseDetail, QueuePage } from '../../api/routes/staff/schemas.ts';
 import { caseAlerts, caseDepartments, caseEvents, cases, extensionRequests, feedOrders, outbox } from '../../db/schema.ts';
-import { type FakePlatform, makeEvent, makeOrder, signature, signedPush, startFakePlatform } from '../fakes/platform-12345.ts';
+import { makeEvent, makeOrder, signature, signedPush, useFakePlatform } from '../fakes/platform-12345.ts';
 import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
 import { call, fileCase, type StaffSession, staffSession } from '../helpers/staff.ts';
 
@@ -19,16 +19,9 @@ import { call, fileCase, type StaffSession, staffSession } from '../helpers/staf
 
 const SECRET = 'round-trip-12345-secret';
 const clock = fixedClock('2026-03-05T02:30:00Z'); // 10:30 in Shanghai
-const env: Record<string, string> = { FEED_12345_SECRET: SECRET };
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform({ secret: SECRET, now: () => clock.now() });
-  env.FEED_12345_CALLBACK_URL = platform.url;
-});
-afterAll(async () => {
-  await platform?.close();
-});
-const t = useTestApp({ clock, env });
+// Before the app is built, so its configured callback URL is the fake's.
+const fake = useFakePlatform(SECRET, clock);
+const t = useTestApp({ clock, env: fake.env });
 
 let dispatcher: StaffSession;
 let supervisor: StaffSession;
@@ -95,14 +88,14 @@ async function deliverCallbacks(caseIds: string[]) {
     .orderBy(asc(outbox.id));
   const ctx = jobContext(t, clock);
   for (const row of rows.filter((r) => !delivered.has(r.id))) {
-    expect(row.recipient).toBe(platform.url);
+    expect(row.recipient).toBe(fake.platform.url);
     expect(await deliverCallback(ctx, row)).toMatchObject({ ok: true });
     delivered.add(row.id);
   }
 }
 async function callbacks(orderNo: string, caseIds: string[]) {
   await deliverCallbacks(caseIds);
-  const got = platform.callbacksFor(orderNo);
+  const got = fake.platform.callbacksFor(orderNo);
   for (const r of got) expect(r.verified).toBe(true);
   return got.map((r) => r.payload!);
 }

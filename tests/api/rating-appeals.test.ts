@@ -1,11 +1,11 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deliverCallback } from '../../api/domain/feed12345/callback.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { FeedEventResults, FeedOrderResults } from '../../api/routes/feeds/schemas.ts';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
 import { caseEvents, cases, evaluations, outbox, ratingAppeals } from '../../db/schema.ts';
-import { type FakePlatform, makeEvent, makeOrder, signedPush, startFakePlatform } from '../fakes/platform-12345.ts';
+import { makeEvent, makeOrder, signedPush, useFakePlatform } from '../fakes/platform-12345.ts';
 import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
 import { call, fileCase, type StaffSession, staffSession } from '../helpers/staff.ts';
 
@@ -18,16 +18,9 @@ import { call, fileCase, type StaffSession, staffSession } from '../helpers/staf
 
 const SECRET = 'appeal-12345-secret';
 const clock = fixedClock('2026-03-05T02:30:00Z');
-const env: Record<string, string> = { FEED_12345_SECRET: SECRET };
-let platform: FakePlatform;
-beforeAll(async () => {
-  platform = await startFakePlatform({ secret: SECRET, now: () => clock.now() });
-  env.FEED_12345_CALLBACK_URL = platform.url;
-});
-afterAll(async () => {
-  await platform?.close();
-});
-const t = useTestApp({ clock, env });
+// Before the app is built, so its configured callback URL is the fake's.
+const fake = useFakePlatform(SECRET, clock);
+const t = useTestApp({ clock, env: fake.env });
 
 let dispatcher: StaffSession;
 let supervisor: StaffSession;
@@ -117,7 +110,7 @@ describe('appeals of 12345 ratings (申诉/核减)', () => {
       .from(outbox)
       .where(and(eq(outbox.caseId, c.caseId), eq(outbox.template, 'appeal')));
     expect(await deliverCallback(jobContext(t, clock), row!)).toMatchObject({ ok: true });
-    const got = platform.callbacksFor(c.order.orderNo).filter((r) => r.payload?.event === 'appeal');
+    const got = fake.platform.callbacksFor(c.order.orderNo).filter((r) => r.payload?.event === 'appeal');
     expect(got).toHaveLength(1);
     expect(got[0]!.verified).toBe(true);
     expect(got[0]!.payload).toEqual({

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../../api/context.ts';
 import { mobileSequence } from '../helpers/phones.ts';
 
@@ -175,4 +176,28 @@ export function makeOrder(overrides: Record<string, unknown> = {}): Record<strin
 /** A platform event about an order (POST /feeds/12345/events), `at` a minute before `now` unless given. */
 export function makeEvent(orderNo: string, type: string, now: Date, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { orderNo, type, at: new Date(now.getTime() - 60_000).toISOString(), ...overrides };
+}
+
+/**
+ * A fake platform for a test file, started before the test app is built (call it
+ * before `useTestApp({ env: fake.env })`), so the app's configured callback URL
+ * is the fake's; closed after the file.
+ */
+export function useFakePlatform(secret: string, clock: { now(): Date }): { env: Record<string, string>; readonly platform: FakePlatform } {
+  const env: Record<string, string> = { FEED_12345_SECRET: secret };
+  let started: FakePlatform | undefined;
+  beforeAll(async () => {
+    started = await startFakePlatform({ secret, now: () => clock.now() });
+    env.FEED_12345_CALLBACK_URL = started.url;
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    env,
+    get platform() {
+      if (!started) throw new Error('the fake 12345 platform starts in beforeAll');
+      return started;
+    },
+  };
 }
