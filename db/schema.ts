@@ -1,5 +1,26 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import {
   ACTOR_TYPES,
   APPEAL_STATUSES,
@@ -61,16 +82,23 @@ const timestamps = {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 };
 
-export const stations = pgTable('stations', {
-  id: serial().primaryKey(),
-  code: text().notNull().unique(),
-  nameZh: text().notNull(),
-  nameEn: text().notNull(),
-  city: text().notNull(),
-  active: boolean().notNull().default(true),
-  sortOrder: integer().notNull().default(0),
-  ...timestamps,
-});
+export const stations = pgTable(
+  'stations',
+  {
+    id: serial().primaryKey(),
+    code: text().notNull().unique(),
+    nameZh: text().notNull(),
+    nameEn: text().notNull(),
+    city: text().notNull(),
+    /** Where it is on a map (WGS 84), set by admins; Open311 places requests filed without coordinates here. */
+    latitude: doublePrecision(),
+    longitude: doublePrecision(),
+    active: boolean().notNull().default(true),
+    sortOrder: integer().notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [check('stations_coordinates', sql`(${t.latitude} is null) = (${t.longitude} is null) and ${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`)],
+);
 
 /** The office's own sections (科室) and the partner units it works with. */
 export const departments = pgTable('departments', {
@@ -106,11 +134,17 @@ export const locations = pgTable(
     code: text().notNull(),
     nameZh: text().notNull(),
     nameEn: text().notNull(),
+    /** Where it is on a map (WGS 84), set by admins; Open311 places requests filed without coordinates here. */
+    latitude: doublePrecision(),
+    longitude: doublePrecision(),
     active: boolean().notNull().default(true),
     sortOrder: integer().notNull().default(0),
     ...timestamps,
   },
-  (t) => [uniqueIndex('locations_station_code_uq').on(t.stationId, t.code)],
+  (t) => [
+    uniqueIndex('locations_station_code_uq').on(t.stationId, t.code),
+    check('locations_coordinates', sql`(${t.latitude} is null) = (${t.longitude} is null) and ${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`),
+  ],
 );
 
 export const staffUsers = pgTable(
@@ -156,6 +190,12 @@ export const cases = pgTable(
     /** Last four digits of the reporter's phone, for the public status lookup. */
     reporterPhone4: text(),
     lang: text().notNull().default('zh-CN'),
+    /** The Open311 client (API key) that filed the case; it is then the citizen's channel for status. */
+    apiKeyId: uuid().references((): AnyPgColumn => apiKeys.id),
+    /** Open311 `attribute[...]` keys the service does not define, kept as the client sent them. */
+    attributes: jsonb().$type<Record<string, string>>(),
+    /** An Open311 `media_url`: a picture the client hosts, shown to staff as a link. */
+    mediaUrl: text(),
     priority: priority().notNull().default('normal'),
     status: caseStatus().notNull().default('new'),
     leadDepartmentId: integer().references(() => departments.id),
@@ -644,8 +684,10 @@ export const apiKeys = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
     revokedBy: uuid().references(() => staffUsers.id),
     lastUsedAt: timestamp({ withTimezone: true }),
+    /** Service requests the key may file per hour, set at issue; refused requests do not use it up. */
+    hourlyQuota: integer().notNull().default(100),
   },
-  (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)],
+  (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash), check('api_keys_hourly_quota', sql`${t.hourlyQuota} between 1 and 100000`)],
 );
 
 /**
@@ -678,4 +720,87 @@ export const webhookReceipts = pgTable(
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index('webhook_receipts_received_idx').on(t.receivedAt)],
+);
+
+/**
+ * Open311 updates posted by a client (mySociety's servicerequestupdates
+ * extension), by the client's own update id: a retried POST answers with the
+ * update already recorded instead of adding it twice.
+ */
+export const open311UpdateReceipts = pgTable(
+  'open311_update_receipts',
+  {
+    apiKeyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    clientUpdateId: text().notNull(),
+    caseEventId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => caseEvents.id),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.clientUpdateId] })],
+);
+
+/**
+ * Shared rate-limit buckets (token buckets by limit name and client key), so
+ * several Node servers on one database hold one budget. Idle rows are pruned.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    name: text().notNull(),
+    key: text().notNull(),
+    tokens: doublePrecision().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.key] }), index('rate_limits_updated_idx').on(t.updatedAt)],
+);
+
+/** The last run of each scheduled job (deadline sweep, stats fold, outbox, ...), for the admin health page. */
+export const jobRuns = pgTable('job_runs', {
+  job: text().primaryKey(),
+  startedAt: timestamp({ withTimezone: true }).notNull(),
+  finishedAt: timestamp({ withTimezone: true }),
+  ok: boolean(),
+  /** A short, personal-data-free description of the last failure. */
+  error: text(),
+  lastOkAt: timestamp({ withTimezone: true }),
+  runs: integer().notNull().default(0),
+});
+
+/** Office settings admins change at run time (e.g. how long closed cases keep their photos). */
+export const settings = pgTable('settings', {
+  key: text().primaryKey(),
+  value: jsonb().$type<unknown>().notNull(),
+  updatedBy: uuid().references(() => staffUsers.id),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Photos of a case: re-encoded without metadata, with a thumbnail; the original
+ * bytes are never kept. Private to staff until a staff member marks one public.
+ */
+export const casePhotos = pgTable(
+  'case_photos',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    /** Object keys in the photo store (a DATA_DIR folder, an S3 bucket or R2). */
+    storageKey: text().notNull(),
+    thumbKey: text().notNull(),
+    contentType: text().notNull(),
+    width: integer().notNull(),
+    height: integer().notNull(),
+    bytes: integer().notNull(),
+    /** Where it came from: web, staff, open311. */
+    source: text().notNull(),
+    isPublic: boolean().notNull().default(false),
+    publicSetBy: uuid().references(() => staffUsers.id),
+    publicSetAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('case_photos_case_idx').on(t.caseId, t.createdAt)],
 );
