@@ -6,7 +6,7 @@ import { createReferenceCache } from './domain/reference.ts';
 import { limitBody } from './http/body-limit.ts';
 import { docsPage } from './http/docs-page.ts';
 import { errorResponse, handleError } from './http/envelope.ts';
-import { createMemoryRateLimiter, rateLimit } from './http/rate-limit.ts';
+import { createDatabaseRateLimiter, rateLimit } from './http/rate-limit.ts';
 import { sameOriginForms } from './http/same-origin.ts';
 import { secureHeadersUpFront } from './http/security-headers.ts';
 import { refuseUnstorableUrl } from './http/wire.ts';
@@ -33,7 +33,7 @@ export const SIGN_IN_BODY_LIMIT = 8 * 1024;
 export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; tests pass one that only records. */ signInPause?: (ms: number) => Promise<void> }) {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
-  const limiter = deps.rateLimiter ?? createMemoryRateLimiter();
+  const limiter = deps.rateLimiter ?? createDatabaseRateLimiter();
   const reference = createReferenceCache();
   const clientIp = deps.clientIp ?? ((c: Context) => c.req.header('cf-connecting-ip'));
 
@@ -44,8 +44,10 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
   app.use('*', async (c, next) => {
     const lang = parseLang(c.req.query('lang')) ?? langFromAcceptLanguage(c.req.header('accept-language')) ?? 'zh-CN';
     c.set('lang', lang);
+    const db = deps.database(c);
+    c.set('limiter', { hit: (name, key, limit, windowMs) => limiter.hit({ db, clock }, { name, key, limit, windowMs }) });
     c.set('ctx', {
-      db: deps.database(c),
+      db,
       clock,
       config: deps.config,
       logger,
@@ -83,9 +85,9 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
   app.notFound((c) => errorResponse(c, 'not_found', t(c.get('lang') ?? 'zh-CN', 'route_not_found')));
 
   const guards: RouteGuards = {
-    intakeRateLimit: rateLimit('intake', limiter, () => deps.config.intakeRateLimit, 3600_000, clientIp),
-    lookupRateLimit: rateLimit('lookup', limiter, () => deps.config.lookupRateLimit, 600_000, clientIp),
-    signInRateLimit: rateLimit('sign-in', limiter, () => deps.config.signInRateLimit, 600_000, clientIp),
+    intakeRateLimit: rateLimit('intake', () => deps.config.intakeRateLimit, 3600_000, clientIp),
+    lookupRateLimit: rateLimit('lookup', () => deps.config.lookupRateLimit, 600_000, clientIp),
+    signInRateLimit: rateLimit('sign-in', () => deps.config.signInRateLimit, 600_000, clientIp),
   };
   // One router per audience, its guard declared once where the router is made (routes/routers.ts).
   app.route('/', publicRoutes(guards));

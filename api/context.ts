@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Db } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { ReferenceCache } from './domain/reference.ts';
-import type { RateLimiter } from './http/rate-limit.ts';
+import type { RateLimiter, RequestLimiter } from './http/rate-limit.ts';
 import type { Lang } from './i18n.ts';
 import type { Logger } from './logger.ts';
 
@@ -21,6 +21,7 @@ export interface AppDeps {
   database: (c: Context) => Db;
   clock?: Clock;
   logger?: Logger;
+  /** Shared budgets (api/http/rate-limit.ts); the database's `rate_limits` table unless the runtime has better. */
   rateLimiter?: RateLimiter;
   /** The client's address, for rate limiting. Each runtime knows its own. */
   clientIp?: (c: Context) => string | undefined;
@@ -56,5 +57,7 @@ export type AppEnv = {
     ctx: Ctx;
     requestId: string;
     lang: Lang;
+    /** The rate limiter on this request's database and clock. */
+    limiter: RequestLimiter;
   };
 };
