@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../api/context.ts';
-import { describeError } from '../../api/logger.ts';
+import { describeError, errorCode } from '../../api/logger.ts';
+import { jobRuns } from '../../db/schema.ts';
 import { bulletins } from './bulletins.ts';
 import { deadlineSweep } from './deadline-sweep.ts';
 import { outboxDelivery } from './deliver-outbox.ts';
@@ -58,16 +60,47 @@ export async function runScheduledJobs(ctx: Ctx, cron: string, registry: Readonl
   for (const [name, job] of Object.entries(registry)) {
     if (job.crons && !job.crons.includes(cron)) continue;
     ran.push(name);
+    await recordJobRun(ctx, name, 'started');
     try {
       await job.run(ctx, cron);
+      await recordJobRun(ctx, name, 'ok');
     } catch (err) {
       // The name and code only: a failed statement's message can quote its parameters.
       ctx.logger.error('job failed', { job: name, requestId: ctx.requestId, ...describeError(err) });
+      await recordJobRun(ctx, name, 'failed', err);
       errors.push(err);
     }
   }
   if (errors.length) throw new AggregateError(errors, `${errors.length} scheduled job(s) failed`);
   return ran;
+}
+
+/**
+ * Notes a job's run in `job_runs` (one row per job: the last start, the last
+ * end and how it went, the last success), which the admin health page reads.
+ * Never fails the job: a database too sick to take the note fails the job itself.
+ * The error kept is its name and code, never its message (it can quote data).
+ */
+async function recordJobRun(ctx: Ctx, job: string, phase: 'started' | 'ok' | 'failed', err?: unknown): Promise<void> {
+  const now = ctx.clock.now();
+  try {
+    if (phase === 'started') {
+      await ctx.db
+        .insert(jobRuns)
+        .values({ job, startedAt: now, runs: 1 })
+        .onConflictDoUpdate({ target: jobRuns.job, set: { startedAt: now, runs: sql`${jobRuns.runs} + 1` } });
+      return;
+    }
+    const ok = phase === 'ok';
+    const described = describeError(err);
+    const error = ok ? null : [described.error, errorCode(err)].filter(Boolean).join(' ').slice(0, 200);
+    await ctx.db
+      .update(jobRuns)
+      .set({ finishedAt: now, ok, error, ...(ok ? { lastOkAt: now } : {}) })
+      .where(sql`${jobRuns.job} = ${job}`);
+  } catch (recordErr) {
+    ctx.logger.warn('job run not recorded', { job, phase, requestId: ctx.requestId, ...describeError(recordErr) });
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { registerApiKeyRoutes } from '../open311/api-keys.ts';
 import { createAdminRouter, createPublicRouter, createStaffRouter } from '../routers.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { registerAdminDeadlineRoutes } from './admin-deadlines.ts';
+import { registerAdminHealthRoutes } from './admin-health.ts';
 import { registerStaffCaseRoutes } from './cases.ts';
 import { registerOutboxRoutes } from './outbox.ts';
 import { registerSessionRoutes, registerSignInRoute, type SignInDeps } from './session.ts';
@@ -32,6 +33,7 @@ export function adminRoutes() {
   const router = createAdminRouter();
   registerAdminRoutes(router);
   registerAdminDeadlineRoutes(router);
+  registerAdminHealthRoutes(router);
   registerApiKeyRoutes(router);
   return router;
 }
