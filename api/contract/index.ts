@@ -4,7 +4,9 @@
  * schemas. It depends on zod alone, so the site's server and browser code can
  * import it as the API does.
  */
+export * from './durations.ts';
 export * from './enums.ts';
+export * from './events.ts';
 export * from './labels.ts';
 export * from './lang.ts';
 export * from './text.ts';

@@ -86,31 +86,32 @@ export interface PolicySeed {
 }
 
 /*
- * The default deadline policies. Each clock is taken from the most specific policy
- * that sets it, so the base row gives acknowledge/contact to every case and the
- * kind rows only the reply clock.
+ * The default deadline policies, named in the console's language (Chinese).
+ * Each clock is taken from the most specific policy that sets it, so the base
+ * row gives acknowledge/contact to every case and the kind rows only the reply
+ * clock.
  */
 export const POLICIES: PolicySeed[] = [
   {
-    name: 'Base: acknowledge and first contact',
+    name: '基础：签收和首次联系',
     ack: [2, 'hours'],
     contact: [24, 'hours'],
     reply: [10, 'working_days'],
     source: 'Office practice: the districts run day and night, so acknowledgement and first contact run on the wall clock.',
   },
-  { name: 'Consult', kind: 'consult', reply: [1, 'working_days'], source: '12345 hotline practice: consultations answered within 1 working day.' },
-  { name: 'Help request', kind: 'help', reply: [5, 'working_days'], source: '12345 hotline practice: help requests within 5 working days.' },
-  { name: 'Complaint', kind: 'complaint', reply: [10, 'working_days'], source: '信访工作条例 / 12345 practice: complaints within 10 working days.' },
-  { name: 'Report', kind: 'report', reply: [10, 'working_days'], source: '12345 hotline practice: reports within 10 working days.' },
-  { name: 'Suggestion', kind: 'suggestion', reply: [15, 'working_days'], source: '12345 hotline practice: suggestions within 15 working days.' },
+  { name: '咨询', kind: 'consult', reply: [1, 'working_days'], source: '12345 hotline practice: consultations answered within 1 working day.' },
+  { name: '求助', kind: 'help', reply: [5, 'working_days'], source: '12345 hotline practice: help requests within 5 working days.' },
+  { name: '投诉', kind: 'complaint', reply: [10, 'working_days'], source: '信访工作条例 / 12345 practice: complaints within 10 working days.' },
+  { name: '举报', kind: 'report', reply: [10, 'working_days'], source: '12345 hotline practice: reports within 10 working days.' },
+  { name: '建议', kind: 'suggestion', reply: [15, 'working_days'], source: '12345 hotline practice: suggestions within 15 working days.' },
   {
-    name: 'Red (领导包案)',
+    name: '红色（领导包案）',
     priority: 'red',
     ack: [0.25, 'hours'],
     contact: [1, 'hours'],
     reply: [24, 'hours'],
     source: 'Three-colour hazard scheme: red is owned by a named leader, shortest clocks.',
   },
-  { name: 'Yellow', priority: 'yellow', reply: [7, 'calendar_days'], source: 'Three-colour hazard scheme: yellow is supervised for up to a week.' },
-  { name: 'Blue', priority: 'blue', reply: [0, 'same_day'], source: 'Three-colour hazard scheme: blue is handled the same day.' },
+  { name: '黄色', priority: 'yellow', reply: [7, 'calendar_days'], source: 'Three-colour hazard scheme: yellow is supervised for up to a week.' },
+  { name: '蓝色', priority: 'blue', reply: [0, 'same_day'], source: 'Three-colour hazard scheme: blue is handled the same day.' },
 ];

@@ -124,7 +124,7 @@ describe('the working calendar, admin-edited', () => {
 describe('deadline policies, admin-edited', () => {
   it('a more specific policy wins for new cases, and deactivating it restores the default', async () => {
     const list = (await (await call(t.app, admin, 'GET', '/api/staff/admin/policies')).json()) as Array<{ name: string }>;
-    expect(list.map((p) => p.name)).toContain('Complaint');
+    expect(list.map((p) => p.name)).toContain('投诉');
     const created = await call(t.app, admin, 'POST', '/api/staff/admin/policies', {
       name: 'Signage complaints: 3 working days',
       kind: 'complaint',

@@ -102,7 +102,7 @@ describe.skipIf(Boolean(skipReason))('a case from filing to rating', () => {
     expect(await text(page, '#calendar-status')).toMatch(/本年/);
     await page.goto('/staff/admin/policies');
     expect(await text(page, 'h1')).toBe('办理时限');
-    expect(await text(page, '#policies')).toContain('Base: acknowledge and first contact');
+    expect(await text(page, '#policies')).toContain('基础：签收和首次联系');
     expect(pageErrors.get(context)).toEqual([]);
     await context.close();
   });

@@ -49,6 +49,7 @@ export const Policy = z
     channel: z.enum(CHANNELS).nullable(),
     kind: z.enum(CASE_KINDS).nullable(),
     categoryId: z.number().int().nullable(),
+    category: z.string().nullable().meta({ description: 'The category by its code (as a policy body names it); null: any category' }),
     priority: z.enum(PRIORITIES).nullable(),
     ackAmount: z.number().nullable(),
     ackUnit: z.enum(DURATION_UNITS).nullable(),

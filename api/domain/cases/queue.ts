@@ -23,6 +23,8 @@ export interface CaseFilters {
   dueSoon?: boolean | undefined;
   /** Flagged by a dissatisfied rating, waiting for the dispatcher. */
   flagged?: boolean | undefined;
+  /** With an extension request (延期) waiting for its decision. */
+  pendingExtension?: boolean | undefined;
   q?: string | undefined;
 }
 
@@ -30,6 +32,9 @@ export interface QueueFilters extends CaseFilters {
   cursor?: string | undefined;
   limit: number;
 }
+
+/** A case with an extension request waiting for its decision (spelled out: drizzle leaves one table's columns unqualified). */
+const PENDING_EXTENSION = sql`exists (select 1 from extension_requests er where er.case_id = cases.id and er.status = 'pending')`;
 
 /** Sort key: red first, then the nearest unmet clock, then id; cases with no clock last. */
 const redRank = sql<number>`(case when ${cases.priority} = 'red' then 0 else 1 end)`;
@@ -100,6 +105,8 @@ export async function queueConditions(ctx: Ctx, staff: Staff, input: Omit<CaseFi
   if (input.overdue) conditions.push(lt(cases.nextDueAt, now));
   if (input.dueSoon) conditions.push(and(gte(cases.nextDueAt, now), lt(cases.nextDueAt, new Date(now.getTime() + DUE_SOON_HOURS * 3600_000))));
   if (input.flagged) conditions.push(sql`${cases.flaggedAt} is not null`);
+  // Spelled out, as in queueCounts: the same test counts them and lists them.
+  if (input.pendingExtension) conditions.push(PENDING_EXTENSION);
   if (input.q?.trim()) {
     const q = input.q.trim();
     const code = normalizeTrackingCode(q);
@@ -186,7 +193,7 @@ export async function queueCounts({ ctx, staff }: { ctx: Ctx; staff: Staff }) {
       dueSoon: sql<number>`count(*) filter (where ${open} and ${cases.nextDueAt} >= ${now.toISOString()}::timestamptz and ${cases.nextDueAt} < ${soon.toISOString()}::timestamptz)::int`,
       red: sql<number>`count(*) filter (where ${open} and ${cases.priority} = 'red')::int`,
       flagged: sql<number>`count(*) filter (where ${cases.flaggedAt} is not null)::int`,
-      pendingExtensions: sql<number>`count(*) filter (where exists (select 1 from extension_requests er where er.case_id = cases.id and er.status = 'pending'))::int`,
+      pendingExtensions: sql<number>`count(*) filter (where ${PENDING_EXTENSION})::int`,
     })
     .from(cases)
     .where(and(inArray(cases.status, [...OPEN_STATUSES]), scopeCondition(staff)));

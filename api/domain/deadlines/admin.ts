@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
-import { type CASE_KINDS, type CHANNELS, calendarDays, type DAY_KINDS, type DURATION_UNITS, deadlinePolicies, type PRIORITIES } from '../../../db/schema.ts';
+import { and, asc, gte, lte, sql } from 'drizzle-orm';
+import { calendarDays, type DAY_KINDS } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
-import { invalidInput, notFound } from '../../errors.ts';
+import { invalidInput } from '../../errors.ts';
 import { assertAdmin } from '../admin/access.ts';
 import { loadReference } from '../reference.ts';
 import type { Staff } from '../staff/session.ts';
@@ -9,13 +9,12 @@ import { recomputeOpenCases } from './recompute-open.ts';
 import { addDays, startOfShanghaiDay, weekday } from './shanghai-time.ts';
 
 /*
- * Admin edits of the working calendar and the deadline policies. New cases see
- * a change at once on this server and within the reference cache's lifetime on
- * others. A calendar change — a year's import (its State Council notice) or one
+ * Admin edits of the working calendar (the deadline policies: policies.ts). New
+ * cases see a change at once on this server and within the reference cache's
+ * lifetime on others. A calendar change — a year's import (its State Council notice) or one
  * day — also recomputes the open cases' unmet deadlines that end on or after
  * its first day, in the same transaction (recompute-open.ts): a provisional
  * deadline never loses its mark without being computed on the published days.
- * A policy edit leaves computed deadlines as they are.
  */
 type DayKind = (typeof DAY_KINDS)[number];
 const WORKING: Record<DayKind, boolean> = { workday: true, makeup_workday: true, weekend: false, holiday: false };
@@ -91,75 +90,3 @@ export async function importCalendarYear({ ctx, staff, input }: { ctx: Ctx; staf
 }
 
 const sqlExcluded = (column: string) => sql.raw(`excluded.${column}`);
-
-type Unit = (typeof DURATION_UNITS)[number];
-export interface PolicyInput {
-  name: string;
-  channel?: (typeof CHANNELS)[number] | null | undefined;
-  kind?: (typeof CASE_KINDS)[number] | null | undefined;
-  category?: string | null | undefined;
-  priority?: (typeof PRIORITIES)[number] | null | undefined;
-  ack?: { amount: number; unit: Unit } | null | undefined;
-  contact?: { amount: number; unit: Unit } | null | undefined;
-  reply?: { amount: number; unit: Unit } | null | undefined;
-  source?: string | null | undefined;
-  active?: boolean | undefined;
-}
-
-export async function listPolicies({ ctx, staff }: { ctx: Ctx; staff: Staff }) {
-  assertAdmin(staff);
-  return ctx.db.select().from(deadlinePolicies).orderBy(asc(deadlinePolicies.id));
-}
-
-async function policyColumns(ctx: Ctx, input: Partial<PolicyInput>) {
-  const ref = await ctx.reference.get(ctx.db);
-  let categoryId: number | null | undefined;
-  if (input.category === null) categoryId = null;
-  else if (input.category !== undefined) {
-    const category = ref.categoriesByCode.get(input.category);
-    if (!category) throw invalidInput('category.unknown', [{ field: 'category', code: 'unknown', message: 'category.unknown' }]);
-    categoryId = category.id;
-  }
-  const clock = (v: PolicyInput['ack'], a: 'ackAmount' | 'contactAmount' | 'replyAmount', u: 'ackUnit' | 'contactUnit' | 'replyUnit') =>
-    v === undefined ? {} : { [a]: v?.amount ?? null, [u]: v?.unit ?? null };
-  return {
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(input.channel !== undefined ? { channel: input.channel } : {}),
-    ...(input.kind !== undefined ? { kind: input.kind } : {}),
-    ...(categoryId !== undefined ? { categoryId } : {}),
-    ...(input.priority !== undefined ? { priority: input.priority } : {}),
-    ...clock(input.ack, 'ackAmount', 'ackUnit'),
-    ...clock(input.contact, 'contactAmount', 'contactUnit'),
-    ...clock(input.reply, 'replyAmount', 'replyUnit'),
-    ...(input.source !== undefined ? { source: input.source } : {}),
-    ...(input.active !== undefined ? { active: input.active } : {}),
-  };
-}
-
-export async function createPolicy({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: PolicyInput }) {
-  assertAdmin(staff);
-  if (!input.ack && !input.contact && !input.reply) {
-    throw invalidInput('policy.no_clock', [{ field: 'reply', code: 'required', message: 'policy.no_clock' }]);
-  }
-  const [row] = await ctx.db
-    .insert(deadlinePolicies)
-    .values((await policyColumns(ctx, input)) as typeof deadlinePolicies.$inferInsert)
-    .returning();
-  ctx.reference.invalidate();
-  ctx.logger.info('policy created', { requestId: ctx.requestId, staffId: staff.id, policyId: row!.id });
-  return row!;
-}
-
-export async function updatePolicy({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: Partial<PolicyInput> & { id: number } }) {
-  assertAdmin(staff);
-  const { id, ...rest } = input;
-  const [row] = await ctx.db
-    .update(deadlinePolicies)
-    .set({ ...(await policyColumns(ctx, rest)), updatedAt: ctx.clock.now() })
-    .where(eq(deadlinePolicies.id, id))
-    .returning();
-  if (!row) throw notFound('policy.not_found');
-  ctx.reference.invalidate();
-  ctx.logger.info('policy updated', { requestId: ctx.requestId, staffId: staff.id, policyId: id });
-  return row;
-}

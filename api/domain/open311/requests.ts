@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type CASE_STATUSES, caseEvents, cases, categories, locations, stations } from '../../../db/schema.ts';
+import { eventWords } from '../../contract/events.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
@@ -223,10 +224,10 @@ async function publicNotes(ctx: Ctx, rows: Row[]): Promise<Map<string, PublicNot
     .orderBy(asc(caseEvents.id));
   const byCase = new Map<string, PublicNote[]>();
   for (const e of events) {
-    const key = `open311.note.${e.type}`;
-    const summary = t(ctx.lang, key);
+    // The contract's words for Open311 (api/contract/events.ts); a type it does not know keeps its code.
+    const summary = eventWords(e.type, 'open311', ctx.lang) ?? e.type;
     const description = noteText(ctx, e.type, e.data, masters.get(e.caseId) ?? null);
-    const note: PublicNote = { at: e.at, type: e.type, summary: summary === key ? e.type : summary, ...(description ? { description } : {}) };
+    const note: PublicNote = { at: e.at, type: e.type, summary, ...(description ? { description } : {}) };
     const list = byCase.get(e.caseId);
     if (list) list.push(note);
     else byCase.set(e.caseId, [note]);

@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DAY_KINDS } from '../../contract/enums.ts';
 import { text } from '../../contract/text.ts';
 import { CalendarImport, CalendarImported, CalendarYear, DaySet, IsoDay, Policy, PolicyBody } from '../../contract/wire/deadlines.ts';
-import { createPolicy, importCalendarYear, listCalendarYear, listPolicies, setCalendarDay, updatePolicy } from '../../domain/deadlines/admin.ts';
+import { importCalendarYear, listCalendarYear, setCalendarDay } from '../../domain/deadlines/admin.ts';
+import { createPolicy, listPolicies, updatePolicy } from '../../domain/deadlines/policies.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
 import type { AdminRouter } from '../routers.ts';
@@ -10,6 +11,14 @@ import type { AdminRouter } from '../routers.ts';
 /* Admin screens for the working calendar (节假日/调休) and the deadline policies. */
 
 const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not an admin, or CSRF', 404: 'No such row' });
+/** A policy write may tie with an active policy of the same scope (details.policy names it). */
+const policyErrors = errorResponses({
+  400: 'Bad input',
+  401: 'No session',
+  403: 'Not an admin, or CSRF',
+  404: 'No such policy',
+  409: 'Ties with an active policy of the same scope that sets the same clock (`details.policy`: its id and name); one of them would never apply',
+});
 const ok = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const tags = ['staff: admin'];
@@ -43,17 +52,17 @@ export const createPolicyRoute = createRoute({
   method: 'post',
   path: '/api/staff/admin/policies',
   tags,
-  summary: 'Add a policy (matched most-specific-first on channel, kind, category, priority)',
+  summary: 'Add a policy (matched most-specific-first on channel, kind, category, priority); one that would tie with an active policy is refused',
   request: { body: body(PolicyBody) },
-  responses: { 201: ok(Policy, 'Created'), ...errors },
+  responses: { 201: ok(Policy, 'Created'), ...policyErrors },
 });
 export const updatePolicyRoute = createRoute({
   method: 'patch',
   path: '/api/staff/admin/policies/{id}',
   tags,
-  summary: 'Change or deactivate a policy',
+  summary: 'Edit a policy, or switch it off or on (null clears a scope field or a clock); a result that would tie with an active policy is refused',
   request: { params: z.object({ id: z.coerce.number().int().min(1) }), body: body(PolicyBody.partial()) },
-  responses: { 200: ok(Policy), ...errors },
+  responses: { 200: ok(Policy), ...policyErrors },
 });
 
 export function registerAdminDeadlineRoutes(router: AdminRouter) {

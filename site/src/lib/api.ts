@@ -28,6 +28,8 @@ export interface ApiError {
   /** The first message for each field the API named, e.g. { phone: '请输入有效的手机号码' }. */
   fields: Record<string, string>;
   retryAfter: string | undefined;
+  /** The envelope's `details` beyond its field list (e.g. the policy a new one ties with), unchecked. */
+  details: unknown;
 }
 
 export type ApiResult<T> = { ok: true; status: number; data: T; response: Response } | { ok: false; status: number; error: ApiError; response: Response };
@@ -119,6 +121,7 @@ function toApiError(response: Response, body: unknown): ApiError {
     message: envelope?.message ?? '',
     fields,
     retryAfter: response.headers.get('retry-after') ?? undefined,
+    details: envelope?.details,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Bilingual, type CitizenSatisfaction, type Lang, label, SATISFACTION_LABELS } from './contract.ts';
+import { type Bilingual, type CitizenSatisfaction, eventWords, type Lang, label, SATISFACTION_LABELS } from './contract.ts';
 
 /**
  * The public site's words, zh-CN first and English second. Pages under / are
@@ -298,32 +298,7 @@ const WORDS = {
     en: 'The service sent this page data it could not read; this has been logged. Try again shortly, or call the line.',
   },
 
-  // Timeline events as the public page tells them (the status names are the contract's)
-  'event.created': { 'zh-CN': '受理', en: 'Received' },
-  'event.assigned': { 'zh-CN': '派单至承办科室', en: 'Assigned to a section' },
-  'event.reassigned': { 'zh-CN': '改派承办科室', en: 'Reassigned to another section' },
-  'event.acknowledged': { 'zh-CN': '承办科室签收', en: 'Acknowledged by the section' },
-  'event.contacted': { 'zh-CN': '已与您联系', en: 'We contacted you' },
-  'event.replied': { 'zh-CN': '答复', en: 'Replied' },
-  'event.closed': { 'zh-CN': '办结', en: 'Closed' },
-  'event.reopened': { 'zh-CN': '重新办理', en: 'Reopened' },
-  'event.returned': { 'zh-CN': '退回', en: 'Returned' },
-  'event.merged': { 'zh-CN': '与同一问题的投诉合并办理', en: 'Merged with a case about the same problem' },
-  'event.duplicate_merged': { 'zh-CN': '同一问题的其他投诉并入本件', en: 'Another report of the same problem joined this case' },
-  'event.extension_requested': { 'zh-CN': '申请延期', en: 'Extension requested' },
-  'event.extension_approved': { 'zh-CN': '延期获批', en: 'Extension approved' },
-  'event.extension_refused': { 'zh-CN': '延期未获批准', en: 'Extension refused' },
-  'event.redispatched': { 'zh-CN': '12345 平台重新派单，重新办理', en: 'Dispatched again by the 12345 platform' },
-  'event.urged': { 'zh-CN': '12345 平台催办', en: 'Urged by the 12345 platform' },
-  'event.appeal_filed': { 'zh-CN': '申请核减评价', en: 'Rating appeal filed' },
-  'event.appeal_sent': { 'zh-CN': '核减申诉已报送 12345', en: 'Rating appeal sent to 12345' },
-  'event.appeal_accepted': { 'zh-CN': '12345 同意核减评价', en: 'Rating appeal accepted by 12345' },
-  'event.appeal_refused': { 'zh-CN': '12345 未同意核减评价', en: 'Rating appeal refused by 12345' },
-  'event.evaluated': { 'zh-CN': '您已评价', en: 'You rated the reply' },
-  'event.recategorized': { 'zh-CN': '调整问题类别', en: 'Category changed' },
-  'event.priority_changed': { 'zh-CN': '调整办理等级', en: 'Priority changed' },
-  'event.deadlines_recomputed': { 'zh-CN': '办理期限重新计算', en: 'Deadlines recomputed' },
-  'event.relocated': { 'zh-CN': '更正车站和地点', en: 'Station and place corrected' },
+  // Timeline events are named by the contract (EVENT_WORDS, its public column); these are their details.
   'event.newDue': { 'zh-CN': '新的期限：{at}', en: 'New deadline: {at}' },
   'event.mergedInto': { 'zh-CN': '请查询主件：{code}', en: 'Follow the main case: {code}' },
   'event.reason': { 'zh-CN': '原因：{reason}', en: 'Reason: {reason}' },
@@ -347,8 +322,7 @@ export function statusName(lang: Lang, status: string): string {
 
 /** The public name of a timeline event, or undefined for types the public page does not describe. */
 export function eventName(lang: Lang, type: string): string | undefined {
-  const key = `event.${type}`;
-  return key in WORDS ? t(lang, key as WordKey) : undefined;
+  return eventWords(type, 'public', lang);
 }
 
 export function kindWord(lang: Lang, kind: string): string {

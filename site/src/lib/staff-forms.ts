@@ -1,65 +1,153 @@
-import { callApi, type PageContext } from './api.ts';
-import { AdminDepartmentList, type CaseDetail, DepartmentList, type StaffSession } from './contract.ts';
+import type { z } from 'zod';
+import { type ApiError, callApi, type PageContext } from './api.ts';
+import { AdminDepartmentList, type CaseDetail, DepartmentList, type StaffSession, VerbBodies } from './contract.ts';
 import { CONFIRM, type Verb } from './staff.ts';
 
 /**
  * Turns a posted workflow form into the JSON body of
- * POST /api/staff/cases/{id}/{verb}. Blank optional fields are left out; the
- * API validates the rest and its field errors are shown beside the fields.
+ * POST /api/staff/cases/{id}/{verb}, and checks it in one pass against the
+ * contract's schema for that verb: every problem at once (the confirmation
+ * box too), each worded for people, never by the API's field name. Blank
+ * optional fields are left out. The API stays the judge; what it still
+ * refuses is worded the same way by `verbApiErrors`.
  */
 export function verbBody(verb: Verb, form: FormData, version: number): { body?: Record<string, unknown>; errors?: Record<string, string> } {
+  const body = rawVerbBody(verb, form, version);
+  const errors: Record<string, string> = {};
   const text = (name: string) => {
     const v = form.get(name);
     return typeof v === 'string' ? v.trim() : '';
   };
+  if (verb === 'decide-extension' && text('approve') !== 'yes' && text('approve') !== 'no') errors.approve = '请选择批准或驳回';
+  const parsed = VerbBodies[verb].safeParse(body);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      if (field === 'approve' && errors.approve) continue;
+      errors[field] ??= issueWords(verb, field, issue, body[field]);
+    }
+  }
+  if (CONFIRM[verb] && text('confirm') !== 'yes') errors.confirm = '请勾选确认';
+  return Object.keys(errors).length ? { errors } : { body };
+}
+
+function rawVerbBody(verb: Verb, form: FormData, version: number): Record<string, unknown> {
+  const text = (name: string) => {
+    const v = form.get(name);
+    return typeof v === 'string' ? v.trim() : '';
+  };
+  const given = (name: string) => (text(name) ? text(name) : undefined);
   const optional = (name: string) => (text(name) ? { [name]: text(name) } : {});
-  if (CONFIRM[verb] && text('confirm') !== 'yes') return { errors: { confirm: '请先勾选确认' } };
   switch (verb) {
     case 'assign':
       return {
-        body: {
-          version,
-          leadDepartment: text('leadDepartment'),
-          coDepartments: form.getAll('coDepartments').filter((v): v is string => typeof v === 'string' && v !== '' && v !== text('leadDepartment')),
-          ...optional('note'),
-        },
+        version,
+        leadDepartment: given('leadDepartment'),
+        coDepartments: form.getAll('coDepartments').filter((v): v is string => typeof v === 'string' && v !== '' && v !== text('leadDepartment')),
+        ...optional('note'),
       };
     case 'acknowledge':
-      return { body: { version } };
+      return { version };
     case 'contact':
-      return { body: { version, method: text('method') || undefined, ...optional('note') } };
+      return { version, method: given('method'), ...optional('note') };
     case 'note':
-      return { body: { version, text: text('text') } };
     case 'reply':
-      return { body: { version, text: text('text') } };
+      return { version, text: given('text') };
     case 'extend': {
       const local = text('newDueAt');
       // <input type="datetime-local"> has no zone: the office works in Beijing time.
       const newDueAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00+08:00` : local || undefined;
-      return { body: { version, reason: text('reason'), newDueAt } };
+      return { version, reason: given('reason'), newDueAt };
     }
     case 'decide-extension':
-      if (text('approve') !== 'yes' && text('approve') !== 'no') return { errors: { approve: '请选择批准或驳回' } };
-      return { body: { version, approve: text('approve') === 'yes', ...optional('note') } };
+      return { version, approve: text('approve') === 'yes', ...optional('note') };
     case 'close':
-      return { body: { version, ...optional('note') } };
+      return { version, ...optional('note') };
     case 'reopen':
-      return { body: { version, reason: text('reason') } };
     case 'return':
-      return { body: { version, reason: text('reason') } };
+      return { version, reason: given('reason') };
     case 'merge':
-      return { body: { version, into: text('into').toUpperCase().replace(/[\s-]/g, '') } };
+      return { version, into: given('into')?.toUpperCase().replace(/[\s-]/g, '') };
     case 'priority':
-      return { body: { version, priority: text('priority'), ...optional('owner') } };
+      return { version, priority: given('priority'), ...optional('owner') };
     case 'recategorize':
-      return { body: { version, category: text('category'), ...optional('kind') } };
+      return { version, category: given('category'), ...optional('kind') };
     case 'appeal':
-      return { body: { version, reasons: text('reasons'), ...(text('evaluationId') ? { evaluationId: Number(text('evaluationId')) } : {}) } };
+      return { version, reasons: given('reasons'), ...(text('evaluationId') ? { evaluationId: Number(text('evaluationId')) } : {}) };
     case 'send-appeal':
-      return { body: { version, ...(text('appealId') ? { appealId: Number(text('appealId')) } : {}) } };
+      return { version, ...(text('appealId') ? { appealId: Number(text('appealId')) } : {}) };
     case 'relocate':
-      return { body: { version, station: text('station'), ...optional('location') } };
+      return { version, station: given('station'), ...optional('location') };
   }
+}
+
+/** What each field of a workflow form is called, by verb where one name means different things. */
+const FIELD_NOUNS: Record<string, string> = {
+  leadDepartment: '承办科室',
+  coDepartments: '协办科室',
+  method: '联系方式',
+  newDueAt: '新的答复期限',
+  approve: '审批结果',
+  into: '主件查询码',
+  priority: '等级',
+  owner: '包案领导',
+  category: '问题类别',
+  kind: '诉求类型',
+  station: '车站',
+  location: '地点',
+  reasons: '申诉理由',
+  evaluationId: '要申诉的评价',
+  appealId: '要报送的申诉',
+  note: '说明',
+  confirm: '确认',
+};
+const VERB_NOUNS: Partial<Record<Verb, Record<string, string>>> = {
+  note: { text: '备注内容' },
+  reply: { text: '答复内容' },
+  extend: { reason: '延期理由' },
+  reopen: { reason: '重办原因' },
+  return: { reason: '退回原因' },
+  'decide-extension': { note: '审批意见' },
+  assign: { note: '派单说明' },
+  close: { note: '办结说明' },
+  contact: { note: '联系情况' },
+};
+/** Fields chosen from a list ("请选择…") rather than typed ("请填写…"). */
+const CHOSEN = new Set(['leadDepartment', 'coDepartments', 'method', 'newDueAt', 'approve', 'priority', 'category', 'kind', 'station', 'location', 'evaluationId', 'appealId']);
+
+export function fieldNoun(verb: Verb, field: string): string {
+  return VERB_NOUNS[verb]?.[field] ?? FIELD_NOUNS[field] ?? '填写的内容';
+}
+
+function issueWords(verb: Verb, field: string, issue: z.core.$ZodIssue, value: unknown): string {
+  if (field === 'version') return '页面已过期，请刷新后重试';
+  const noun = fieldNoun(verb, field);
+  if (value === undefined || (issue.code === 'too_small' && typeof value === 'string' && value.trim() === '')) return `${CHOSEN.has(field) ? '请选择' : '请填写'}${noun}`;
+  switch (issue.code) {
+    case 'too_big':
+      return `${noun}不能超过 ${Number(issue.maximum)} 字（现有 ${typeof value === 'string' ? [...value].length : 0} 字）`;
+    case 'invalid_value':
+      return `请从列表中选择${noun}`;
+    case 'custom':
+      return `${noun}含有无法保存的字符，请删除后重试`;
+    default:
+      return field === 'newDueAt' ? '请选择有效的日期和时间作为新的答复期限' : `${noun}的格式不正确`;
+  }
+}
+
+/**
+ * The API's refusal of a workflow form, in words for people: its field errors
+ * each under the field's own name ("答复内容：不能超过 4000 个字"), and a
+ * message that never names an API field ("请检查：text").
+ */
+export function verbApiErrors(verb: Verb, error: ApiError): { message: string; fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  for (const [name, message] of Object.entries(error.fields)) {
+    const noun = fieldNoun(verb, name);
+    fields[name] = name === 'version' ? '页面已过期，请刷新后重试' : message.includes(noun) ? message : `${noun}：${message}`;
+  }
+  if (Object.keys(fields).length) return { message: '请检查下面标出的内容', fields };
+  return { message: error.message || '操作失败，请稍后再试', fields };
 }
 
 /** A department as the assignment form offers it. */

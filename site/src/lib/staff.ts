@@ -5,6 +5,7 @@ import {
   CHANNEL_LABELS,
   DAY_KIND_LABELS,
   DURATION_UNIT_LABELS,
+  eventWords,
   KIND_LABELS,
   type LabelledEnum,
   label,
@@ -26,8 +27,8 @@ import {
  * on every request, put the CSRF token in each form as `_csrf`, and send it
  * back to the API as X-CSRF-Token. The console is in Chinese, the office's
  * working language: it names codes by the contract's Chinese labels, and keeps
- * its own words only for what the contract does not name (its buttons, the
- * timeline's event types, contact methods).
+ * its own words only for what the contract does not name (its buttons, contact
+ * methods).
  */
 export async function loadSession(page: PageContext): Promise<StaffSession | undefined> {
   const me = await callApi(page, '/api/staff/me', SessionInfo);
@@ -84,38 +85,14 @@ export const consoleName = (table: LabelledEnum, code: string): string => label(
 
 export const CONTACT_METHODS: Record<string, string> = { phone: '电话', sms: '短信', in_person: '当面', email: '邮件' };
 
-export const EVENT_NAMES: Record<string, string> = {
-  created: '受理',
-  assigned: '派单',
-  reassigned: '改派',
-  acknowledged: '签收',
-  contacted: '联系市民',
-  note: '内部备注',
-  replied: '答复',
-  closed: '办结',
-  reopened: '重办',
-  returned: '退回',
-  merged: '合并至主件',
-  duplicate_merged: '并入重复件',
-  extension_requested: '申请延期',
-  extension_approved: '批准延期',
-  extension_refused: '驳回延期',
-  priority_changed: '调整等级',
-  recategorized: '调整类别',
-  deadlines_recomputed: '期限重新计算',
-  relocated: '更正车站和地点',
-  contact_revealed: '查看联系方式',
-  evaluated: '市民评价',
-  escalated: '督办',
-  deadline_warning: '临期提醒',
-  redispatched: '12345 重新派单（退单被驳回）',
-  order_updated: '12345 工单更新',
-  urged: '12345 催办',
-  appeal_filed: '申请核减（申诉）',
-  appeal_sent: '核减申诉已报送 12345',
-  appeal_accepted: '12345 核减申诉获准',
-  appeal_refused: '12345 核减申诉被驳回',
-};
+/** The console's address of a case known by its tracking code (a merge's main case, its duplicate): /staff/cases/code/{code} finds it. */
+export const caseByCode = (code: string): string => `/staff/cases/code/${encodeURIComponent(code)}`;
+
+/** The console's name of a timeline event: the contract's staff words (EVENT_WORDS); a type the table does not know keeps its code. */
+export const eventName = (type: string): string => eventWords(type, 'staff', 'zh-CN') ?? type;
+
+/** Who did it, as the console says it: the member of staff's name, else the kind of actor (市民, 系统, 12345 平台). */
+export const actorName = (actor: { type: string; name: string | null }): string => actor.name ?? consoleName('actorType', actor.type);
 
 /**
  * The workflow forms a case page offers, in the order it shows them, by their
