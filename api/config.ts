@@ -36,6 +36,8 @@ export const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** How long one provider call (Twilio, Resend, 12345 callback) may take; well under the 300 s delivery lease. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Node: how long a shutdown (SIGTERM, SIGINT) waits for requests, deliveries and jobs under way before closing the database. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   /** The station an SMS complaint is filed under (SMS carries no station). */
   SMS_DEFAULT_STATION: z.string().default('TJ'),
   /** Extensions a case may be granted (延期次数); a pending request blocks another as well. */
@@ -108,6 +110,7 @@ export interface Config {
   dissatisfiedAction: DissatisfiedAction;
   outboxMaxAttempts: number;
   providerTimeoutMs: number;
+  shutdownTimeoutMs: number;
   smsDefaultStation: string;
   /** The office's deadline rules: extensions allowed, and when office hours end (minutes after 00:00 Beijing). */
   deadlines: { extensionMax: number; extensionMaxDays: number; officeHoursEnd: number };
@@ -158,6 +161,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     dissatisfiedAction: env.DISSATISFIED_ACTION,
     outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     smsDefaultStation: env.SMS_DEFAULT_STATION,
     deadlines: {
       extensionMax: env.EXTENSION_MAX,
@@ -166,4 +170,28 @@ export function loadConfig(source: Record<string, unknown>): Config {
     },
     feed12345: { secret: env.FEED_12345_SECRET, callbackUrl: env.FEED_12345_CALLBACK_URL },
   };
+}
+
+/** Loopback and unspecified hosts: an address only this machine can reach. */
+const LOCAL_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i;
+
+/**
+ * Why the service must not run as configured, or undefined: PUBLIC_BASE_URL is
+ * missing or points at this machine while a provider sends us webhooks or
+ * receives our links (Twilio signatures are checked against it; SMS, email and
+ * Open311 carry it), or on Workers, where there is never a laptop to fall back
+ * to. Node refuses to start with it; the Worker refuses webhooks with 503.
+ * The demo (no provider, on Node) keeps its loopback default.
+ */
+export function publicBaseUrlProblem(config: Pick<Config, 'publicBaseUrl' | 'twilio' | 'twilioAuthToken' | 'resend' | 'resendWebhookSecret' | 'feed12345'>, runtime: 'node' | 'worker'): string | undefined {
+  if (!LOCAL_HOSTS.test(new URL(config.publicBaseUrl).hostname)) return undefined;
+  const providers = [
+    config.twilio || config.twilioAuthToken ? 'Twilio (TWILIO_AUTH_TOKEN)' : undefined,
+    config.resend ? 'Resend (RESEND_API_KEY)' : undefined,
+    config.resendWebhookSecret ? 'Resend webhooks (RESEND_WEBHOOK_SECRET)' : undefined,
+    config.feed12345.secret ? 'the 12345 feed (FEED_12345_SECRET)' : undefined,
+  ].filter((p): p is string => p !== undefined);
+  if (runtime === 'node' && !providers.length) return undefined;
+  const why = runtime === 'worker' ? 'on Cloudflare Workers' : `with ${providers.join(', ')} configured`;
+  return `PUBLIC_BASE_URL is unset or points at this machine (${config.publicBaseUrl}) ${why}: webhook signatures would be checked against that address and message links would point nowhere. Set PUBLIC_BASE_URL to the https:// address the public reaches the service at.`;
 }

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createApp } from '../api/app.ts';
-import { type Config, ConfigError, loadConfig } from '../api/config.ts';
+import { type Config, ConfigError, loadConfig, publicBaseUrlProblem } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
 import { createReferenceCache } from '../api/domain/reference.ts';
 import { clientAddress } from '../api/http/client-address.ts';
@@ -27,6 +27,12 @@ async function main() {
       process.exit(1);
     }
     throw err;
+  }
+  // A provider would call a loopback address nobody else can reach: stop here rather than refuse every SMS with 403.
+  const baseUrlProblem = publicBaseUrlProblem(config, 'node');
+  if (baseUrlProblem) {
+    console.error(baseUrlProblem);
+    process.exit(1);
   }
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
@@ -86,12 +92,39 @@ async function main() {
     console.log(lines.join('\n'));
   });
 
+  /**
+   * Graceful shutdown: take no new connections, let the requests, the delivery
+   * pass and the job ticks under way finish (at most SHUTDOWN_TIMEOUT_MS), then
+   * close the database. What the bound cuts short is not lost: an outbox row's
+   * lease runs out and the next start (or another instance) delivers it.
+   * A second signal ends the process at once.
+   */
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    logger.info('shutting down', { signal });
-    scheduler.stop();
-    server.close();
+    if (stopping) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    const started = performance.now();
+    logger.info('shutting down: no new requests, waiting for work under way', { signal, timeoutMs: config.shutdownTimeoutMs });
+    const requests = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections with nothing in flight would hold close() open.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    const work = Promise.all([requests, scheduler.stop(), delivery.stop()]).then(() => 'done' as const);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
+    });
+    const outcome = await Promise.race([work, bound]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      logger.warn('shutdown: work still under way after the timeout; leaving it to the next start', { timeoutMs: config.shutdownTimeoutMs });
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }
     await database.close();
-    process.exit(0);
+    logger.info('stopped', { ms: Math.round(performance.now() - started) });
+    process.exit(outcome === 'done' ? 0 : 1);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -14,9 +14,16 @@ export function createScheduler(makeCtx: (id: string) => Ctx, options: { cron?: 
   const cron = options.cron ?? '* * * * *';
   const registry = options.registry ?? jobs;
   const busy = new Set<string>();
+  /** Ticks under way, so that a shutdown can wait for them. */
+  const running = new Set<Promise<void>>();
 
   /** One tick: resolves when this tick's jobs are done (a hanging one keeps only its own tick open). */
-  const tick = async () => {
+  const tick = (): Promise<void> => {
+    const run = runTick().finally(() => running.delete(run));
+    running.add(run);
+    return run;
+  };
+  const runTick = async () => {
     const ctx = makeCtx(`cron-${randomUUID()}`);
     // Each job frees itself when it ends; runScheduledJobs runs every one it is handed, whatever the others do.
     const due: Record<string, ScheduledJob> = {};
@@ -42,11 +49,13 @@ export function createScheduler(makeCtx: (id: string) => Ctx, options: { cron?: 
 
   return {
     tick,
-    start(): { stop(): void } {
+    start(): { stop(): Promise<void> } {
       let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
       const schedule = () => {
         const delay = 60_000 - (Date.now() % 60_000);
         timer = setTimeout(() => {
+          if (stopped) return;
           void tick();
           schedule();
         }, delay);
@@ -54,12 +63,19 @@ export function createScheduler(makeCtx: (id: string) => Ctx, options: { cron?: 
       };
       void tick();
       schedule();
-      return { stop: () => clearTimeout(timer) };
+      // Stopping takes no new tick and resolves when the ones under way have ended.
+      return {
+        stop: async () => {
+          stopped = true;
+          clearTimeout(timer);
+          while (running.size) await Promise.allSettled([...running]);
+        },
+      };
     },
   };
 }
 
-export function startScheduler(makeCtx: (id: string) => Ctx, cron = '* * * * *'): { stop(): void } {
+export function startScheduler(makeCtx: (id: string) => Ctx, cron = '* * * * *'): { stop(): Promise<void> } {
   return createScheduler(makeCtx, { cron }).start();
 }
 
@@ -68,15 +84,22 @@ export function startScheduler(makeCtx: (id: string) => Ctx, cron = '* * * * *')
  * that arrive while it runs fold into one more pass, so a burst of filings
  * costs a few passes, not one per request.
  */
-export function startDeliveryLoop(makeCtx: (id: string) => Ctx): { kick(): void } {
+export function startDeliveryLoop(makeCtx: (id: string) => Ctx): { kick(): void; stop(): Promise<void> } {
   let running = false;
   let again = false;
+  let stopped = false;
+  let current: Promise<void> | undefined;
   const run = async () => {
     if (running) {
       again = true;
       return;
     }
+    if (stopped) return;
     running = true;
+    let done!: () => void;
+    current = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     try {
       do {
         again = false;
@@ -86,14 +109,20 @@ export function startDeliveryLoop(makeCtx: (id: string) => Ctx): { kick(): void 
         } catch (err) {
           ctx.logger.error('outbox delivery failed', describeError(err));
         }
-      } while (again);
+      } while (again && !stopped);
     } finally {
       running = false;
+      done();
     }
   };
   return {
     kick() {
-      setTimeout(() => void run(), 50).unref();
+      if (!stopped) setTimeout(() => void run(), 50).unref();
+    },
+    /** Takes no more kicks; resolves when the pass under way (if any) has ended. */
+    async stop() {
+      stopped = true;
+      if (running) await current;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { ExecutionContext, Fetcher, Hyperdrive, MessageBatch, Queue, ScheduledController } from '@cloudflare/workers-types';
 import type { Context } from 'hono';
 import { type App, createApp } from '../api/app.ts';
-import { type Config, loadConfig } from '../api/config.ts';
+import { type Config, loadConfig, publicBaseUrlProblem } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
 import { createReferenceCache, type ReferenceCache } from '../api/domain/reference.ts';
 import { createLogger, type Logger } from '../api/logger.ts';
@@ -99,9 +99,35 @@ async function renderPage(request: Request, env: WorkerEnv, ctx: ExecutionContex
   });
 }
 
+/** Where providers call us: Twilio's and Resend's webhooks, the 12345 platform's pushes. */
+const PROVIDER_PATHS = /^\/(webhooks|feeds)\//;
+
+/**
+ * Without a public address, a Twilio signature is checked against the wrong URL
+ * (every SMS refused with 403) and replies carry links to nowhere: refuse the
+ * providers' calls with 503, which they retry, and say in the log which
+ * variable to set.
+ */
+function refuseWithoutPublicBaseUrl(env: WorkerEnv, path: string): Response | undefined {
+  const { config, logger } = getIsolate(env);
+  const problem = publicBaseUrlProblem(config, 'worker');
+  if (!problem) return undefined;
+  const requestId = crypto.randomUUID();
+  logger.error('provider call refused: PUBLIC_BASE_URL', { requestId, path, problem });
+  return Response.json(
+    { error: { code: 'unavailable', message: 'The service is not configured to take this call: PUBLIC_BASE_URL is not set.', requestId } },
+    { status: 503, headers: { 'retry-after': '300', 'cache-control': 'no-store' } },
+  );
+}
+
 export default {
   fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
-    if (isApiPath(new URL(request.url).pathname)) return getIsolate(env).app.fetch(request, env, ctx);
+    const path = new URL(request.url).pathname;
+    if (PROVIDER_PATHS.test(path)) {
+      const refused = refuseWithoutPublicBaseUrl(env, path);
+      if (refused) return refused;
+    }
+    if (isApiPath(path)) return getIsolate(env).app.fetch(request, env, ctx);
     return renderPage(request, env, ctx);
   },
 
