@@ -175,6 +175,8 @@ export function loadConfig(source: Record<string, unknown>): Config {
 /** Loopback and unspecified hosts: an address only this machine can reach. */
 const LOCAL_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i;
 
+type BaseUrlInputs = Pick<Config, 'publicBaseUrl' | 'twilio' | 'twilioAuthToken' | 'resend' | 'resendWebhookSecret' | 'feed12345'>;
+
 /**
  * Why the service must not run as configured, or undefined: PUBLIC_BASE_URL is
  * missing or points at this machine while a provider sends us webhooks or
@@ -183,7 +185,7 @@ const LOCAL_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i;
  * to. Node refuses to start with it; the Worker refuses webhooks with 503.
  * The demo (no provider, on Node) keeps its loopback default.
  */
-export function publicBaseUrlProblem(config: Pick<Config, 'publicBaseUrl' | 'twilio' | 'twilioAuthToken' | 'resend' | 'resendWebhookSecret' | 'feed12345'>, runtime: 'node' | 'worker'): string | undefined {
+export function publicBaseUrlProblem(config: BaseUrlInputs, runtime: 'node' | 'worker'): string | undefined {
   if (!LOCAL_HOSTS.test(new URL(config.publicBaseUrl).hostname)) return undefined;
   const providers = [
     config.twilio || config.twilioAuthToken ? 'Twilio (TWILIO_AUTH_TOKEN)' : undefined,
