@@ -54,6 +54,7 @@ export function createApp(deps: AppDeps & { /** Waits out a slowed sign-in; test
       reference,
       requestId: c.get('requestId'),
       lang,
+      photos: deps.photos,
     });
     const started = performance.now();
     await next();

@@ -83,6 +83,14 @@ export const EnvSchema = z.object({
     .max(40)
     .regex(/^[0-9+\-\s()]*$/, 'digits, spaces, +, - and () only')
     .optional(),
+  /** Signs staff photo links (HMAC). Unset on Node: a random secret per start (links live minutes); required on Workers. */
+  PHOTO_URL_SECRET: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** An S3-compatible bucket for photos (instead of DATA_DIR/photos on Node): endpoint, bucket, keys. */
+  PHOTO_S3_ENDPOINT: optionalText.pipe(z.url().optional()),
+  PHOTO_S3_BUCKET: optionalText,
+  PHOTO_S3_REGION: z.string().trim().min(1).default('auto'),
+  PHOTO_S3_ACCESS_KEY_ID: optionalText,
+  PHOTO_S3_SECRET_ACCESS_KEY: optionalText,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -115,6 +123,11 @@ export interface Config {
   /** The office's deadline rules: extensions allowed, and when office hours end (minutes after 00:00 Beijing). */
   deadlines: { extensionMax: number; extensionMaxDays: number; officeHoursEnd: number };
   feed12345: { secret: string | undefined; callbackUrl: string | undefined };
+  /** Photos: the link-signing secret when set, and an S3-compatible bucket when configured. */
+  photos: {
+    urlSecret: string | undefined;
+    s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -169,6 +182,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
       officeHoursEnd: Number(env.OFFICE_HOURS_END.slice(0, 2)) * 60 + Number(env.OFFICE_HOURS_END.slice(3, 5)),
     },
     feed12345: { secret: env.FEED_12345_SECRET, callbackUrl: env.FEED_12345_CALLBACK_URL },
+    photos: { urlSecret: env.PHOTO_URL_SECRET, s3: photoBucket(env) },
   };
 }
 
@@ -196,4 +210,26 @@ export function publicBaseUrlProblem(config: BaseUrlInputs, runtime: 'node' | 'w
   if (runtime === 'node' && !providers.length) return undefined;
   const why = runtime === 'worker' ? 'on Cloudflare Workers' : `with ${providers.join(', ')} configured`;
   return `PUBLIC_BASE_URL is unset or points at this machine (${config.publicBaseUrl}) ${why}: webhook signatures would be checked against that address and message links would point nowhere. Set PUBLIC_BASE_URL to the https:// address the public reaches the service at.`;
+}
+
+/** The photo bucket when all of it is set; a part of it alone is a mistake worth stopping for. */
+function photoBucket(env: Env): Config['photos']['s3'] {
+  const parts = {
+    PHOTO_S3_ENDPOINT: env.PHOTO_S3_ENDPOINT,
+    PHOTO_S3_BUCKET: env.PHOTO_S3_BUCKET,
+    PHOTO_S3_ACCESS_KEY_ID: env.PHOTO_S3_ACCESS_KEY_ID,
+    PHOTO_S3_SECRET_ACCESS_KEY: env.PHOTO_S3_SECRET_ACCESS_KEY,
+  };
+  const missing = Object.entries(parts)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length === 4) return undefined;
+  if (missing.length > 0) throw new ConfigError(`Invalid environment:\n  ${missing.join(', ')}: needed with the other PHOTO_S3_ variables`);
+  return {
+    endpoint: env.PHOTO_S3_ENDPOINT!,
+    bucket: env.PHOTO_S3_BUCKET!,
+    region: env.PHOTO_S3_REGION,
+    accessKeyId: env.PHOTO_S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.PHOTO_S3_SECRET_ACCESS_KEY!,
+  };
 }

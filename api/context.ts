@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Db } from '../db/client.ts';
 import type { Config } from './config.ts';
+import type { PhotoServices } from './domain/photos/ports.ts';
 import type { ReferenceCache } from './domain/reference.ts';
 import type { RateLimiter, RequestLimiter } from './http/rate-limit.ts';
 import type { Lang } from './i18n.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
    * delivery loop; Workers: a message on the outbox Queue).
    */
   kickOutbox?: (c: Context) => void;
+  /** Photo processing and storage (Node: sharp and DATA_DIR or S3; Workers: Images and R2). Without it, photos are refused. */
+  photos?: PhotoServices | undefined;
 }
 
 /** Everything a domain verb may touch. `db` is a transaction inside withTransaction. */
@@ -42,6 +45,8 @@ export interface Ctx {
   reference: ReferenceCache;
   requestId: string;
   lang: Lang;
+  /** The runtime's photo services; undefined where none are configured. */
+  photos?: PhotoServices | undefined;
   /** True inside withTransaction, so nested calls share the outer transaction. */
   inTransaction?: boolean;
 }

@@ -188,6 +188,16 @@ const MESSAGES: Catalogue = {
   'phone4.invalid': { 'zh-CN': '请输入手机号后四位数字', en: 'Enter the last four digits of the phone' },
   'tracking_code.invalid': { 'zh-CN': '查询码格式不正确', en: 'Not a valid tracking code' },
   'description.blank': { 'zh-CN': '请描述您遇到的问题', en: 'Describe the problem' },
+  // Photos (api/domain/photos).
+  'photo.too_many': { 'zh-CN': '最多上传 {max} 张照片（您选择了 {n} 张）', en: 'At most {max} photos (you chose {n})' },
+  'photo.too_big': { 'zh-CN': '照片“{name}”超过 {max} MB', en: 'The photo “{name}” is larger than {max} MB' },
+  'photo.empty': { 'zh-CN': '照片“{name}”是空文件', en: 'The photo “{name}” is an empty file' },
+  'photo.type': { 'zh-CN': '“{name}”不是 JPEG、PNG、WebP 或 HEIC 格式的照片', en: '“{name}” is not a JPEG, PNG, WebP or HEIC photo' },
+  'photo.unreadable': { 'zh-CN': '照片“{name}”已损坏，无法读取', en: 'The photo “{name}” is damaged and cannot be read' },
+  'photo.unavailable': { 'zh-CN': '本服务暂不接收照片，请不附照片提交', en: 'This service does not take photos at the moment; send the form without them' },
+  'photo.not_found': { 'zh-CN': '没有这张照片，或链接已过期', en: 'No such photo, or the link has expired' },
+  'photo.missing': { 'zh-CN': '照片暂时无法读取', en: 'The photo cannot be read at the moment' },
+  'photo.retention_range': { 'zh-CN': '保留天数应为 1 至 {max} 之间的整数，或留空表示一直保留', en: 'Days must be a whole number from 1 to {max}, or empty to keep photos' },
   // The published figures (api/domain/stats).
   'stats.date_invalid': { 'zh-CN': '日期格式应为 YYYY-MM-DD（北京时间），如 2026-03-01', en: 'Use a date as YYYY-MM-DD (Beijing time), e.g. 2026-03-01' },
   'stats.range_order': { 'zh-CN': '开始日期不能晚于结束日期', en: '`from` cannot be later than `to`' },

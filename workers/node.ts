@@ -11,6 +11,7 @@ import { DEMO_STAFF } from '../db/seed/demo.ts';
 import { openDatabase } from '../db/setup.ts';
 import { createNodeFrontend } from '../site/adapter/node.ts';
 import { seedDemoCases } from './demo-cases.ts';
+import { nodePhotoServices } from './photos-node.ts';
 import { startDeliveryLoop, startScheduler } from './scheduler.ts';
 
 /**
@@ -46,6 +47,7 @@ async function main() {
   // Background jobs: the deadline sweep, survey reminders and outbox delivery every minute,
   // and delivery at once after a write that may have queued messages.
   const jobReference = createReferenceCache();
+  const photos = nodePhotoServices(config);
   const jobCtx = (requestId: string): Ctx => ({
     db: database.db,
     clock: systemClock,
@@ -54,6 +56,7 @@ async function main() {
     reference: jobReference,
     requestId,
     lang: 'zh-CN',
+    photos,
   });
   if (database.seed.demoStaff) await seedDemoCases(jobCtx('demo-seed'));
   const scheduler = startScheduler(jobCtx);
@@ -64,6 +67,7 @@ async function main() {
     database: () => database.db,
     clientIp,
     kickOutbox: () => delivery.kick(),
+    photos,
   });
   // API paths go to the app; the rest is the built site (static files, then
   // pages rendered in process by the SSR bundle, which calls the app directly).

@@ -15,6 +15,7 @@ export * from './verbs.ts';
 export * from './wire/admin.ts';
 export * from './wire/deadlines.ts';
 export * from './wire/outbox.ts';
+export * from './wire/photos.ts';
 export * from './wire/public.ts';
 export * from './wire/staff.ts';
 export * from './wire/stats.ts';

@@ -28,6 +28,7 @@ const goodCase: PublicCase = {
   reply: { text: '已联系 13912345678 的张先生处理。', at: '2026-03-03T10:00:00+08:00' },
   timeline: [],
   canEvaluate: false,
+  photos: [],
 };
 
 /** An API that answers any case lookup with `body`, and records the paths asked. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { type Config, loadConfig } from '../../api/config.ts';
 import type { Clock, Ctx } from '../../api/context.ts';
+import type { PhotoServices } from '../../api/domain/photos/ports.ts';
 import { createReferenceCache } from '../../api/domain/reference.ts';
 import { createLogger, type Logger, type LogLevel } from '../../api/logger.ts';
 import type { DbHandle } from '../../db/client.ts';
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   isolated?: boolean;
   /** The app's logger (a test that reads the log lines passes its own). */
   logger?: Logger;
+  /** Photo processing and storage (tests/helpers/photos.ts makes them on a temp folder). */
+  photos?: PhotoServices;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -52,6 +55,7 @@ export function useTestApp(options: TestAppOptions = {}) {
       logger: options.logger ?? createLogger((process.env.TEST_LOG as LogLevel | undefined) ?? 'silent'),
       database: () => state.handle.db,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.photos ? { photos: options.photos } : {}),
       clientIp: (c) => c.req.header('x-test-client') ?? options.clientIp ?? '203.0.113.1',
     });
   });

@@ -5,6 +5,7 @@ import { jobRuns } from '../../db/schema.ts';
 import { bulletins } from './bulletins.ts';
 import { deadlineSweep } from './deadline-sweep.ts';
 import { outboxDelivery } from './deliver-outbox.ts';
+import { photoRetention } from './photo-retention.ts';
 import { statsFold } from './stats-fold.ts';
 import { surveyReminders } from './survey-reminders.ts';
 
@@ -40,6 +41,7 @@ export const jobs: Readonly<Record<string, ScheduledJob>> = {
   // The figures first, so that the bulletins read current rollups.
   'stats-fold': statsFold,
   bulletins,
+  'photo-retention': photoRetention,
   // Last, so that what the others queued goes out in the same tick.
   'outbox-delivery': outboxDelivery,
 };

@@ -60,6 +60,9 @@ export const PublicCase = z
       }),
     ),
     canEvaluate: z.boolean().meta({ description: 'The current reply may be rated' }),
+    photos: z
+      .array(z.object({ url: z.string(), thumbUrl: z.string() }))
+      .meta({ description: 'Photos of the report that staff have made public (faces and number plates checked); the others are never shown' }),
   })
   .meta({ id: 'PublicCase' });
 

@@ -7,6 +7,7 @@ import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { isProvisional } from '../deadlines/provisional.ts';
 import { localName } from '../meta.ts';
+import { publicPhotoIds, publicPhotoPath } from '../photos/read.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 
 /** Event data keys that may be shown to the public; everything else stays internal. */
@@ -80,6 +81,8 @@ export async function lookupCase({ ctx, input }: { ctx: Ctx; input: { trackingCo
     reply: row.replyText !== null && row.repliedAt !== null ? { text: row.replyText, at: row.repliedAt } : null,
     timeline: events.map((e) => ({ type: e.type, at: e.at, ...publicData(e.data) })),
     canEvaluate: (row.status === 'replied' || row.status === 'closed') && !rated,
+    // Only photos a member of staff made public (api/domain/photos/publish.ts).
+    photos: (await publicPhotoIds(ctx, row.id)).map((id) => ({ url: publicPhotoPath(id), thumbUrl: publicPhotoPath(id, 'thumb') })),
   };
 }
 

@@ -1,23 +1,27 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../context.ts';
-import { createCase } from '../../domain/cases/create.ts';
 import { evaluateCase } from '../../domain/cases/evaluate.ts';
 import { lookupCase } from '../../domain/cases/lookup.ts';
 import { toShanghaiIso } from '../../domain/deadlines/shanghai-time.ts';
+import { createCaseWithPhotos } from '../../domain/photos/attach.ts';
+import { PHOTO_FORM_BODY_LIMIT } from '../../domain/photos/limits.ts';
 import { DomainError } from '../../errors.ts';
 import { limitBody } from '../../http/body-limit.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import type { RouteGuards } from '../guards.ts';
 import type { PublicRouter } from '../routers.ts';
-import { CreateCaseBody, CreatedCase, EvaluationBody, EvaluationRecorded, LookupParams, LookupQuery, PublicCase } from './schemas.ts';
+import { CreateCaseBody, CreateCaseForm, CreatedCase, EvaluationBody, EvaluationRecorded, LookupParams, LookupQuery, PublicCase } from './schemas.ts';
 
 /** The largest intake body accepted; a full description in Chinese is ~6 kB. */
 export const INTAKE_BODY_LIMIT = 32 * 1024;
 
 /** JSON or a form, non-empty, within the size limit; anything else is refused before parsing. */
+const fieldsOnly = limitBody(INTAKE_BODY_LIMIT);
+/** A multipart form may carry photos (api/domain/photos/limits.ts): three of 10 MB and the fields. */
+const withPhotos = limitBody(PHOTO_FORM_BODY_LIMIT);
 const intakeBody: MiddlewareHandler<AppEnv>[] = [
-  limitBody(INTAKE_BODY_LIMIT),
+  (c, next) => ((c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data') ? withPhotos(c, next) : fieldsOnly(c, next)),
   async (c, next) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     const known = type.startsWith('application/json') || type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
@@ -38,6 +42,7 @@ export const createCaseRoute = createRoute({
       content: {
         'application/json': { schema: CreateCaseBody },
         'application/x-www-form-urlencoded': { schema: CreateCaseBody },
+        'multipart/form-data': { schema: CreateCaseForm },
       },
     },
   },
@@ -80,13 +85,17 @@ export const evaluationRoute = createRoute({
 export function registerCaseRoutes(router: PublicRouter, guards: RouteGuards) {
   router.openapi({ ...createCaseRoute, middleware: [guards.intakeRateLimit, ...intakeBody] }, async (c) => {
     const isForm = !(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
-    const body = isForm ? c.req.valid('form') : c.req.valid('json');
+    const { photos: parts, ...body }: CreateCaseForm = isForm ? c.req.valid('form') : c.req.valid('json');
     const lang = body.lang ?? c.get('lang');
-    const created = await createCase({
+    const photos = await Promise.all((parts ?? []).map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    const created = await createCaseWithPhotos({
       ctx: { ...c.get('ctx'), lang },
       input: { ...body, lang, channel: 'web', actor: { type: 'citizen' } },
+      photos,
+      source: 'web',
     });
-    if (isForm) {
+    // A browser's own form post goes on to its receipt; a client that asks for JSON (the site's server, with photos) gets the 201.
+    if (isForm && !(c.req.header('accept') ?? '').startsWith('application/json')) {
       const prefix = lang === 'en' ? '/en' : '';
       return c.redirect(`${prefix}/report/done?code=${created.trackingCode}`, 303);
     }

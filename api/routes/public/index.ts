@@ -2,6 +2,7 @@ import type { RouteGuards } from '../guards.ts';
 import { createPublicRouter } from '../routers.ts';
 import { registerCaseRoutes } from './cases.ts';
 import { registerMetaRoutes } from './meta.ts';
+import { registerPhotoRoutes } from './photos.ts';
 import { registerStatsRoutes } from './stats.ts';
 
 /** Citizens and the site: reference data, filing, checking and rating a case, the published figures. */
@@ -10,5 +11,6 @@ export function publicRoutes(guards: RouteGuards) {
   registerMetaRoutes(router);
   registerCaseRoutes(router, guards);
   registerStatsRoutes(router);
+  registerPhotoRoutes(router);
   return router;
 }

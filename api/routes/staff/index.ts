@@ -6,6 +6,7 @@ import { registerAdminDeadlineRoutes } from './admin-deadlines.ts';
 import { registerAdminHealthRoutes } from './admin-health.ts';
 import { registerStaffCaseRoutes } from './cases.ts';
 import { registerOutboxRoutes } from './outbox.ts';
+import { registerAdminPhotoRoutes, registerStaffPhotoRoutes } from './photos.ts';
 import { registerSessionRoutes, registerSignInRoute, type SignInDeps } from './session.ts';
 import { registerStaffStatsRoutes } from './stats.ts';
 import { registerVerbRoutes } from './verbs.ts';
@@ -25,6 +26,7 @@ export function staffRoutes() {
   registerVerbRoutes(router);
   registerStaffStatsRoutes(router);
   registerOutboxRoutes(router);
+  registerStaffPhotoRoutes(router);
   return router;
 }
 
@@ -35,5 +37,6 @@ export function adminRoutes() {
   registerAdminDeadlineRoutes(router);
   registerAdminHealthRoutes(router);
   registerApiKeyRoutes(router);
+  registerAdminPhotoRoutes(router);
   return router;
 }
