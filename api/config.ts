@@ -38,6 +38,12 @@ export const EnvSchema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** Node: how long a shutdown (SIGTERM, SIGINT) waits for requests, deliveries and jobs under way before closing the database. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  /**
+   * Workers: provider calls (subrequests) one cron or queue invocation may make to deliver the outbox,
+   * under Cloudflare's per-invocation limit (50 on the Free plan, 1000 on Paid): raise it on Paid.
+   * At least 12: an unconfirmed SMS may need a Twilio lookup of up to 11 calls and its send.
+   */
+  WORKER_SUBREQUEST_BUDGET: z.coerce.number().int().min(12).max(100_000).default(40),
   /** The station an SMS complaint is filed under (SMS carries no station). */
   SMS_DEFAULT_STATION: z.string().default('TJ'),
   /** Extensions a case may be granted (延期次数); a pending request blocks another as well. */
@@ -120,6 +126,8 @@ export interface Config {
   providerTimeoutMs: number;
   shutdownTimeoutMs: number;
   smsDefaultStation: string;
+  /** Workers only: provider calls one invocation's outbox delivery may make. */
+  workerSubrequestBudget: number;
   /** The office's deadline rules: extensions allowed, and when office hours end (minutes after 00:00 Beijing). */
   deadlines: { extensionMax: number; extensionMaxDays: number; officeHoursEnd: number };
   feed12345: { secret: string | undefined; callbackUrl: string | undefined };
@@ -176,6 +184,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     smsDefaultStation: env.SMS_DEFAULT_STATION,
+    workerSubrequestBudget: env.WORKER_SUBREQUEST_BUDGET,
     deadlines: {
       extensionMax: env.EXTENSION_MAX,
       extensionMaxDays: env.EXTENSION_MAX_DAYS,

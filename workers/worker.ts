@@ -4,11 +4,13 @@ import { type App, createApp } from '../api/app.ts';
 import { type Config, loadConfig, publicBaseUrlProblem } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
 import { createReferenceCache, type ReferenceCache } from '../api/domain/reference.ts';
+import { createBindingRateLimiter, createDatabaseRateLimiter, type RateLimitBinding } from '../api/http/rate-limit.ts';
 import { createLogger, type Logger } from '../api/logger.ts';
 import { connectPostgres, type Db } from '../db/client.ts';
 import { loadSiteHandler } from '../site/adapter/bundle.ts';
 import { isApiPath, type SiteHandler } from '../site/adapter/types.ts';
-import { runQueueBatch, runScheduledJobs } from './jobs/index.ts';
+import { outboxDeliveryJob, outboxQueueConsumer } from './jobs/deliver-outbox.ts';
+import { jobs, queueConsumers, runQueueBatch, runScheduledJobs } from './jobs/index.ts';
 
 /**
  * The Cloudflare runtime. Only modules that run in workerd may be imported
@@ -21,7 +23,38 @@ export interface WorkerEnv {
   HYPERDRIVE: Hyperdrive;
   OUTBOX_QUEUE: Queue;
   ASSETS: Fetcher;
+  /** Cloudflare Rate Limiting bindings ([[ratelimits]]); without one, that budget is kept in the database. */
+  LOOKUP_RATE_LIMITER?: RateLimitBinding;
+  SIGN_IN_RATE_LIMITER?: RateLimitBinding;
   [name: string]: unknown;
+}
+
+/** wrangler.toml's [[ratelimits]] period for both bindings (10 or 60 s): a refused client waits at most this. */
+const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+/**
+ * The lookup and sign-in budgets on Cloudflare's Rate Limiting bindings (no
+ * database round trip, counted at each Cloudflare location; limits from
+ * wrangler.toml). The intake's hourly budget, and any other, in the database.
+ */
+function rateLimiterFor(env: WorkerEnv) {
+  const bound: Record<string, { binding: RateLimitBinding; periodSeconds: number }> = {};
+  if (env.LOOKUP_RATE_LIMITER) bound.lookup = { binding: env.LOOKUP_RATE_LIMITER, periodSeconds: RATE_LIMIT_PERIOD_SECONDS };
+  if (env.SIGN_IN_RATE_LIMITER) bound['sign-in'] = { binding: env.SIGN_IN_RATE_LIMITER, periodSeconds: RATE_LIMIT_PERIOD_SECONDS };
+  return createBindingRateLimiter(bound, createDatabaseRateLimiter());
+}
+
+/**
+ * The jobs and the outbox consumer with delivery kept within an invocation's
+ * subrequest limit (WORKER_SUBREQUEST_BUDGET): rows beyond it wait, unclaimed,
+ * for the next run.
+ */
+function withinSubrequests(config: Config) {
+  const subrequests = config.workerSubrequestBudget;
+  return {
+    jobs: { ...jobs, 'outbox-delivery': outboxDeliveryJob({ subrequests }) },
+    consumers: { ...queueConsumers, 'station-hotline-outbox': outboxQueueConsumer({ subrequests }) },
+  };
 }
 
 interface Isolate {
@@ -32,7 +65,7 @@ interface Isolate {
   app: App;
 }
 
-// One app per isolate: it holds only config, caches and the rate limiter.
+// One app per isolate: it holds only config, caches and the rate limiter's bindings.
 // There is deliberately no module-level database client: a socket opened in one
 // request cannot be used from another in workerd, so each request opens its own.
 let isolate: Isolate | undefined;
@@ -63,6 +96,7 @@ function getIsolate(env: WorkerEnv): Isolate {
       }
       return db;
     },
+    rateLimiter: rateLimiterFor(env),
     // Set by Cloudflare's edge; a client cannot forge it.
     clientIp: (c: Context) => c.req.header('cf-connecting-ip'),
     // After a write, a nudge on the outbox queue: its consumer delivers at once
@@ -134,13 +168,13 @@ export default {
   /** Cron Trigger (every minute): deadline sweep and outbox safety net. */
   async scheduled(controller: ScheduledController, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
     const ctx = jobCtx(env, `cron-${controller.scheduledTime}`);
-    const ran = await runScheduledJobs(ctx, controller.cron);
+    const ran = await runScheduledJobs(ctx, controller.cron, withinSubrequests(ctx.config).jobs);
     ctx.logger.debug('scheduled', { cron: controller.cron, jobs: ran });
   },
 
   /** Consumer of station-hotline-outbox: nudges to deliver outbox rows now. */
   async queue(batch: MessageBatch, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
     const ctx = jobCtx(env, `queue-${batch.queue}-${Date.now()}`);
-    await runQueueBatch(ctx, batch);
+    await runQueueBatch(ctx, batch, withinSubrequests(ctx.config).consumers);
   },
 };

@@ -13,8 +13,9 @@ import {
 
 /** Clock skew between us and Twilio, allowed for when looking up an earlier attempt. */
 const LOOKUP_SLACK_MS = 15 * 60_000;
-/** The most list pages one lookup reads: a citizen's number gets a handful of messages a day from us. */
-const MAX_PAGES = 10;
+/** The most list pages one lookup reads (then one more query for unsent messages): a citizen's number gets a handful of messages a day from us. */
+export const TWILIO_LOOKUP_MAX_PAGES = 10;
+const MAX_PAGES = TWILIO_LOOKUP_MAX_PAGES;
 
 interface ListedMessage {
   sid: string;

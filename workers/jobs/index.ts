@@ -4,7 +4,7 @@ import { describeError, errorCode } from '../../api/logger.ts';
 import { jobRuns } from '../../db/schema.ts';
 import { bulletins } from './bulletins.ts';
 import { deadlineSweep } from './deadline-sweep.ts';
-import { outboxDelivery } from './deliver-outbox.ts';
+import { outboxDelivery, outboxQueueConsumer } from './deliver-outbox.ts';
 import { photoRetention } from './photo-retention.ts';
 import { statsFold } from './stats-fold.ts';
 import { surveyReminders } from './survey-reminders.ts';
@@ -28,7 +28,8 @@ export interface QueueBatchLike {
   messages: readonly { id: string; body: unknown; ack(): void; retry(): void }[];
 }
 
-export type QueueConsumer = (ctx: Ctx, body: unknown) => Promise<void>;
+/** Consumes a whole batch at once (the bodies in order): one call per invocation. */
+export type QueueConsumer = (ctx: Ctx, bodies: readonly unknown[]) => Promise<void>;
 
 /**
  * Every minute, in this order: the deadline sweep first, so that nothing slow
@@ -46,9 +47,9 @@ export const jobs: Readonly<Record<string, ScheduledJob>> = {
   'outbox-delivery': outboxDelivery,
 };
 
-/** Queue name → consumer: a message on the outbox queue is a nudge to deliver now. */
+/** Queue name → consumer: a batch on the outbox queue is a nudge to deliver now, once. */
 export const queueConsumers: Readonly<Record<string, QueueConsumer>> = {
-  'station-hotline-outbox': (ctx) => outboxDelivery.run(ctx, 'queue'),
+  'station-hotline-outbox': outboxQueueConsumer(),
 };
 
 /**
@@ -106,9 +107,11 @@ async function recordJobRun(ctx: Ctx, job: string, phase: 'started' | 'ok' | 'fa
 }
 
 /**
- * Hands each message to its queue's consumer: ack on success, retry on failure.
- * A queue without a consumer is acked and logged: messages are only nudges, the
- * outbox table stays the record and the cron safety net delivers what is left.
+ * Hands the batch to its queue's consumer in one call: ack every message on
+ * success, retry every one on failure (the queue's backoff and max_retries
+ * apply). A queue without a consumer is acked and logged: messages are only
+ * nudges, the outbox table stays the record and the cron safety net delivers
+ * what is left.
  */
 export async function runQueueBatch(ctx: Ctx, batch: QueueBatchLike, consumers: Readonly<Record<string, QueueConsumer>> = queueConsumers): Promise<{ acked: number; retried: number }> {
   const consume = consumers[batch.queue];
@@ -117,18 +120,16 @@ export async function runQueueBatch(ctx: Ctx, batch: QueueBatchLike, consumers: 
     for (const m of batch.messages) m.ack();
     return { acked: batch.messages.length, retried: 0 };
   }
-  let acked = 0;
-  let retried = 0;
-  for (const message of batch.messages) {
-    try {
-      await consume(ctx, message.body);
-      message.ack();
-      acked++;
-    } catch (err) {
-      ctx.logger.error('queue message failed', { queue: batch.queue, id: message.id, ...describeError(err) });
-      message.retry();
-      retried++;
-    }
+  try {
+    await consume(
+      ctx,
+      batch.messages.map((m) => m.body),
+    );
+  } catch (err) {
+    ctx.logger.error('queue batch failed', { queue: batch.queue, count: batch.messages.length, ...describeError(err) });
+    for (const m of batch.messages) m.retry();
+    return { acked: 0, retried: batch.messages.length };
   }
-  return { acked, retried };
+  for (const m of batch.messages) m.ack();
+  return { acked: batch.messages.length, retried: 0 };
 }

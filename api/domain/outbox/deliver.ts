@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { outbox } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import type { SendResult } from '../../providers/types.ts';
 import { renderEmail, renderSms } from '../messages/templates.ts';
+import { TWILIO_LOOKUP_MAX_PAGES } from '../../providers/twilio.ts';
 import type { Providers } from './providers.ts';
 import { suppressionReasons } from './suppress.ts';
 
@@ -28,6 +29,8 @@ export interface DeliveryResult {
   suppressed: number;
   /** Claimed but not tried before `stop` fired: handed back, due at once. */
   released: number;
+  /** Subrequests set aside for the rows claimed (each at its most): at most the run's `subrequests`. */
+  reserved: number;
 }
 
 const LEASE_SECONDS = 300;
@@ -61,13 +64,33 @@ export interface DeliveryOptions {
    * flight finish, bounded by the provider timeout; rows not yet tried go back.
    */
   stop?: AbortSignal;
+  /**
+   * Workers: the provider calls (subrequests) this run may make. Rows are
+   * claimed only while the calls they may need fit, so a row beyond the budget
+   * is never claimed: its attempts, status and next try stay as they were.
+   * Unset (Node): no limit.
+   */
+  subrequests?: number;
+}
+
+/**
+ * The most calls one row can make: a send, or for an SMS whose earlier attempt
+ * is unconfirmed, the lookup (every page it may read, then the unsent query)
+ * and the send. Email (Resend) and 12345 callbacks are one call each.
+ */
+export function subrequestsFor(row: { channel: Row['channel']; unconfirmedSince: Date | null }, providers: Providers): number {
+  return row.channel === 'sms' && row.unconfirmedSince && providers.sms.find ? TWILIO_LOOKUP_MAX_PAGES + 2 : 1;
 }
 
 export async function deliverOutbox(ctx: Ctx, providers: Providers, options: DeliveryOptions = {}): Promise<DeliveryResult> {
-  const total: DeliveryResult = { sent: 0, failed: 0, dead: 0, suppressed: 0, released: 0 };
+  const total: DeliveryResult = { sent: 0, failed: 0, dead: 0, suppressed: 0, released: 0, reserved: 0 };
   const batchSize = options.batchSize ?? 500;
+  const lookupCost = subrequestsFor({ channel: 'sms', unconfirmedSince: new Date(0) }, providers);
   for (let i = 0; i < (options.maxBatches ?? 50) && !options.stop?.aborted; i++) {
-    const rows = await claim(ctx, batchSize);
+    const budget = options.subrequests === undefined ? undefined : options.subrequests - total.reserved;
+    if (budget !== undefined && budget < 1) break;
+    const rows = await claim(ctx, batchSize, budget === undefined ? undefined : { budget, lookupCost });
+    total.reserved += rows.reduce((sum, row) => sum + subrequestsFor(row, providers), 0);
     if (!rows.length) break;
     // Providers answer in tens to hundreds of milliseconds: many sends in flight keep the pipe full.
     const outcomes = await sendAll(ctx, providers, rows, options.concurrency ?? 32, options.stop);
@@ -81,21 +104,33 @@ export async function deliverOutbox(ctx: Ctx, providers: Providers, options: Del
       else if (o.status === 'suppressed') total.suppressed++;
       else total.failed++;
     }
+    // A short batch: nothing more is due, or nothing more fits the budget.
     if (rows.length < batchSize) break;
   }
   if (total.failed + total.dead > 0) ctx.logger.warn('outbox delivery had failures', { ...total });
   return total;
 }
 
-async function claim(ctx: Ctx, limit: number): Promise<Row[]> {
+async function claim(ctx: Ctx, limit: number, subrequests?: { budget: number; lookupCost: number }): Promise<Row[]> {
   const now = ctx.clock.now();
   const lease = new Date(now.getTime() + LEASE_SECONDS * 1000);
-  const ids = sql`
-    SELECT id FROM outbox
+  const due = (columns: SQL) => sql`
+    SELECT ${columns} FROM outbox
     WHERE status IN ('pending', 'failed', 'sending') AND next_attempt_at <= ${now.toISOString()}::timestamptz
     ORDER BY next_attempt_at, id
-    LIMIT ${limit}
+    LIMIT ${subrequests ? Math.min(limit, subrequests.budget) : limit}
     FOR UPDATE SKIP LOCKED`;
+  // Within a budget: the due rows in order, as long as their calls (counted as
+  // subrequestsFor counts them after the claim) add up to no more than it. The
+  // rows locked here but not taken are let go when the statement ends.
+  const ids = subrequests
+    ? sql`
+    WITH due AS (${due(sql`id, next_attempt_at, channel, status, unconfirmed_since`)}), costed AS (
+      SELECT id, sum(CASE WHEN channel = 'sms' AND (unconfirmed_since IS NOT NULL OR status = 'sending') THEN ${subrequests.lookupCost}::int ELSE 1 END)
+        OVER (ORDER BY next_attempt_at, id) AS spent
+      FROM due)
+    SELECT id FROM costed WHERE spent <= ${subrequests.budget}::int`
+    : due(sql`id`);
   const rows = await ctx.db
     .update(outbox)
     .set({
