@@ -2,6 +2,7 @@ import type { Ctx } from '../context.ts';
 import { CASE_KINDS } from '../contract/enums.ts';
 import { KIND_LABELS } from '../contract/labels.ts';
 import type { Lang } from '../i18n.ts';
+import { matchClocks } from './deadlines/policy.ts';
 
 export function localName(row: { nameZh: string; nameEn: string }, lang: Lang): string {
   return lang === 'en' ? row.nameEn : row.nameZh;
@@ -27,6 +28,12 @@ export async function getMeta({ ctx }: { ctx: Ctx }) {
       return station ? [{ code: l.code, name: localName(l, ctx.lang), station: station.code }] : [];
     }),
     dissatisfiedAction: ctx.config.dissatisfiedAction,
+    // What the active policies give a case filed on the web, per kind, without a colour or a
+    // category's own policy: the limits the home page promises (no policy names or sources).
+    replyLimits: CASE_KINDS.map((kind) => {
+      const { reply } = matchClocks(ref.policies, { channel: 'web', kind, categoryId: 0, priority: 'normal', receivedAt: new Date(0) });
+      return { kind, name: kindName(kind, ctx.lang), amount: reply.amount, unit: reply.unit };
+    }),
   };
 }
 

@@ -341,7 +341,15 @@ const RECOMPUTE = sql`
     SELECT roles.*, v.dim, v.value FROM roles CROSS JOIN LATERAL (VALUES
       ('total', 'all'), ('channel', roles.channel::text), ('kind', roles.kind::text), ('category', roles.category_id::text),
       ('department', coalesce(roles.lead_department_id::text, 'none')), ('location', coalesce(roles.location_id::text, 'none')),
-      ('category_location', roles.category_id || '|' || coalesce(roles.location_id::text, 'none'))) AS v(dim, value)
+      ('category_location', roles.category_id || '|' || coalesce(roles.location_id::text, 'none')),
+      -- The first reply against its deadline, on the deadline's day only (times in whole seconds, as stored).
+      ('reply_margin', CASE WHEN role = 'due' THEN CASE
+        WHEN first_reply_due_at IS NOT NULL THEN 'reopened'
+        WHEN replied_at IS NULL THEN 'unanswered'
+        WHEN replied_at <= reply_due_at THEN CASE WHEN received_at + stats_seconds(received_at, replied_at) * interval '1 second' < reply_due_at - interval '2 days' THEN 'early' ELSE 'last2d' END
+        WHEN received_at + stats_seconds(received_at, replied_at) * interval '1 second' <= reply_due_at + interval '1 day' THEN 'late1d'
+        ELSE 'later' END END)) AS v(dim, value)
+    WHERE v.value IS NOT NULL
   ), d AS (
     -- Station 0 is all stations, for the dimensions whose value is not at one station.
     SELECT per_station.*, station_id AS station FROM per_station

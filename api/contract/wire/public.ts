@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, DISSATISFIED_ACTIONS, PRIORITIES } from '../enums.ts';
+import { CASE_KINDS, CASE_STATUSES, DISSATISFIED_ACTIONS, DURATION_UNITS, PRIORITIES } from '../enums.ts';
 import { LANGS } from '../lang.ts';
 import { text } from '../text.ts';
 
@@ -111,6 +111,18 @@ export const Meta = z
     dissatisfiedAction: z.enum(DISSATISFIED_ACTIONS).meta({
       description: 'What a dissatisfied rating does here: flag (the office reviews the case) or reopen (the case is handled again, 重办, with a new deadline)',
     }),
+    replyLimits: z
+      .array(
+        z.object({
+          kind: z.enum(CASE_KINDS),
+          name: z.string(),
+          amount: z.number().meta({ description: 'How many units' }),
+          unit: z.enum(DURATION_UNITS),
+        }),
+      )
+      .meta({
+        description: 'The reply deadline of each kind filed on the web without a colour, as the active deadline policies set it (a red or yellow case, or a 12345 order, may run shorter)',
+      }),
   })
   .meta({ id: 'Meta' });
 

@@ -90,6 +90,31 @@ export const TopProblems = z
   })
   .meta({ id: 'TopProblems' });
 
+export const TrendMonth = z
+  .object({
+    month: z.string().meta({ example: '2026-03' }),
+    received: Count('Received in the month'),
+    due: Count('First reply deadlines in the month met or passed (应办结)'),
+    dueOnTime: Count('Of these, answered by the deadline'),
+    dueLate: Count('Of these, answered late or still unanswered past it'),
+    dueRunning: Count('Deadlines in the month still running: counted nowhere yet'),
+  })
+  .meta({ id: 'StatsTrendMonth' });
+
+export const ReplyTiming = z
+  .object({
+    early: Count('Replied more than two days before the deadline'),
+    lastTwoDays: Count('Replied within the last two days before the deadline'),
+    lateWithinDay: Count('Replied late by at most one day'),
+    lateMore: Count('Replied late by more than one day'),
+    unansweredOverdue: Count('Not replied, deadline passed'),
+    running: Count('Not replied, deadline still ahead: neither on time nor late'),
+    reopenedOnTime: Count('Reopened cases whose first round was answered on time (its reply time is not kept)'),
+    reopenedLate: Count('Reopened cases whose first round was late'),
+    complete: z.boolean().meta({ description: 'False while the figures behind this breakdown are still being rebuilt' }),
+  })
+  .meta({ id: 'StatsReplyTiming', description: 'First replies against their deadlines, for the first reply deadlines falling in the period' });
+
 export const Stats = z
   .object({
     from: z.string(),
@@ -97,7 +122,11 @@ export const Stats = z
     station: Named.nullable(),
     groupBy: z.enum(GROUP_BYS).nullable(),
     generatedAt: z.string(),
-    pendingCases: z.number().int(),
+    pendingCases: z.number().int().meta({ description: 'Cases written but not yet folded into these figures: when above 0, the figures are being updated' }),
+    figuresUpdatedAt: z.string().nullable().meta({ description: 'When the stats job last brought the figures up to date (Asia/Shanghai); null when not recorded' }),
+    openCases: Count('Cases open now (not closed, merged or returned), at the station if one is given'),
+    trend: z.array(TrendMonth).meta({ description: 'The twelve months up to the one the period ends in, oldest first' }),
+    replyTiming: ReplyTiming,
     totals: Figures,
     groups: z.array(StatsGroup),
     rankedBy: z.enum(['satisfaction']).nullable(),
@@ -123,6 +152,7 @@ export const DepartmentTable = z
         overdue: z.number().int().meta({ description: 'Open now with a clock past its deadline' }),
       }),
     ),
+    minEvaluationsToRank: z.number().int().meta({ description: 'A rate resting on fewer cases or ratings than this is a small sample (flagged); satisfaction is not given below it' }),
     definitions: Definitions,
   })
   .meta({ id: 'DepartmentTable' });
@@ -133,4 +163,22 @@ export type Figures = z.infer<typeof Figures>;
 export type StatsGroup = z.infer<typeof StatsGroup>;
 export type TopProblems = z.infer<typeof TopProblems>;
 export type Stats = z.infer<typeof Stats>;
+export type TrendMonth = z.infer<typeof TrendMonth>;
+export type ReplyTiming = z.infer<typeof ReplyTiming>;
 export type DepartmentTable = z.infer<typeof DepartmentTable>;
+
+/**
+ * What each rate is a share of. A rate resting on fewer than minEvaluationsToRank of them (but
+ * some) is a small sample, flagged wherever it is shown: /stats, the dashboard, the CSV.
+ */
+export function rateBases(f: Figures): Record<keyof Figures['rates'], number> {
+  return {
+    closure: f.received - f.returned,
+    onTime: f.due,
+    redoOnTime: f.redoDue,
+    response: f.ackDue,
+    firstContact: f.contactDue,
+    resolution: f.resolutionKnown,
+    satisfaction: f.evaluated,
+  };
+}

@@ -1,4 +1,5 @@
 import type { FigureKey } from '../../contract/enums.ts';
+import { rateBases } from '../../contract/wire/stats.ts';
 import type { Lang } from '../../i18n.ts';
 import { figureName } from './definitions.ts';
 import type { Figures, Metric } from './figures.ts';
@@ -85,7 +86,14 @@ export function figuresCsv(stats: Stats, lang: Lang): string {
     ]),
     zh ? '评价过少未排名' : 'too few evaluations',
     zh ? '排名' : 'rank',
+    zh ? `样本少（不足 ${stats.minEvaluationsToRank} 件）的比率` : `rates on small samples (fewer than ${stats.minEvaluationsToRank})`,
   ];
+  const small = (f: Figures) => {
+    const bases = rateBases(f);
+    return RATES.filter(([r]) => bases[r] > 0 && bases[r] < stats.minEvaluationsToRank)
+      .map(([, key]) => figureName(key, lang))
+      .join(zh ? '、' : '; ');
+  };
   const row = (key: string, name: string, f: Figures, few: boolean | null, rank: number | null) => [
     key,
     name,
@@ -94,6 +102,7 @@ export function figuresCsv(stats: Stats, lang: Lang): string {
     ...metrics.flatMap((m) => [hours(f.times[m].median), hours(f.times[m].p90)]),
     few === null ? '' : few ? (zh ? '是' : 'yes') : zh ? '否' : 'no',
     rank,
+    small(f),
   ];
   const lines = [csvLine(header), csvLine(row('all', zh ? '合计' : 'Total', stats.totals, null, null))];
   for (const g of stats.groups) lines.push(csvLine(row(g.key, g.name, g, g.fewEvaluations, g.rank)));

@@ -58,6 +58,7 @@ export async function departmentTable({ ctx, staff, input }: { ctx: Ctx; staff: 
     asOf: toShanghaiIso(now),
     pendingCases: pending,
     departments: rows,
+    minEvaluationsToRank: MIN_EVALUATIONS_TO_RANK,
     definitions: definitions(ctx.lang),
   };
 }

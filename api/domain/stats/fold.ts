@@ -187,6 +187,24 @@ export const COUNTERS = [
   'redo_met',
 ] as const;
 
+/**
+ * How the first reply stood against its deadline (dim 'reply_margin', on the deadline's day, so
+ * its `due` counts add up to the total's): replied more than two days early ('early'), within the
+ * last two days ('last2d'), late by at most a day ('late1d'), later ('later'), not yet replied
+ * ('unanswered': running or overdue, told apart at read time) — and 'reopened', whose first reply
+ * time the facts do not keep (on time or not is in due_met). Read from the facts alone, so that the
+ * fold subtracts what it added: a judged case's receipt is its contact clock less 24 hours.
+ */
+export const REPLY_MARGINS = ['early', 'last2d', 'late1d', 'later', 'unanswered', 'reopened'] as const;
+export type ReplyMargin = (typeof REPLY_MARGINS)[number];
+const REPLIED = `(contact_due_at - interval '24 hours' + reply_seconds * interval '1 second')`;
+const REPLY_MARGIN = sql.raw(`CASE
+      WHEN redo_due_at IS NOT NULL THEN 'reopened'
+      WHEN reply_seconds IS NULL THEN 'unanswered'
+      WHEN due_met = 1 THEN CASE WHEN ${REPLIED} < due_at - interval '2 days' THEN 'early' ELSE 'last2d' END
+      WHEN ${REPLIED} <= due_at + interval '1 day' THEN 'late1d'
+      ELSE 'later' END`);
+
 const list = (names: readonly string[], prefix = '') => sql.raw(names.map((n) => `${prefix}${n}`).join(', '));
 
 export function foldStatement(batchSize: number) {
@@ -225,15 +243,15 @@ export function foldStatement(batchSize: number) {
              received, returned, closed, evaluated, resolution_known, resolved, satisfied,
              (ack_due_at IS NOT NULL)::int AS ack_due, ack_met, (contact_due_at IS NOT NULL)::int AS contact_due, contact_met,
              0 AS due, 0 AS due_met, 0 AS redo_due, 0 AS redo_met,
-             ack_seconds, contact_seconds, reply_seconds, close_seconds
+             ack_seconds, contact_seconds, reply_seconds, close_seconds, NULL::text AS margin
       FROM signed
       UNION ALL
       SELECT sign, ${sql.raw(deadlineDay('due_at'))}, station_id, channel, kind, category_id, department_id, location_id,
-             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, due_met, 0, 0, NULL, NULL, NULL, NULL
+             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, due_met, 0, 0, NULL, NULL, NULL, NULL, ${REPLY_MARGIN}
       FROM signed WHERE due_at IS NOT NULL
       UNION ALL
       SELECT sign, ${sql.raw(deadlineDay('redo_due_at'))}, station_id, channel, kind, category_id, department_id, location_id,
-             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, redo_met, NULL, NULL, NULL, NULL
+             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, redo_met, NULL, NULL, NULL, NULL, NULL
       FROM signed WHERE redo_due_at IS NOT NULL
     ),
     dimmed AS (
@@ -248,9 +266,12 @@ export function foldStatement(batchSize: number) {
         ('category', s.category_id::text, false),
         ('department', coalesce(s.department_id::text, 'none'), false),
         ('location', coalesce(s.location_id::text, 'none'), true),
-        ('category_location', s.category_id::text || '|' || coalesce(s.location_id::text, 'none'), true)
+        ('category_location', s.category_id::text || '|' || coalesce(s.location_id::text, 'none'), true),
+        -- Only on the first reply deadline's day (null on the other roles' rows).
+        ('reply_margin', s.margin, false)
       ) AS d(dim, value, per_station)
       CROSS JOIN LATERAL (SELECT s.station_id UNION ALL SELECT 0 WHERE NOT d.per_station) AS st(station)
+      WHERE d.value IS NOT NULL
     ),
     counters AS (
       INSERT INTO stats_daily AS t (dim, day, station_id, value, ${list(COUNTERS)})

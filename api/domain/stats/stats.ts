@@ -8,6 +8,7 @@ import { definitions, MIN_EVALUATIONS_TO_RANK } from './definitions.ts';
 import { type Figures, figuresOf, type GroupBy, type RawGroup, readGroups, sumGroups } from './figures.ts';
 import { foldStats, pendingCases } from './fold.ts';
 import { loadLabels, type Named } from './labels.ts';
+import { lastFoldAt, openCases, type ReplyTiming, readMargins, readTrend, replyTimingOf, type TrendMonth } from './overview.ts';
 import { resolveRange } from './range.ts';
 import { nameTopProblems, readTopProblems, type TopProblems } from './top-problems.ts';
 
@@ -36,6 +37,14 @@ export interface Stats {
   generatedAt: string;
   /** Cases written since the last fold, not yet in these figures (normally 0: a request folds first). */
   pendingCases: number;
+  /** When the stats job last brought the figures up to date (null: not recorded); matters when pendingCases > 0. */
+  figuresUpdatedAt: string | null;
+  /** Cases open now (not closed, merged or returned), at the station if one is asked for. */
+  openCases: number;
+  /** Received and on-time figures for each of the twelve months up to the one the period ends in. */
+  trend: TrendMonth[];
+  /** How the period's first replies stood against their deadlines. */
+  replyTiming: ReplyTiming;
   totals: Figures;
   groups: Group[];
   rankedBy: 'satisfaction' | null;
@@ -59,12 +68,18 @@ export async function getStats({ ctx, input }: { ctx: Ctx; input: StatsInput & {
   }
   const today = shanghaiDate(now);
   const groupBy = input.groupBy ?? null;
-  const [raw, top, pending] = await Promise.all([
-    readGroups(ctx, range, station?.id ?? null, groupBy),
+  const stationId = station?.id ?? null;
+  const [raw, top, pending, updatedAt, open, trend, margins] = await Promise.all([
+    readGroups(ctx, range, stationId, groupBy),
     // biome-ignore lint/complexity/useMathMinMax: dates as YYYY-MM-DD strings, compared as text
-    readTopProblems(ctx, { upTo: range.to < today ? range.to : today, stationId: station?.id ?? null }),
+    readTopProblems(ctx, { upTo: range.to < today ? range.to : today, stationId }),
     pendingCases(ctx),
+    lastFoldAt(ctx),
+    openCases(ctx, stationId),
+    readTrend(ctx, range, stationId),
+    readMargins(ctx, range, stationId),
   ]);
+  const totals = figuresOf(sumGroups(raw));
   const labels = await loadLabels(ctx, ctx.lang, {
     categories: [...(groupBy === 'category' ? raw.map((g) => Number(g.value)) : []), ...top.items.map((i) => i.categoryId)],
     locations: [
@@ -80,7 +95,11 @@ export async function getStats({ ctx, input }: { ctx: Ctx; input: StatsInput & {
     groupBy,
     generatedAt: toShanghaiIso(now),
     pendingCases: pending,
-    totals: figuresOf(sumGroups(raw)),
+    figuresUpdatedAt: updatedAt,
+    openCases: open,
+    trend,
+    replyTiming: replyTimingOf(margins, totals),
+    totals,
     groups: groupBy ? rankGroups(groupBy, raw, (value) => labels.group(groupBy, value, withStation)) : [],
     rankedBy: groupBy && groupBy !== 'month' ? 'satisfaction' : null,
     minEvaluationsToRank: MIN_EVALUATIONS_TO_RANK,
