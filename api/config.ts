@@ -32,6 +32,8 @@ export const EnvSchema = z.object({
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   /** What a dissatisfied evaluation does: flag the case for the dispatcher, or reopen it (重办). */
   DISSATISFIED_ACTION: z.enum(DISSATISFIED_ACTIONS).default('flag'),
+  /** Under DISSATISFIED_ACTION=flag: the office reviews a dissatisfied case within this many working days (told to the citizen). */
+  DISSATISFIED_REVIEW_DAYS: z.coerce.number().int().min(1).max(30).default(3),
   /** Delivery attempts before an outbox row is dead (visible to admins, who can retry it). */
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** How long one provider call (Twilio, Resend, 12345 callback) may take; well under the 300 s delivery lease. */
@@ -122,6 +124,7 @@ export interface Config {
   resend: { apiKey: string; from: string; baseUrl: string } | undefined;
   resendWebhookSecret: string | undefined;
   dissatisfiedAction: DissatisfiedAction;
+  dissatisfiedReviewDays: number;
   outboxMaxAttempts: number;
   providerTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -180,6 +183,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     resend,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET,
     dissatisfiedAction: env.DISSATISFIED_ACTION,
+    dissatisfiedReviewDays: env.DISSATISFIED_REVIEW_DAYS,
     outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

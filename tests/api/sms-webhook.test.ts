@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '../../api/domain/deadlines/shanghai-time.ts';
 import { CaseDetail } from '../../api/routes/staff/schemas.ts';
 import { cases, evaluations, outbox, smsInbound, smsOptOuts } from '../../db/schema.ts';
 import { fixedClock, uniquePhone, useTestApp } from '../helpers/app.ts';
@@ -134,13 +135,17 @@ describe('POST /webhooks/twilio/sms', () => {
       .set({ status: 'sent' })
       .where(and(eq(outbox.caseId, filed.id), eq(outbox.template, 'survey')));
 
-    expect((await sms(own, '3')).reply).toBe('感谢评价，我们会重新核查办理情况。');
+    // The answer says what happens next: the office's review, by the date on the case's public timeline (#18).
+    const answered = (await sms(own, '3')).reply;
+    expect(answered).toMatch(/^感谢评价，已记录。办公室将在\d{4}-\d{2}-\d{2}前复核这件投诉的办理情况。$/);
     const [rating] = await t.db.select().from(evaluations).where(eq(evaluations.caseId, filed.id));
     // An SMS rating says only how satisfied the citizen is: resolution is unknown, not guessed.
     expect(rating).toMatchObject({ source: 'citizen', satisfaction: 'dissatisfied', resolved: null });
     const c = CaseDetail.parse(await (await call(t.app, dispatcher, 'GET', `/api/staff/cases/${filed.id}`)).json());
     expect(c.flaggedAt).not.toBeNull();
     expect(c.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['evaluated', 'dissatisfied']));
+    const reviewDueAt = String(c.timeline.find((e) => e.type === 'dissatisfied')!.data.reviewDueAt);
+    expect(answered).toContain(`${shanghaiDate(new Date(reviewDueAt))}前复核`);
     // Rated once per reply: a second digit finds nothing to rate.
     expect((await sms(own, '1')).reply).toMatch(/没有待评价的答复/);
   });

@@ -157,7 +157,7 @@ describe('a case through its whole life', () => {
     await expectError(await verb(dispatcher, filed.id, 'assign', { version: c.version, leadDepartment: 'enf1' }), 409, 'conflict');
   });
 
-  it('merge: the duplicate points at the master and its reporter is told the master code', async () => {
+  it('merge: the duplicate points at the master and its reporter is told to follow with their own code', async () => {
     const master = await fileCase(t.app, t.db);
     const dup = await fileCase(t.app, t.db);
     await expectError(await verb(dispatcher, dup.id, 'merge', { version: 1, into: dup.trackingCode }), 409, 'conflict');
@@ -168,7 +168,8 @@ describe('a case through its whole life', () => {
       .select()
       .from(outbox)
       .where(and(eq(outbox.caseId, dup.id), eq(outbox.template, 'merged')));
-    expect(told!.payload).toMatchObject({ masterTrackingCode: master.trackingCode });
+    // #18: the master's code is its own reporter's; the merged reporter follows it with their own code and digits.
+    expect(told!.payload).toEqual({ trackingCode: dup.trackingCode });
     const masterEvents = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, master.id));
     expect(masterEvents.map((e) => e.type)).toContain('duplicate_merged');
   });

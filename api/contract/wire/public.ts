@@ -57,12 +57,17 @@ export const PublicCase = z
         reason: z.string().optional(),
         satisfaction: z.string().optional(),
         resolved: z.string().optional(),
+        reviewDueAt: z.string().optional().meta({ description: 'A dissatisfied rating flagged the case: the office reviews it by then' }),
       }),
     ),
     canEvaluate: z.boolean().meta({ description: 'The current reply may be rated' }),
     photos: z
       .array(z.object({ url: z.string(), thumbUrl: z.string() }))
       .meta({ description: 'Photos of the report that staff have made public (faces and number plates checked); the others are never shown' }),
+    merged: z.object({ at: z.string() }).optional().meta({
+      description:
+        'Set when this report was merged with an earlier report of the same problem: status, deadline, closing, reply and timeline are then that main case’s, read with this report’s own code and digits',
+    }),
   })
   .meta({ id: 'PublicCase' });
 
@@ -75,7 +80,23 @@ export const EvaluationBody = z
   })
   .meta({ id: 'Evaluation' });
 
-export const EvaluationRecorded = z.object({ trackingCode: z.string(), satisfaction: z.string(), resolved: z.boolean(), evaluatedAt: z.string() }).meta({ id: 'EvaluationRecorded' });
+/** What a dissatisfied rating leads to under DISSATISFIED_ACTION: a review by a date, or a redo with a new reply deadline. */
+export const DissatisfiedNext = z
+  .discriminatedUnion('action', [
+    z.object({ action: z.literal('flag'), reviewDueAt: z.string().meta({ description: 'The office reviews the case by then' }) }),
+    z.object({ action: z.literal('reopen'), replyDueAt: z.string().meta({ description: 'The case is handled again; the new reply is due by then' }) }),
+  ])
+  .meta({ id: 'DissatisfiedNext' });
+
+export const EvaluationRecorded = z
+  .object({
+    trackingCode: z.string(),
+    satisfaction: z.string(),
+    resolved: z.boolean(),
+    evaluatedAt: z.string(),
+    next: DissatisfiedNext.nullable().meta({ description: 'After a dissatisfied rating, what happens next; null otherwise' }),
+  })
+  .meta({ id: 'EvaluationRecorded' });
 
 export const LookupParams = z.object({
   trackingCode: text()
@@ -134,6 +155,7 @@ export type CreatedCase = z.infer<typeof CreatedCase>;
 export type PublicCase = z.infer<typeof PublicCase>;
 export type EvaluationBody = z.infer<typeof EvaluationBody>;
 export type EvaluationRecorded = z.infer<typeof EvaluationRecorded>;
+export type DissatisfiedNext = z.infer<typeof DissatisfiedNext>;
 export type LookupParams = z.infer<typeof LookupParams>;
 export type LookupQuery = z.infer<typeof LookupQuery>;
 export type LangQuery = z.infer<typeof LangQuery>;

@@ -3,15 +3,16 @@ import { caseEvents, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import type { Staff } from '../staff/session.ts';
-import { answeredMasterMessages, masterNames } from './merged-reporters.ts';
+import { answeredMasterMessages, answeredStep, masterNames, tellMergedReporters } from './merged-reporters.ts';
 import { normalizeTrackingCode } from './tracking-code.ts';
 import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
 
 /**
- * Merges a duplicate into a master case. The duplicate's reporter is told the
- * master's tracking code; the master's timeline records the merge. A 12345
- * order is told through its platform (callback `merged`, then the master's
- * reply: at once if the master is already answered, else when it is).
+ * Merges a duplicate into a master case. The duplicate's reporter is told that
+ * their report is handled with an earlier one and follows it with their own
+ * code (merged-reporters.ts); the master's timeline records the merge. The
+ * master's reply reaches them (a 12345 order through its platform): at once if
+ * the master is already answered, else when it is.
  */
 export async function merge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; input: { caseId: string; version: number; into: string } }) {
   return withTransaction(ctx, async (tx) => {
@@ -30,16 +31,20 @@ export async function merge({ ctx, staff, input }: { ctx: Ctx; staff: Staff; inp
       isPublic: false,
       data: { duplicate: row.trackingCode },
     });
+    // Cases that followed this one follow the master from now on; an answered master's reply reaches them now.
+    const answered = answeredStep(master);
+    if (answered) await tellMergedReporters(tx, master, answered, `${master.id}:${master.version}`, row);
     return commitTransition(tx, {
       row,
       staff,
       set: { status: 'merged', masterCaseId: master.id, closedAt: tx.clock.now() },
       event: { type: 'merged', isPublic: true, data: { mergedInto: master.trackingCode } },
-      // A 12345 order's caller hears from the platform, which we tell; others get our SMS or email.
-      messages:
-        row.channel === '12345'
-          ? [...callback12345(tx, row, 'merged', row.id, masterNames(master)), ...answeredMasterMessages(tx, row, master)]
-          : citizenMessages(row, 'merged', row.id, { masterTrackingCode: master.trackingCode }),
+      // A 12345 order's caller hears from the platform, which we tell; others get our SMS or email, and keep
+      // following with their own code (the master's code is its reporter's, not theirs to use).
+      messages: [
+        ...(row.channel === '12345' ? callback12345(tx, row, 'merged', row.id, masterNames(master)) : citizenMessages(row, 'merged', row.id, {})),
+        ...answeredMasterMessages(tx, row, master),
+      ],
     });
   });
 }

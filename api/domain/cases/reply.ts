@@ -1,9 +1,9 @@
 import { type Ctx, withTransaction } from '../../context.ts';
 import type { Staff } from '../staff/session.ts';
-import { tellMergedReporters } from './merged-reporters.ts';
+import { SURVEY_DELAY_MS, tellMergedReporters } from './merged-reporters.ts';
 import { callback12345, citizenMessages, commitTransition, openForVerb } from './transition.ts';
 
-export const SURVEY_DELAY_MS = 3600_000;
+export { SURVEY_DELAY_MS };
 
 /**
  * The reply (答复): the text the citizen receives, by SMS and email, and on the

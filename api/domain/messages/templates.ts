@@ -105,10 +105,11 @@ const ZH: Record<string, Words> = {
     subject: (p) => `提醒：请评价我们的办理（${formatTrackingCode(code(p))}）`,
     body: (p, l) => [`您还没有评价查询码 ${formatTrackingCode(code(p))} 的办理结果。`, l.rate],
   },
+  // A merged reporter follows the main case with their own code and digits, and gets its reply (cases/merged-reporters.ts).
   merged: {
-    sms: (p) => `【站区热线】您反映的问题已并入${str(p, 'masterTrackingCode')}一并办理，可用该码查询`,
-    subject: (p) => `您的诉求已合并办理（${formatTrackingCode(str(p, 'masterTrackingCode'))}）`,
-    body: (p) => [`您反映的问题与已受理的诉求相同，已并入查询码 ${formatTrackingCode(str(p, 'masterTrackingCode'))} 一并办理。`],
+    sms: (p) => `【站区热线】您反映的问题已与同一问题的投诉合并办理，答复会发给您。仍用查询码${code(p)}查进度`,
+    subject: (p) => `您的诉求已合并办理（${formatTrackingCode(code(p))}）`,
+    body: (p, l) => [`您反映的问题（查询码 ${formatTrackingCode(code(p))}）与之前受理的同一问题投诉合并办理，答复会发给您。`, '仍可用您的查询码和手机号后四位查询办理进度：', l.status],
   },
   assignment: {
     subject: (p) => `【派单】${formatTrackingCode(code(p))} ${str(p, 'category')}（${str(p, 'station')}）`,
@@ -194,9 +195,13 @@ const EN: Record<string, Words> = {
     body: (p, l) => [`You have not rated case ${formatTrackingCode(code(p))} yet.`, l.rate],
   },
   merged: {
-    sms: (p) => `Station Hotline: your report is handled together with case ${str(p, 'masterTrackingCode')}; use that code to check it`,
-    subject: (p) => `Your case is handled with ${formatTrackingCode(str(p, 'masterTrackingCode'))}`,
-    body: (p) => [`Your report is the same as an open case and is handled with it: ${formatTrackingCode(str(p, 'masterTrackingCode'))}.`],
+    sms: (p) => `Station Hotline: your report ${code(p)} is handled together with an earlier one about the same problem; you get its reply. Check it with your code`,
+    subject: (p) => `Your case is handled together with an earlier one (${formatTrackingCode(code(p))})`,
+    body: (p, l) => [
+      `Your report (tracking code ${formatTrackingCode(code(p))}) is about the same problem as an earlier one and is handled together with it; you get its reply.`,
+      'Check its progress with your own tracking code and the last four digits of your phone:',
+      l.status,
+    ],
   },
   assignment: {
     subject: (p) => `[Assigned] ${formatTrackingCode(code(p))} ${str(p, 'category')} (${str(p, 'station')})`,

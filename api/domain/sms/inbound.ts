@@ -1,13 +1,14 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import { cases, evaluations, outbox, smsInbound, smsOptOuts } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import type { Lang } from '../../contract/lang.ts';
 import { formatTrackingCode } from '../../contract/tracking-code.ts';
 import { createCase } from '../cases/create.ts';
 import { evaluateCase } from '../cases/evaluate.ts';
+import { mainCaseOf } from '../cases/merged-reporters.ts';
 import { shanghaiDate } from '../deadlines/shanghai-time.ts';
 import { renderSms } from '../messages/templates.ts';
-import { isBareCode, parseSms, SMS_TEXT, smsLang, statusWord } from './words.ts';
+import { dissatisfiedNextSms, isBareCode, parseSms, SMS_TEXT, smsLang, statusWord } from './words.ts';
 
 export interface InboundSms {
   messageSid: string;
@@ -76,28 +77,24 @@ async function answer(ctx: Ctx, input: InboundSms): Promise<{ reply: string; com
   }
 }
 
-/** The state to anyone with the code; the reply text only to the number that filed the case. */
+/**
+ * The state to anyone with the code; the reply text only to the number that
+ * filed the case. A report merged into another answers with the main case's
+ * state and reply (merged-reporters.ts), saying it is handled with it.
+ */
 async function status(ctx: Ctx, from: string, code: string, asked: Lang | undefined) {
-  const [row] = await ctx.db
-    .select({
-      id: cases.id,
-      status: cases.status,
-      reporterPhone: cases.reporterPhone,
-      replyText: cases.replyText,
-      repliedAt: cases.repliedAt,
-      replyDueAt: cases.replyDueAt,
-      lang: cases.lang,
-    })
-    .from(cases)
-    .where(eq(cases.trackingCode, code));
+  const [row] = await ctx.db.select().from(cases).where(eq(cases.trackingCode, code));
   const lang = asked ?? (row?.lang === 'en' ? 'en' : 'zh-CN');
   if (!row) return { reply: SMS_TEXT.notFound[lang], command: 'status', caseId: null };
-  const state = statusWord(row.status, lang);
+  const main = (await mainCaseOf(ctx, row)) ?? row;
+  const state = statusWord(main.status, lang);
   const own = row.reporterPhone === from;
-  let reply = lang === 'en' ? `${formatTrackingCode(code)}: ${state}.` : `${formatTrackingCode(code)}：${state}。`;
-  if (own && row.replyText && row.repliedAt) reply += lang === 'en' ? ` Reply: ${row.replyText}` : `答复：${row.replyText}`;
-  else if (own && ['new', 'assigned', 'in_progress'].includes(row.status)) {
-    reply += lang === 'en' ? ` Due ${shanghaiDate(row.replyDueAt)}.` : `${shanghaiDate(row.replyDueAt)}前答复。`;
+  let reply = lang === 'en' ? `${formatTrackingCode(code)}: ` : `${formatTrackingCode(code)}：`;
+  if (main !== row) reply += SMS_TEXT.followsMain[lang];
+  reply += lang === 'en' ? `${state}.` : `${state}。`;
+  if (own && main.replyText && main.repliedAt) reply += lang === 'en' ? ` Reply: ${main.replyText}` : `答复：${main.replyText}`;
+  else if (own && ['new', 'assigned', 'in_progress'].includes(main.status)) {
+    reply += lang === 'en' ? ` Due ${shanghaiDate(main.replyDueAt)}.` : `${shanghaiDate(main.replyDueAt)}前答复。`;
   }
   return { reply, command: 'status', caseId: row.id };
 }
@@ -108,23 +105,29 @@ async function status(ctx: Ctx, from: string, code: string, asked: Lang | undefi
  * satisfaction, so resolution is recorded as unknown (it stays out of 解决率).
  */
 async function rate(ctx: Ctx, from: string, digit: 1 | 2 | 3) {
+  // A merged report was surveyed on its own case about its main case's reply (merged-reporters.ts).
   const surveyed = await ctx.db
-    .select({ id: cases.id, trackingCode: cases.trackingCode, phone4: cases.reporterPhone4, reopenCount: cases.reopenCount, lang: cases.lang })
+    .select(getTableColumns(cases))
     .from(cases)
     .innerJoin(outbox, and(eq(outbox.caseId, cases.id), eq(outbox.channel, 'sms'), inArray(outbox.template, ['survey', 'survey_reminder'])))
-    .where(and(eq(cases.reporterPhone, from), inArray(cases.status, ['replied', 'closed'])))
-    .orderBy(desc(cases.repliedAt))
-    .limit(5);
+    .where(and(eq(cases.reporterPhone, from), inArray(cases.status, ['replied', 'closed', 'merged'])))
+    .orderBy(desc(outbox.createdAt))
+    .limit(10);
+  const tried = new Set<string>();
   for (const c of surveyed) {
+    if (tried.has(c.id)) continue;
+    tried.add(c.id);
+    const answered = (await mainCaseOf(ctx, c)) ?? c;
+    if (answered.status !== 'replied' && answered.status !== 'closed') continue;
     const [done] = await ctx.db
       .select({ id: evaluations.id })
       .from(evaluations)
-      .where(and(eq(evaluations.caseId, c.id), eq(evaluations.source, 'citizen'), eq(evaluations.replyRound, c.reopenCount)));
+      .where(and(eq(evaluations.caseId, c.id), eq(evaluations.source, 'citizen'), eq(evaluations.replyRound, answered.reopenCount)));
     if (done) continue;
     const satisfaction = digit === 1 ? 'satisfied' : digit === 2 ? 'basic' : 'dissatisfied';
-    await evaluateCase({ ctx, input: { trackingCode: c.trackingCode, phone4: c.phone4 ?? '', satisfaction, resolved: null, via: 'sms' } });
+    const { next } = await evaluateCase({ ctx, input: { trackingCode: c.trackingCode, phone4: c.reporterPhone4 ?? '', satisfaction, resolved: null, via: 'sms' } });
     const lang = c.lang === 'en' ? 'en' : 'zh-CN';
-    return { reply: digit === 3 ? SMS_TEXT.ratedDissatisfied[lang] : SMS_TEXT.rated[lang], command: 'rating', caseId: c.id };
+    return { reply: next ? dissatisfiedNextSms(next, lang) : SMS_TEXT.rated[lang], command: 'rating', caseId: c.id };
   }
   // A bare digit carries no language; the office's own comes first.
   return { reply: SMS_TEXT.noSurvey['zh-CN'], command: 'rating', caseId: null };

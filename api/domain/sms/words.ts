@@ -2,6 +2,8 @@ import type { CaseStatus } from '../../contract/enums.ts';
 import { statusLabel } from '../../contract/labels.ts';
 import type { Bilingual, Lang } from '../../contract/lang.ts';
 import { normalizeTrackingCode } from '../../contract/tracking-code.ts';
+import type { DissatisfiedNext } from '../cases/dissatisfied.ts';
+import { minutesIntoShanghaiDay, shanghaiDate, toShanghaiIso } from '../deadlines/shanghai-time.ts';
 
 /** What an inbound SMS asks for (DESIGN "SMS words"). */
 export type SmsCommand =
@@ -72,5 +74,25 @@ export const SMS_TEXT = {
   notFound: { 'zh-CN': '未找到该查询码，请核对后重试。', en: 'No case has that code; please check it.' },
   noSurvey: { 'zh-CN': '没有待评价的答复。发“帮助”查看用法。', en: 'No reply is waiting for your rating. Text HELP for help.' },
   rated: { 'zh-CN': '感谢您的评价！', en: 'Thank you for your rating!' },
-  ratedDissatisfied: { 'zh-CN': '感谢评价，我们会重新核查办理情况。', en: 'Thank you; the office will review how your case was handled.' },
+  /** Before the state of a report merged into another: the state and reply that follow are the main case's. */
+  followsMain: { 'zh-CN': '已与同一问题的投诉合并办理，', en: 'handled together with an earlier report of the same problem, ' },
 } as const;
+
+/**
+ * The answer to a dissatisfied SMS rating: what happens next, with its date
+ * (DISSATISFIED_ACTION: a review by the office, or a redo with a new deadline).
+ */
+export function dissatisfiedNextSms(next: DissatisfiedNext, lang: Lang): string {
+  const due = next.action === 'flag' ? next.reviewDueAt : next.replyDueAt;
+  // A day's deadline is 24:00 of its last day: "before" the next day in Chinese (as the receipt says), "by the end of" it in
+  // English; an hours' deadline names its time (Beijing).
+  const midnight = minutesIntoShanghaiDay(due) === 0;
+  const at = toShanghaiIso(due).slice(0, 16).replace('T', ' ');
+  const by = midnight ? (lang === 'en' ? `the end of ${shanghaiDate(new Date(due.getTime() - 60_000))}` : shanghaiDate(due)) : at;
+  if (next.action === 'flag') {
+    return lang === 'en' ? `Thank you; your rating is recorded. The office will review how your case was handled by ${by}.` : `感谢评价，已记录。办公室将在${by}前复核这件投诉的办理情况。`;
+  }
+  return lang === 'en'
+    ? `Thank you; your rating is recorded. Your case is being handled again; the new reply is due by ${by}.`
+    : `感谢评价，已记录。您的投诉已重新办理，将在${by}前重新答复。`;
+}

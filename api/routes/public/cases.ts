@@ -58,7 +58,8 @@ export const lookupCaseRoute = createRoute({
   path: '/api/cases/{trackingCode}',
   tags: ['public'],
   summary: 'Check a case',
-  description: 'Needs the last four digits of the reporter’s phone. An unknown code and wrong digits answer the same 404.',
+  description:
+    'Needs the last four digits of the reporter’s phone. An unknown code and wrong digits answer the same 404. A report merged with an earlier one about the same problem answers, under its own code and digits, with the main case’s status, deadline, reply and timeline (`merged` says so).',
   request: { params: LookupParams, query: LookupQuery },
   responses: {
     200: { description: 'The public view', content: { 'application/json': { schema: PublicCase } } },
@@ -71,7 +72,8 @@ export const evaluationRoute = createRoute({
   path: '/api/cases/{trackingCode}/evaluation',
   tags: ['public'],
   summary: 'Rate the reply',
-  description: 'Once per reply, with the last four digits of the reporter’s phone. 409 before a reply or when already rated.',
+  description:
+    'Once per reply, with the last four digits of the reporter’s phone (a merged report rates its main case’s reply, recorded on its own case and kept out of the published figures). 409 before a reply or when already rated. `next` says what a dissatisfied rating leads to.',
   request: {
     params: LookupParams,
     body: { required: true, content: { 'application/json': { schema: EvaluationBody } } },
@@ -114,6 +116,7 @@ export function registerCaseRoutes(router: PublicRouter, guards: RouteGuards) {
         closedAt: found.closedAt ? toShanghaiIso(found.closedAt) : null,
         reply: found.reply ? { text: found.reply.text, at: toShanghaiIso(found.reply.at) } : null,
         timeline: found.timeline.map((e) => ({ ...e, at: toShanghaiIso(e.at) })),
+        ...(found.merged ? { merged: { at: toShanghaiIso(found.merged.at) } } : {}),
       },
       200,
     );
@@ -126,8 +129,13 @@ export function registerCaseRoutes(router: PublicRouter, guards: RouteGuards) {
       ctx: c.get('ctx'),
       input: { trackingCode, phone4: body.phone4, satisfaction: body.satisfaction, resolved: body.resolved ? 'yes' : 'no', comment: body.comment },
     });
+    const next =
+      result.next &&
+      (result.next.action === 'flag'
+        ? { action: 'flag' as const, reviewDueAt: toShanghaiIso(result.next.reviewDueAt) }
+        : { action: 'reopen' as const, replyDueAt: toShanghaiIso(result.next.replyDueAt) });
     return c.json(
-      { trackingCode: trackingCode.toUpperCase().replace(/[\s-]/g, ''), satisfaction: result.satisfaction, resolved: body.resolved, evaluatedAt: toShanghaiIso(result.evaluatedAt) },
+      { trackingCode: trackingCode.toUpperCase().replace(/[\s-]/g, ''), satisfaction: result.satisfaction, resolved: body.resolved, evaluatedAt: toShanghaiIso(result.evaluatedAt), next },
       201,
     );
   });
