@@ -222,6 +222,26 @@ const MESSAGES: Catalogue = {
     en: 'phone is required: this office texts the tracking code and contacts the reporter by phone',
   },
   'open311.field_too_long': { 'zh-CN': '{field} 不能超过 {max} 个字', en: '{field} is longer than {max} characters' },
+  'open311.quota_spent': {
+    'zh-CN': '该 API 密钥本小时的提交额度（{quota} 件）已用完，请 {seconds} 秒后再试',
+    en: 'This API key has used its hourly quota ({quota} filings); try again in {seconds} seconds',
+  },
+  'open311.attributes_too_many': { 'zh-CN': '附加属性 attribute[…] 不能超过 {max} 个', en: 'At most {max} extra attribute[…] values' },
+  'open311.attribute_name_invalid': { 'zh-CN': '属性名不能超过 {max} 个字符', en: 'An attribute name is at most {max} characters' },
+  'open311.media_upload_unsupported': {
+    'zh-CN': '暂不接收上传的文件：请改用 media_url 提供图片网址，本次诉求未提交',
+    en: 'Uploaded files are not accepted yet: send the picture as a media_url instead. Nothing was filed',
+  },
+  'open311.field_required': { 'zh-CN': '缺少 {field}', en: '{field} is missing' },
+  'open311.update_status_invalid': { 'zh-CN': 'status 取值无效', en: 'status is not a recognised status' },
+  'open311.update_not_filer': {
+    'zh-CN': '只有提交该诉求的 API 密钥可以为其补充信息',
+    en: 'Only the api_key that filed the request may post updates to it',
+  },
+  'open311.update_id_taken': {
+    'zh-CN': '该 update_id 已用于另一诉求',
+    en: 'This update_id was already used for another request',
+  },
   'open311.lat_long_pair': { 'zh-CN': 'lat 与 long 须同时提供', en: 'Send lat and long together' },
   'open311.lat_long_invalid': { 'zh-CN': 'lat/long 须为 WGS84 经纬度', en: 'lat/long must be WGS84 degrees' },
   'open311.media_url_invalid': { 'zh-CN': 'media_url 须为 http(s) 网址', en: 'media_url must be an http(s) URL' },
@@ -248,8 +268,8 @@ const MESSAGES: Catalogue = {
   'open311.service_description': { 'zh-CN': '{name}（承办：{department}）', en: '{name} (handled by {department})' },
   'open311.group_other': { 'zh-CN': '其他', en: 'Other' },
   'open311.attr.contact_notice': {
-    'zh-CN': '请同时提供手机号码（phone）：办公室用短信发送查询码并与您联系。姓名、电话、邮箱不会公开。',
-    en: 'Also send a mobile phone number (phone): the office texts you the tracking code and contacts you. Name, phone and email are never published.',
+    'zh-CN': '手机号码（phone）可选：留下后办公室用短信发送查询码并与您联系；不留则只能通过本应用查看进展与答复。姓名、电话、邮箱不会公开。',
+    en: 'A mobile phone number (phone) is optional: with one, the office texts you the tracking code and can call you; without one, you follow progress and the reply in this app. Name, phone and email are never published.',
   },
   'open311.attr.station': { 'zh-CN': '事发车站', en: 'Station where it happened' },
   'open311.attr.station_hint': { 'zh-CN': '必选', en: 'Required' },

@@ -74,7 +74,8 @@ async function main() {
   const front = await createNodeFrontend({ app, clientIp, env: process.env });
   const hasSite = front.siteBuilt;
 
-  const server = serve({ fetch: front.fetch, port: config.port, hostname: config.host }, (info) => {
+  // 64 kB of request headers (Node's default is 16 kB): Open311 status syncs send up to 1,000 ids in one query string (~37 kB).
+  const server = serve({ fetch: front.fetch, port: config.port, hostname: config.host, serverOptions: { maxHeaderSize: 64 * 1024 } }, (info) => {
     const base = `http://${info.address === '::' ? '127.0.0.1' : info.address}:${info.port}`;
     const lines = [
       '',

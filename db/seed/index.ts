@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { calendarDays, categories, deadlinePolicies, departments, locations, stations } from '../schema.ts';
 import { calendarYear, SEEDED_YEARS } from './calendar.ts';
-import { CATEGORIES, DEPARTMENTS, LOCATIONS, POLICIES, STATIONS } from './reference.ts';
+import { CATEGORIES, DEPARTMENTS, LOCATIONS, PLACE_COORDINATES, POLICIES, STATIONS } from './reference.ts';
 
 export interface SeedReport {
   provisionalYears: number[];
@@ -44,6 +44,22 @@ export async function seedReference(db: Db): Promise<SeedReport> {
     const stationRows = await tx.select({ id: stations.id, code: stations.code }).from(stations);
     const locationValues = stationRows.flatMap((s) => (LOCATIONS[s.code] ?? []).map((l, i) => ({ ...l, stationId: s.id, sortOrder: i + 1 })));
     if (locationValues.length) await tx.insert(locations).values(locationValues).onConflictDoNothing();
+
+    // Coordinates for stations and places that have none and that no admin has edited (updated_at
+    // still created_at): an admin's coordinates, or their clearing them, stay as the admin left them.
+    const stationPlaces = STATIONS.map((st) => sql`(${st.code}, ${st.latitude}::float8, ${st.longitude}::float8)`);
+    await tx.execute(sql`
+      UPDATE stations SET latitude = v.lat, longitude = v.long
+      FROM (VALUES ${sql.join(stationPlaces, sql`, `)}) AS v(code, lat, long)
+      WHERE stations.code = v.code AND stations.latitude IS NULL AND stations.updated_at = stations.created_at`);
+    const places = Object.entries(PLACE_COORDINATES).flatMap(([station, byCode]) =>
+      Object.entries(byCode).map(([code, [lat, long]]) => sql`(${station}, ${code}, ${lat}::float8, ${long}::float8)`),
+    );
+    await tx.execute(sql`
+      UPDATE locations SET latitude = v.lat, longitude = v.long
+      FROM (VALUES ${sql.join(places, sql`, `)}) AS v(station, code, lat, long), stations s
+      WHERE s.code = v.station AND locations.station_id = s.id AND locations.code = v.code
+        AND locations.latitude IS NULL AND locations.updated_at = locations.created_at`);
 
     // Policies have no natural key: seed them only into an empty table.
     const [{ count } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(deadlinePolicies);

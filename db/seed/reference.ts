@@ -10,10 +10,54 @@ type Kind = (typeof CASE_KINDS)[number];
 type Unit = (typeof DURATION_UNITS)[number];
 
 export const STATIONS = [
-  { code: 'TJ', nameZh: '天津站', nameEn: 'Tianjin Station', city: '天津', sortOrder: 1 },
-  { code: 'TJN', nameZh: '天津南站', nameEn: 'Tianjin South Station', city: '天津', sortOrder: 2 },
-  { code: 'BJN', nameZh: '北京南站', nameEn: 'Beijing South Station', city: '北京', sortOrder: 3 },
+  { code: 'TJ', nameZh: '天津站', nameEn: 'Tianjin Station', city: '天津', sortOrder: 1, latitude: 39.1364, longitude: 117.2106 },
+  { code: 'TJN', nameZh: '天津南站', nameEn: 'Tianjin South Station', city: '天津', sortOrder: 2, latitude: 39.0576, longitude: 117.0589 },
+  { code: 'BJN', nameZh: '北京南站', nameEn: 'Beijing South Station', city: '北京', sortOrder: 3, latitude: 39.8652, longitude: 116.3786 },
 ];
+
+/*
+ * Where the places are (WGS 84, as GPS and map apps outside China's GCJ-02
+ * give them), approximately: the station buildings from public maps, each
+ * place a short way from its station's centre on the side where it lies. An
+ * admin corrects them (admin API: stations, locations); the seed fills only
+ * rows no admin has touched.
+ */
+export const PLACE_COORDINATES: Record<string, Record<string, [number, number]>> = {
+  // 天津站: the front square faces the Hai River to the south-west, the rear square the north.
+  TJ: {
+    front_square: [39.1352, 117.2096],
+    rear_square: [39.1381, 117.2115],
+    intercity_square: [39.1367, 117.2131],
+    taxi_dispatch: [39.1377, 117.2124],
+    parking: [39.1384, 117.2101],
+    metro_transfer: [39.1358, 117.2109],
+    bus_stops: [39.1349, 117.2112],
+    entrance: [39.136, 117.21],
+    exit: [39.1371, 117.2112],
+  },
+  // 天津南站: the square and the taxi and bus yards lie east of the station building.
+  TJN: {
+    front_square: [39.0577, 117.0606],
+    rear_square: [39.0575, 117.057],
+    taxi_dispatch: [39.0586, 117.061],
+    parking: [39.0566, 117.0612],
+    metro_transfer: [39.0573, 117.0597],
+    bus_stops: [39.059, 117.0602],
+    entrance: [39.0579, 117.0594],
+    exit: [39.0572, 117.0592],
+  },
+  // 北京南站: north and south squares, taxis and parking below the building.
+  BJN: {
+    north_square: [39.8672, 116.3786],
+    south_square: [39.863, 116.3786],
+    taxi_dispatch: [39.8649, 116.3799],
+    parking: [39.8655, 116.377],
+    metro_transfer: [39.8651, 116.3787],
+    bus_stops: [39.8628, 116.38],
+    entrance: [39.866, 116.3786],
+    exit: [39.8645, 116.3786],
+  },
+};
 
 /*
  * Each section's mailbox hears of new assignments and of near deadlines (the

@@ -65,7 +65,7 @@ describe('issuing a key', () => {
     expect(text).not.toContain(issued.key);
     expect(text).not.toContain(row!.keyHash);
     const listed = ApiKeyList.parse(JSON.parse(text)).items.find((k) => k.id === issued.id);
-    expect(listed).toEqual({ id: issued.id, name, owner: issued.owner, createdAt: issued.createdAt, createdBy: issued.createdBy, revokedAt: null, lastUsedAt: null });
+    expect(listed).toEqual({ id: issued.id, name, owner: issued.owner, createdAt: issued.createdAt, createdBy: issued.createdBy, revokedAt: null, lastUsedAt: null, hourlyQuota: 100 });
   });
 
   it('files a request with the key and records when it was last used', async () => {

@@ -145,6 +145,8 @@ describe('the rest of /open311/v2', () => {
       expect(doc.paths[`/open311/v2/requests.${format}`]).toHaveProperty('get');
       expect(doc.paths[`/open311/v2/requests.${format}`]).toHaveProperty('post');
       expect(doc.paths[`/open311/v2/requests/{service_request_id}.${format}`]).toHaveProperty('get');
+      expect(doc.paths[`/open311/v2/servicerequestupdates.${format}`]).toHaveProperty('get');
+      expect(doc.paths[`/open311/v2/servicerequestupdates.${format}`]).toHaveProperty('post');
     }
     expect(doc.paths['/api/staff/admin/api-keys']).toHaveProperty('post');
   });

@@ -132,10 +132,30 @@ export const UpdateCategoryBody = z
   .refine(notEmpty, nothingToChange)
   .meta({ id: 'UpdateCategory' });
 
+// Where a station or place is (WGS 84): Open311 places requests filed without coordinates there.
+
+export const Coordinates = z
+  .strictObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+  .meta({ id: 'Coordinates', description: 'WGS 84 degrees (GPS, not GCJ-02); null clears them' });
+
+// Stations
+
+export const AdminStation = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), active: z.boolean(), coordinates: Coordinates.nullable() }).meta({ id: 'AdminStation' });
+export const AdminStationList = items(AdminStation, 'AdminStationList');
+export const UpdateStationBody = z.strictObject({ coordinates: Coordinates.nullable() }).meta({ id: 'UpdateStation' });
+
 // Locations
 
 export const AdminLocation = z
-  .object({ station: z.string(), code: z.string(), nameZh: z.string(), nameEn: z.string(), active: z.boolean(), sortOrder: z.number().int() })
+  .object({
+    station: z.string(),
+    code: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    active: z.boolean(),
+    sortOrder: z.number().int(),
+    coordinates: Coordinates.nullable(),
+  })
   .meta({ id: 'AdminLocation' });
 export const AdminLocationList = items(AdminLocation, 'AdminLocationList');
 
@@ -158,7 +178,13 @@ export const CreateLocationBody = z
   .meta({ id: 'CreateLocation' });
 
 export const UpdateLocationBody = z
-  .strictObject({ nameZh: NameZh.optional(), nameEn: NameEn.optional(), active: z.boolean().optional(), sortOrder: SortOrder.optional() })
+  .strictObject({
+    nameZh: NameZh.optional(),
+    nameEn: NameEn.optional(),
+    active: z.boolean().optional(),
+    sortOrder: SortOrder.optional(),
+    coordinates: Coordinates.nullable().optional(),
+  })
   .refine(notEmpty, nothingToChange)
   .meta({ id: 'UpdateLocation' });
 
@@ -185,6 +211,10 @@ export type AdminCategory = z.infer<typeof AdminCategory>;
 export type AdminCategoryList = z.infer<typeof AdminCategoryList>;
 export type CreateCategoryBody = z.infer<typeof CreateCategoryBody>;
 export type UpdateCategoryBody = z.infer<typeof UpdateCategoryBody>;
+export type Coordinates = z.infer<typeof Coordinates>;
+export type AdminStation = z.infer<typeof AdminStation>;
+export type AdminStationList = z.infer<typeof AdminStationList>;
+export type UpdateStationBody = z.infer<typeof UpdateStationBody>;
 export type AdminLocation = z.infer<typeof AdminLocation>;
 export type AdminLocationList = z.infer<typeof AdminLocationList>;
 export type LocationQuery = z.infer<typeof LocationQuery>;

@@ -121,7 +121,21 @@ export const CaseDetail = z
     suggestedDepartment: Named.nullable(),
     location: Named.nullable(),
     description: z.string(),
-    reporter: z.object({ phone: z.string().nullable(), email: z.string().nullable(), name: z.string().nullable(), masked: z.literal(true) }),
+    reporter: z.object({
+      phone: z.string().nullable(),
+      email: z.string().nullable(),
+      name: z.string().nullable(),
+      masked: z.literal(true),
+      textable: z.boolean().meta({ description: 'False when the reporter left no phone: no SMS reaches them' }),
+    }),
+    open311: z
+      .object({
+        client: z.string().nullable().meta({ description: 'The API key’s name: the app the citizen filed through and follows the case in' }),
+        attributes: z.record(z.string(), z.string()).meta({ description: 'Attributes the app sent beyond the service’s own' }),
+        mediaUrl: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: 'For a case filed through Open311' }),
     lang: z.string(),
     leadDepartment: Named.nullable(),
     coDepartments: z.array(Named),

@@ -17,7 +17,20 @@ export interface AdminLocation {
   nameEn: string;
   active: boolean;
   sortOrder: number;
+  /** WGS 84; null until an admin sets them. Open311 places requests filed without coordinates here. */
+  coordinates: Coordinates | null;
 }
+
+export interface Coordinates {
+  latitude: number;
+  longitude: number;
+}
+
+const coordinatesOf = (row: { latitude: number | null; longitude: number | null }): Coordinates | null =>
+  row.latitude !== null && row.longitude !== null ? { latitude: row.latitude, longitude: row.longitude } : null;
+
+/** The columns a coordinates patch writes: undefined leaves them, null clears both. */
+const coordinateColumns = (c: Coordinates | null | undefined) => (c === undefined ? {} : { latitude: c?.latitude ?? null, longitude: c?.longitude ?? null });
 
 function selectLocations(ctx: Ctx, where?: SQL) {
   return ctx.db
@@ -28,11 +41,14 @@ function selectLocations(ctx: Ctx, where?: SQL) {
       nameEn: locations.nameEn,
       active: locations.active,
       sortOrder: locations.sortOrder,
+      latitude: locations.latitude,
+      longitude: locations.longitude,
     })
     .from(locations)
     .innerJoin(stations, eq(stations.id, locations.stationId))
     .where(where)
-    .orderBy(asc(stations.sortOrder), asc(stations.id), asc(locations.sortOrder), asc(locations.id));
+    .orderBy(asc(stations.sortOrder), asc(stations.id), asc(locations.sortOrder), asc(locations.id))
+    .then((rows) => rows.map(({ latitude, longitude, ...row }) => ({ ...row, coordinates: coordinatesOf({ latitude, longitude }) })));
 }
 
 /** A station by code, active or not: an admin may prepare the locations of a station not yet open. */
@@ -100,20 +116,60 @@ export interface UpdateLocationInput {
   nameEn?: string | undefined;
   active?: boolean | undefined;
   sortOrder?: number | undefined;
+  coordinates?: Coordinates | null | undefined;
 }
 
 export async function updateLocation({ ctx, actor, input }: { ctx: Ctx; actor: Staff; input: UpdateLocationInput }): Promise<AdminLocation> {
   assertAdmin(actor);
-  const { station, code, ...patch } = input;
+  const { station, code, coordinates, ...patch } = input;
   const updated = await withTransaction(ctx, async (tx) => {
     const current = await oneLocation(tx, station, code);
     await tx.db
       .update(locations)
-      .set({ ...patch, updatedAt: tx.clock.now() })
+      .set({ ...patch, ...coordinateColumns(coordinates), updatedAt: tx.clock.now() })
       .where(and(eq(locations.stationId, current.stationId), eq(locations.code, code)));
     const { stationId: _id, ...row } = await oneLocation(tx, station, code);
     return row;
   });
-  referenceWritten(ctx, actor, 'admin: location updated', { station, code, fields: changedFields(patch) });
+  referenceWritten(ctx, actor, 'admin: location updated', { station, code, fields: changedFields({ ...patch, coordinates }) });
   return updated;
+}
+
+/*
+ * Stations: their names and codes come with the installation (db/seed); an
+ * admin sets where each is on a map.
+ */
+export interface AdminStation {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  active: boolean;
+  coordinates: Coordinates | null;
+}
+
+function selectStations(ctx: Ctx, where?: SQL) {
+  return ctx.db
+    .select({ code: stations.code, nameZh: stations.nameZh, nameEn: stations.nameEn, active: stations.active, latitude: stations.latitude, longitude: stations.longitude })
+    .from(stations)
+    .where(where)
+    .orderBy(asc(stations.sortOrder), asc(stations.id))
+    .then((rows) => rows.map(({ latitude, longitude, ...row }) => ({ ...row, coordinates: coordinatesOf({ latitude, longitude }) })));
+}
+
+export async function listStations({ ctx, actor }: { ctx: Ctx; actor: Staff }): Promise<AdminStation[]> {
+  assertAdmin(actor);
+  return selectStations(ctx);
+}
+
+export async function updateStation({ ctx, actor, input }: { ctx: Ctx; actor: Staff; input: { code: string; coordinates: Coordinates | null } }): Promise<AdminStation> {
+  assertAdmin(actor);
+  const changed = await ctx.db
+    .update(stations)
+    .set({ ...coordinateColumns(input.coordinates), updatedAt: ctx.clock.now() })
+    .where(eq(stations.code, input.code))
+    .returning({ id: stations.id });
+  if (!changed.length) throw notFound('station.unknown');
+  referenceWritten(ctx, actor, 'admin: station updated', { station: input.code, fields: ['coordinates'] });
+  const [row] = await selectStations(ctx, eq(stations.code, input.code));
+  return row!;
 }

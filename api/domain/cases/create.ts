@@ -53,7 +53,8 @@ export async function createCase({ ctx, input }: { ctx: Ctx; input: CreateCaseIn
   const station = ref.stationsByCode.get(input.station);
   const category = ref.categoriesByCode.get(input.category);
   const location = input.location ? station && ref.locationsByStation.get(station.id)?.get(input.location) : undefined;
-  const phoneRequired = input.channel === 'web' || input.channel === 'sms' || input.channel === 'open311';
+  // Open311 clients may file without one: the filing app is then the citizen's channel (cases.api_key_id).
+  const phoneRequired = input.channel === 'web' || input.channel === 'sms';
   const phone = input.phone?.trim() ? parsePhone(input.phone) : undefined;
   const phoneBad = input.phone?.trim() ? !phone : phoneRequired;
   const problems = [

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { caseDepartments, caseEvents, cases, evaluations, extensionRequests, ratingAppeals, staffUsers } from '../../../db/schema.ts';
+import { apiKeys, caseDepartments, caseEvents, cases, evaluations, extensionRequests, ratingAppeals, staffUsers } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { workdayLookup } from '../deadlines/calendar.ts';
@@ -59,6 +59,8 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
   const category = ref.categoriesById.get(row.categoryId);
   const location = row.locationId !== null ? ref.locationsById.get(row.locationId) : undefined;
   const master = row.masterCaseId ? (await ctx.db.select({ trackingCode: cases.trackingCode }).from(cases).where(eq(cases.id, row.masterCaseId)))[0] : undefined;
+  // The Open311 app a case was filed through is the citizen's channel (it reads status and the reply).
+  const client = row.apiKeyId ? (await ctx.db.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, row.apiKeyId)))[0] : undefined;
   return {
     id: row.id,
     trackingCode: row.trackingCode,
@@ -79,7 +81,10 @@ export async function getCaseDetail({ ctx, staff, input }: { ctx: Ctx; staff: St
       email: row.reporterEmail ? maskEmail(row.reporterEmail) : null,
       name: row.reporterName ? maskName(row.reporterName) : null,
       masked: true as const,
+      /** False when no phone was left: no SMS reaches this reporter (receipt, reply, survey). */
+      textable: row.reporterPhone !== null,
     },
+    open311: row.channel === 'open311' ? { client: client?.name ?? null, attributes: row.attributes ?? {}, mediaUrl: row.mediaUrl } : null,
     lang: row.lang,
     leadDepartment: dept(row.leadDepartmentId),
     coDepartments: co.map((c) => dept(c.id)).filter((d) => d !== null),

@@ -22,7 +22,13 @@ export interface ApiKeyView {
   createdBy: { id: string; name: string } | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  /** Filings per hour this key may make (each key its own budget; refused requests cost nothing). */
+  hourlyQuota: number;
 }
+
+/** The quota a key gets when the admin names none, and the bounds the table enforces. */
+export const DEFAULT_HOURLY_QUOTA = 100;
+export const MAX_HOURLY_QUOTA = 100_000;
 
 const creator = alias(staffUsers, 'api_key_creator');
 
@@ -37,6 +43,7 @@ function selectKeys(ctx: Ctx) {
       creatorName: creator.name,
       revokedAt: apiKeys.revokedAt,
       lastUsedAt: apiKeys.lastUsedAt,
+      hourlyQuota: apiKeys.hourlyQuota,
     })
     .from(apiKeys)
     .leftJoin(creator, eq(creator.id, apiKeys.createdBy));
@@ -53,16 +60,32 @@ function view(row: KeyRow): ApiKeyView {
     createdBy: row.creatorName !== null ? { id: row.creatorId, name: row.creatorName } : null,
     revokedAt: row.revokedAt,
     lastUsedAt: row.lastUsedAt,
+    hourlyQuota: row.hourlyQuota,
   };
 }
 
 /** Issues a key. The answer is the only place the key itself ever appears. */
-export async function issueApiKey({ ctx, actor, input }: { ctx: Ctx; actor: Staff; input: { name: string; owner: string } }): Promise<ApiKeyView & { key: string }> {
+export async function issueApiKey({
+  ctx,
+  actor,
+  input,
+}: {
+  ctx: Ctx;
+  actor: Staff;
+  input: { name: string; owner: string; hourlyQuota?: number | undefined };
+}): Promise<ApiKeyView & { key: string }> {
   assertAdmin(actor);
   const key = `${API_KEY_PREFIX}${randomToken(32)}`;
   const [row] = await ctx.db
     .insert(apiKeys)
-    .values({ keyHash: await hashToken(key), name: input.name, owner: input.owner, createdBy: actor.id, createdAt: ctx.clock.now() })
+    .values({
+      keyHash: await hashToken(key),
+      name: input.name,
+      owner: input.owner,
+      hourlyQuota: input.hourlyQuota ?? DEFAULT_HOURLY_QUOTA,
+      createdBy: actor.id,
+      createdAt: ctx.clock.now(),
+    })
     .returning({ id: apiKeys.id });
   const [created] = await selectKeys(ctx).where(eq(apiKeys.id, row!.id));
   ctx.logger.info('admin: api key issued', { requestId: ctx.requestId, actorId: actor.id, apiKeyId: row!.id });
@@ -94,7 +117,7 @@ export async function revokeApiKey({ ctx, actor, input }: { ctx: Ctx; actor: Sta
  * The key a request carries, if it is live: marks it used and names it. A
  * missing, unknown or revoked key is a 403, as GeoReport v2 says.
  */
-export async function authenticateApiKey(ctx: Ctx, key: string | undefined): Promise<{ id: string; name: string }> {
+export async function authenticateApiKey(ctx: Ctx, key: string | undefined): Promise<LiveKey> {
   const row = await useLiveKey(ctx, key);
   if (!row) throw new DomainError('forbidden', key?.trim() ? 'open311.api_key_invalid' : 'open311.api_key_missing');
   return row;
@@ -117,13 +140,19 @@ export async function identifyReader(ctx: Ctx, key: string | undefined): Promise
  * revoked key. A string that cannot be a key is refused without touching the
  * database.
  */
-async function useLiveKey(ctx: Ctx, key: string | undefined): Promise<{ id: string; name: string } | undefined> {
+export interface LiveKey {
+  id: string;
+  name: string;
+  hourlyQuota: number;
+}
+
+async function useLiveKey(ctx: Ctx, key: string | undefined): Promise<LiveKey | undefined> {
   const given = key?.trim();
   if (!given?.startsWith(API_KEY_PREFIX) || given.length > 100) return undefined;
   const [row] = await ctx.db
     .update(apiKeys)
     .set({ lastUsedAt: ctx.clock.now() })
     .where(and(eq(apiKeys.keyHash, await hashToken(given)), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id, name: apiKeys.name });
+    .returning({ id: apiKeys.id, name: apiKeys.name, hourlyQuota: apiKeys.hourlyQuota });
   return row;
 }

@@ -11,7 +11,13 @@ import { normalizePublicId } from './public-id.ts';
  */
 export const MAX_SPAN_DAYS = 90;
 export const MAX_PAGE_SIZE = 1000;
-export const MAX_IDS = 200;
+/**
+ * FixMyStreet's status sync sends every report it still shows in one list. A
+ * thousand public ids is ~37 kB of query string: the Node server takes headers
+ * that large (workers/node.ts), and Cloudflare takes URLs up to 16 kB in the
+ * path plus query… see README ("Lookups by id").
+ */
+export const MAX_IDS = 1000;
 const DAY_MS = 86_400_000;
 const SPAN_MS = MAX_SPAN_DAYS * DAY_MS;
 
@@ -82,7 +88,7 @@ export function parseW3cDate(value: string, bound: 'from' | 'to' = 'from'): Date
   return new Date(date && bound === 'to' ? at + DAY_MS - 1 : at);
 }
 
-function readRange(ctx: Ctx, issues: FieldIssue[], names: [string, string], raw: [string | undefined, string | undefined]): Range | undefined {
+export function readRange(ctx: Ctx, issues: FieldIssue[], names: [string, string], raw: [string | undefined, string | undefined]): Range | undefined {
   const [fromName, toName] = names;
   const from = raw[0] !== undefined ? parseW3cDate(raw[0], 'from') : undefined;
   const to = raw[1] !== undefined ? parseW3cDate(raw[1], 'to') : undefined;

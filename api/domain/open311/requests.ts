@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type CASE_STATUSES, caseEvents, cases, categories, locations, stations } from '../../../db/schema.ts';
-import { eventWords } from '../../contract/events.ts';
 import type { Ctx } from '../../context.ts';
+import { eventWords } from '../../contract/events.ts';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
@@ -93,6 +93,9 @@ function selectRequests(ctx: Ctx) {
       locationCode: locations.code,
       locationZh: locations.nameZh,
       locationEn: locations.nameEn,
+      // Where the place or station is, for requests the app filed without coordinates.
+      placeLat: sql<number | null>`coalesce(${locations.latitude}, ${stations.latitude})`,
+      placeLong: sql<number | null>`coalesce(${locations.longitude}, ${stations.longitude})`,
       leadDepartmentId: cases.leadDepartmentId,
       receivedAt: cases.receivedAt,
       updatedAt: cases.updatedAt,
@@ -103,7 +106,7 @@ function selectRequests(ctx: Ctx) {
       // From the filing event: the coordinates (published) and the key that filed (to know the filer when it reads).
       lat: sql<string | null>`${submitted.data}->>'lat'`,
       long: sql<string | null>`${submitted.data}->>'long'`,
-      filedBy: sql<string | null>`${submitted.data}->>'apiKeyId'`,
+      filedBy: sql<string | null>`coalesce(${cases.apiKeyId}::text, ${submitted.data}->>'apiKeyId')`,
     })
     .from(cases)
     .innerJoin(categories, eq(categories.id, cases.categoryId))
@@ -162,8 +165,7 @@ async function present(ctx: Ctx, rows: Row[], extensions: boolean, readerKeyId: 
     const department = filer && row.leadDepartmentId !== null ? ref.departmentsById.get(row.leadDepartmentId) : undefined;
     const station = localName({ nameZh: row.stationZh, nameEn: row.stationEn }, lang);
     const place = row.locationCode !== null ? localName({ nameZh: row.locationZh!, nameEn: row.locationEn! }, lang) : undefined;
-    const lat = row.lat !== null ? Number(row.lat) : undefined;
-    const long = row.long !== null ? Number(row.long) : undefined;
+    const [lat, long] = coordinatesOf(row);
     const ended = row.status === 'returned' || row.status === 'merged';
     return {
       id: row.publicId,
@@ -186,6 +188,19 @@ async function present(ctx: Ctx, rows: Row[], extensions: boolean, readerKeyId: 
       ...(notes && filer ? { notes: notes.get(row.id) ?? [] } : {}),
     };
   });
+}
+
+/**
+ * Where a map client should place the request: the coordinates the app sent,
+ * else its place's, else its station's (set by admins; the office's own
+ * places, so nothing about the reporter).
+ */
+function coordinatesOf(row: Row): [number | undefined, number | undefined] {
+  const sent = [row.lat, row.long].map((v) => (v !== null ? Number(v) : Number.NaN));
+  if (Number.isFinite(sent[0]) && Number.isFinite(sent[1])) return [sent[0], sent[1]];
+  const place = [row.placeLat, row.placeLong].map((v) => (v !== null ? Number(v) : Number.NaN));
+  if (Number.isFinite(place[0]) && Number.isFinite(place[1])) return [place[0], place[1]];
+  return [undefined, undefined];
 }
 
 /**
@@ -235,7 +250,7 @@ async function publicNotes(ctx: Ctx, rows: Row[]): Promise<Map<string, PublicNot
   return byCase;
 }
 
-function noteText(ctx: Ctx, type: string, data: Record<string, unknown>, masterPublicId: string | null): string | undefined {
+export function noteText(ctx: Ctx, type: string, data: Record<string, unknown>, masterPublicId: string | null): string | undefined {
   const text = (k: string) => (typeof data[k] === 'string' && data[k] !== '' ? (data[k] as string) : undefined);
   switch (type) {
     case 'replied':

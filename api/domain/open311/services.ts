@@ -1,4 +1,6 @@
-import { CASE_KINDS } from '../../../db/schema.ts';
+import { sql } from 'drizzle-orm';
+import { CASE_KINDS, categories, departments, locations, stations } from '../../../db/schema.ts';
+import { rowsOf } from '../../../db/statement.ts';
 import type { Ctx } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
@@ -115,16 +117,25 @@ export async function getServiceDefinition({ ctx, input }: { ctx: Ctx; input: { 
 }
 
 /**
- * What the discovery document needs. Its changeset moves whenever a station,
- * category or location changes, which is when clients should refetch the
- * service list and definitions.
+ * What the discovery document needs. Its changeset is the latest change to
+ * anything the service list and definitions are made of — a station, category,
+ * place or department, active or not — so that switching one off moves it too
+ * and clients refetch rather than keep offering a withdrawn service. Read from
+ * the tables themselves (the reference cache holds only active rows).
  */
 export async function getDiscovery({ ctx }: { ctx: Ctx }): Promise<{ changeset: Date; contact: string; keyService: string; url: string }> {
-  const ref = await ctx.reference.get(ctx.db);
-  const times = [...ref.stations, ...ref.categories, ...ref.locations].map((r) => r.updatedAt.getTime());
+  const [row] = rowsOf<{ changeset: string | Date | null }>(
+    await ctx.db.execute(sql`
+      SELECT greatest(
+        (SELECT max(updated_at) FROM ${stations}),
+        (SELECT max(updated_at) FROM ${categories}),
+        (SELECT max(updated_at) FROM ${locations}),
+        (SELECT max(updated_at) FROM ${departments})
+      ) AS changeset`),
+  );
   const base = ctx.config.publicBaseUrl;
   return {
-    changeset: new Date(times.length ? Math.max(...times) : 0),
+    changeset: row?.changeset ? new Date(row.changeset) : new Date(0),
     contact: t(ctx.lang, 'open311.contact', { url: base }),
     keyService: t(ctx.lang, 'open311.key_service', { url: base }),
     url: `${base}/open311/v2`,

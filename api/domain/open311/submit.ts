@@ -1,8 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { CASE_KINDS, caseEvents } from '../../../db/schema.ts';
+import { CASE_KINDS, caseEvents, cases } from '../../../db/schema.ts';
 import { type Ctx, withTransaction } from '../../context.ts';
 import { isStorableText, UNSTORABLE_MESSAGE } from '../../contract/text.ts';
-import { type FieldIssue, invalidInput, notFound } from '../../errors.ts';
+import { DomainError, type FieldIssue, invalidInput, notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { createCase } from '../cases/create.ts';
 import { parsePhone } from '../cases/phone.ts';
@@ -32,6 +33,17 @@ export interface SubmitInput {
   mediaUrl?: string | undefined;
 }
 
+/**
+ * Takes one filing from the key's own hourly quota. Asked only once the form is
+ * wholly valid, so a refused request (400) costs the client nothing.
+ */
+export type FilingQuota = (key: { id: string; hourlyQuota: number }) => Promise<{ allowed: boolean; retryAfter: number }>;
+
+/** Extra attributes a client may send beyond the service's own: kept for staff, bounded so a form cannot grow a case without end. */
+export const EXTRA_ATTRIBUTES_MAX = 30;
+const EXTRA_KEY_MAX = 100;
+const EXTRA_VALUE_MAX = 2000;
+
 const Email = z.email().max(254);
 const MediaUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
@@ -39,20 +51,32 @@ const MediaUrl = z.url({ protocol: /^https?$/ }).max(2000);
  * Files a case from an Open311 client. The key is checked first, so a caller
  * without one learns nothing about what a valid request looks like. Then every
  * problem with the form is reported at once (a 400 listing each), and only a
- * wholly valid request files a case — with the same rules, deadlines and
- * receipt as the public intake, on the `open311` channel.
+ * wholly valid request takes one filing from the key's hourly quota (a 429
+ * when spent) and files a case — with the same rules, deadlines and receipt as
+ * the public intake, on the `open311` channel.
  *
- * The phone is required although GeoReport makes it optional: the office texts
- * the tracking code, must contact the reporter within its first-contact clock,
- * and the public status page and the rating need the phone's last four digits.
- * The service definition says so (its `contact_notice` attribute). Email and
- * name stay optional.
+ * The phone is optional, as GeoReport makes it (FixMyStreet sends one only when
+ * its user gave one). The case records the key that filed it (`api_key_id`):
+ * that client is the citizen's channel, reading status and replies through
+ * Open311; without a phone no SMS is ever queued and staff see that the
+ * reporter cannot be texted.
+ *
+ * Attributes the service does not define (FixMyStreet sends its own, such as
+ * `attribute[fixmystreet_id]`) are kept on the case for staff, not refused.
  *
  * The answer's id is the case's public id. Its notice carries the tracking
  * code: it is the citizen's receipt, and this answer goes only to the client
  * the citizen filed through, never to a reader of the list.
  */
-export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInput }): Promise<{ publicId: string; trackingCode: string; replyDueAt: Date; notice: string }> {
+export async function submitRequest({
+  ctx,
+  input,
+  quota,
+}: {
+  ctx: Ctx;
+  input: SubmitInput;
+  quota: FilingQuota;
+}): Promise<{ publicId: string; trackingCode: string; replyDueAt: Date; notice: string }> {
   const key = await authenticateApiKey(ctx, input.apiKey);
   const ref = await ctx.reference.get(ctx.db);
   if (!input.serviceCode) throw invalidInput('open311.service_code_missing', [{ field: 'service_code', code: 'required', message: t(ctx.lang, 'open311.service_code_missing') }]);
@@ -66,7 +90,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
     if (values && values.length > 1) issue(`attribute[${code}]`, 'too_many', 'open311.attribute_single', { code });
     return values?.[0];
   };
-  for (const code of input.attributes.keys()) if (!KNOWN_ATTRIBUTES.has(code)) issue(`attribute[${code}]`, 'unknown', 'open311.attribute_unknown', { code });
+  const extras = extraAttributes(input.attributes, issue);
 
   const stationCode = attr(ATTRIBUTES.station);
   const station = stationCode ? ref.stationsByCode.get(stationCode) : undefined;
@@ -96,8 +120,7 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   if (!description) issue('description', 'required', 'description.blank');
   else if (description.length > OPEN311_DESCRIPTION_MAX) issue('description', 'too_big', 'open311.field_too_long', { field: 'description', max: OPEN311_DESCRIPTION_MAX });
 
-  if (!input.phone) issue('phone', 'required', 'open311.phone_required');
-  else if (!parsePhone(input.phone)) issue('phone', 'invalid', 'phone.invalid');
+  if (input.phone && !parsePhone(input.phone)) issue('phone', 'invalid', 'phone.invalid');
   if (input.email && !Email.safeParse(input.email).success) issue('email', 'invalid', 'email.invalid');
   for (const [field, value] of [
     ['first_name', input.firstName],
@@ -128,6 +151,9 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
     throw invalidInput('invalid_input', issues, { fields: [...new Set(issues.map((i) => i.field))].join(', ') });
   }
 
+  const decision = await quota(key);
+  if (!decision.allowed) throw new DomainError('rate_limited', 'open311.quota_spent', { seconds: decision.retryAfter, quota: key.hourlyQuota });
+
   const created = await withTransaction(ctx, async (tx) => {
     const done = await createCase({
       ctx: tx,
@@ -145,6 +171,11 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
         actor: { type: 'citizen' },
       },
     });
+    // The filing client is the citizen's channel; its extra attributes and media link are for staff.
+    await tx.db
+      .update(cases)
+      .set({ apiKeyId: key.id, attributes: Object.keys(extras).length ? extras : null, mediaUrl: input.mediaUrl ?? null })
+      .where(eq(cases.id, done.id));
     // Which key filed it, and where the app placed it: for staff (internal event); only lat/long are ever published.
     await tx.db.insert(caseEvents).values({
       caseId: done.id,
@@ -172,14 +203,43 @@ export async function submitRequest({ ctx, input }: { ctx: Ctx; input: SubmitInp
   };
 }
 
-function readCoordinates(input: SubmitInput): { lat: number; long: number } | 'unpaired' | 'invalid' | undefined {
+/**
+ * WGS84 degrees at any precision a client prints: Java's Double.toString,
+ * JavaScript's String() and Python's repr give up to 17 significant digits, and
+ * an exponent for small values (1.0E-5, 1e-05).
+ */
+export const DECIMAL_DEGREES = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
+
+export function readCoordinates(input: { lat?: string | undefined; long?: string | undefined }): { lat: number; long: number } | 'unpaired' | 'invalid' | undefined {
   if (input.lat === undefined && input.long === undefined) return undefined;
   if (input.lat === undefined || input.long === undefined) return 'unpaired';
-  const number = /^[+-]?\d{1,3}(\.\d{1,12})?$/;
-  if (!number.test(input.lat) || !number.test(input.long)) return 'invalid';
+  if (input.lat.length > 40 || input.long.length > 40 || !DECIMAL_DEGREES.test(input.lat) || !DECIMAL_DEGREES.test(input.long)) return 'invalid';
   const [lat, long] = [Number(input.lat), Number(input.long)];
-  if (Math.abs(lat) > 90 || Math.abs(long) > 180) return 'invalid';
+  if (!Number.isFinite(lat) || !Number.isFinite(long) || Math.abs(lat) > 90 || Math.abs(long) > 180) return 'invalid';
   return { lat, long };
+}
+
+/**
+ * The attributes the service does not define, as the client sent them (several
+ * values of one code joined by a comma). Bounded in number and size; a value
+ * the database cannot store is refused like any other field.
+ */
+function extraAttributes(
+  attributes: Map<string, string[]>,
+  issue: (field: string, code: string, messageKey: string, params?: Record<string, string | number>) => void,
+): Record<string, string> {
+  const extras: Record<string, string> = {};
+  const codes = [...attributes.keys()].filter((code) => !KNOWN_ATTRIBUTES.has(code));
+  if (codes.length > EXTRA_ATTRIBUTES_MAX) issue('attribute', 'too_big', 'open311.attributes_too_many', { max: EXTRA_ATTRIBUTES_MAX });
+  for (const code of codes.slice(0, EXTRA_ATTRIBUTES_MAX)) {
+    const field = `attribute[${code}]`;
+    const value = attributes.get(code)!.join(', ');
+    if (code.length > EXTRA_KEY_MAX || !isStorableText(code)) issue(field, 'invalid', 'open311.attribute_name_invalid', { max: EXTRA_KEY_MAX });
+    else if (!isStorableText(value)) issue(field, 'invalid', UNSTORABLE_MESSAGE);
+    else if (value.length > EXTRA_VALUE_MAX) issue(field, 'too_big', 'open311.field_too_long', { field, max: EXTRA_VALUE_MAX });
+    else extras[code] = value;
+  }
+  return extras;
 }
 
 /** Chinese names are family name first (张 + 三 = 张三); others "first last". */

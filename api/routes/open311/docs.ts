@@ -1,6 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import type { Open311Router } from '../routers.ts';
-import { GeoReportCreated, GeoReportDiscovery, GeoReportErrors, GeoReportRequests, GeoReportRequestsQuery, GeoReportServiceDefinition, GeoReportServices } from './schemas.ts';
+import {
+  GeoReportCreated,
+  GeoReportDiscovery,
+  GeoReportErrors,
+  GeoReportRequests,
+  GeoReportRequestsQuery,
+  GeoReportRequestUpdates,
+  GeoReportServiceDefinition,
+  GeoReportServices,
+  GeoReportUpdatePosted,
+} from './schemas.ts';
 
 /*
  * The GeoReport routes in /api/openapi.json. They are plain Hono routes (a
@@ -25,7 +35,10 @@ const FormBody = z
     'attribute[location]': z.string().optional().openapi({ example: 'TJ:front_square' }),
     'attribute[kind]': z.string().optional().openapi({ example: 'complaint' }),
     description: z.string().openapi({ description: 'Required here; up to 4,000 characters' }),
-    phone: z.string().openapi({ description: 'Required by this office (tracking code by SMS, first contact); never published' }),
+    phone: z
+      .string()
+      .optional()
+      .openapi({ description: 'Optional: with one the office texts the tracking code and can call; without one the filing app is the citizen’s channel. Never published' }),
     email: z.string().optional(),
     first_name: z.string().optional(),
     last_name: z.string().optional(),
@@ -33,9 +46,30 @@ const FormBody = z
     long: z.string().optional(),
     address_string: z.string().optional(),
     address_id: z.string().optional().openapi({ description: 'Same keys as attribute[location]' }),
-    media_url: z.string().optional(),
+    media_url: z.string().optional().openapi({ description: 'Kept for staff. A multipart file part (media) is refused with a 400 until uploads are stored' }),
   })
-  .openapi('GeoReportSubmission');
+  .catchall(z.string())
+  .openapi('GeoReportSubmission', { description: 'Any other attribute[code] is kept on the case for staff (at most 30)' });
+
+const UpdateBody = z
+  .object({
+    api_key: z.string().openapi({ description: 'The key that filed the request' }),
+    service_request_id: z.string(),
+    update_id: z.string().openapi({ description: 'The client’s own id: the same (api_key, update_id) again answers the first update_id and adds nothing' }),
+    updated_datetime: z.string().optional(),
+    status: z.string().optional().openapi({ example: 'OPEN' }),
+    description: z.string().openapi({ description: 'Up to 4,000 characters; may be left out when media_url is given' }),
+    media_url: z.string().optional(),
+    first_name: z.string().optional().openapi({ description: 'Accepted and not kept (as last_name, email, phone)' }),
+  })
+  .openapi('GeoReportUpdateSubmission');
+const UpdatesQuery = z.object({
+  start_date: z.string().optional().openapi({ description: 'W3C datetime; with end_date at most 90 days apart; neither: the last 24 hours' }),
+  end_date: z.string().optional(),
+  api_key: z.string().optional().openapi({ description: 'The key that filed a request reads the office’s words with its updates' }),
+  page: z.string().optional(),
+  page_size: z.string().optional().openapi({ description: '1–1000, default 1000' }),
+});
 
 const Params = (name: string) => z.object({ [name]: z.string().openapi({ param: { name, in: 'path' } }) });
 const Extensions = z.object({
@@ -98,6 +132,24 @@ export function documentGeoReport(open311: Open311Router) {
       description: `An unknown id, a malformed one or a tracking code is a 404. ${READING}`,
       request: { params: Params('service_request_id'), query: Extensions },
       responses: answers(GeoReportRequests, 'A list of one request', [404]),
+    });
+    open311.openAPIRegistry.registerPath({
+      method: 'get',
+      path: at('/servicerequestupdates'),
+      tags,
+      summary: 'Updates: the office’s public steps (replies, status changes), oldest first (mySociety extension)',
+      description: 'One update per public timeline step; never ratings, internal notes or what citizens posted, never reporter data.',
+      request: { query: UpdatesQuery },
+      responses: answers(GeoReportRequestUpdates, 'The updates (root service_request_updates, items request_update in XML)', [400]),
+    });
+    open311.openAPIRegistry.registerPath({
+      method: 'post',
+      path: at('/servicerequestupdates'),
+      tags,
+      summary: 'Post a citizen’s update to a request this key filed (mySociety extension)',
+      description: 'Goes on the case timeline for staff and is mailed to the lead department; answers the update’s id.',
+      request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: UpdateBody } } } },
+      responses: answers(GeoReportUpdatePosted, 'Received: the update id', [400, 403, 404, 413]),
     });
   }
 }

@@ -1,15 +1,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { readRequestFilters } from '../../domain/open311/filters.ts';
+import { refuseUnhandledMediaParts } from '../../domain/open311/media.ts';
+import { postRequestUpdate } from '../../domain/open311/post-update.ts';
 import { getRequest, queryRequests } from '../../domain/open311/requests.ts';
 import { getDiscovery, getServiceDefinition, listServices } from '../../domain/open311/services.ts';
-import { type SubmitInput, submitRequest } from '../../domain/open311/submit.ts';
+import { type FilingQuota, type SubmitInput, submitRequest } from '../../domain/open311/submit.ts';
+import { listRequestUpdates, readUpdateFilters } from '../../domain/open311/updates.ts';
 import { DomainError } from '../../errors.ts';
 import { limitBody } from '../../http/body-limit.ts';
 import { t } from '../../i18n.ts';
 import type { RouteGuards } from '../guards.ts';
 import type { Open311Router } from '../routers.ts';
-import { definitionWire, discoveryWire, requestWire, serviceWire } from './present.ts';
+import { definitionWire, discoveryWire, requestWire, serviceWire, updateWire } from './present.ts';
 import { send, sendErrors } from './respond.ts';
 
 /**
@@ -27,25 +30,37 @@ const FORMATS = ['json', 'xml'] as const;
 const FILE = ':file{[^/]+\\.(?:json|xml)}';
 const stem = (file: string) => file.replace(/\.(json|xml)$/, '');
 
-const formBody: MiddlewareHandler<AppEnv>[] = [
-  limitBody(OPEN311_BODY_LIMIT),
-  async (c, next) => {
-    const type = (c.req.header('content-type') ?? '').toLowerCase();
-    if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
-      throw new DomainError('invalid_input', 'open311.content_type');
-    }
-    await next();
-  },
-];
+const limitForm = limitBody(OPEN311_BODY_LIMIT);
+const formOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
+    throw new DomainError('invalid_input', 'open311.content_type');
+  }
+  await next();
+};
+
+/** The form as a list of fields, form-encoded or multipart; a multipart file part is refused, never dropped (see media.ts). */
+export async function readForm(c: Context<AppEnv>): Promise<Iterable<[string, string]>> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (!type.startsWith('multipart/')) return new URLSearchParams(await c.req.text());
+  const form = await c.req.formData();
+  const files: Array<{ field: string; file: File }> = [];
+  const fields: Array<[string, string]> = [];
+  for (const [key, value] of form) {
+    if (typeof value === 'string') fields.push([key, value]);
+    else files.push({ field: key, file: value });
+  }
+  refuseUnhandledMediaParts(c.get('ctx'), files);
+  return fields;
+}
 
 /** The form as GeoReport sends it: blank fields are absent; attribute[code] (or attribute[code][]) gathered by code. */
 async function readSubmission(c: Context<AppEnv>): Promise<SubmitInput> {
-  const type = (c.req.header('content-type') ?? '').toLowerCase();
-  const entries: Iterable<[string, unknown]> = type.startsWith('multipart/') ? await c.req.formData() : new URLSearchParams(await c.req.text());
+  const entries = await readForm(c);
   const fields = new Map<string, string>();
   const attributes = new Map<string, string[]>();
   for (const [key, raw] of entries) {
-    if (typeof raw !== 'string' || raw.trim() === '') continue;
+    if (raw.trim() === '') continue;
     const value = raw.trim();
     const attribute = /^attribute\[([^\]]+)\](\[\])?$/.exec(key);
     if (attribute) attributes.set(attribute[1]!, [...(attributes.get(attribute[1]!) ?? []), value]);
@@ -70,12 +85,18 @@ async function readSubmission(c: Context<AppEnv>): Promise<SubmitInput> {
   };
 }
 
+/** A key's filings per hour, in the shared rate limiter under its own name (not the public intake's per-address budget). */
+const filingQuota =
+  (c: Context<AppEnv>): FilingQuota =>
+  (key) =>
+    c.get('limiter').hit('open311-key', key.id, key.hourlyQuota, 3600_000);
+
 const extensionsOf = (c: Context<AppEnv>) => (c.req.query('extensions') ?? '').trim().toLowerCase() === 'true';
 /** Reads need no key; a live one shows its client the replies and timelines of the requests it filed. */
 const readerKey = (c: Context<AppEnv>) => c.req.query('api_key');
 
 /** Paths are relative to OPEN311_BASE, where the router is mounted. */
-export function registerGeoReportRoutes(open311: Open311Router, guards: RouteGuards) {
+export function registerGeoReportRoutes(open311: Open311Router, _guards: RouteGuards) {
   for (const format of FORMATS) {
     open311.get(`/discovery.${format}`, async (c) => send(c, 'discovery', discoveryWire(await getDiscovery({ ctx: c.get('ctx') }))));
 
@@ -91,9 +112,38 @@ export function registerGeoReportRoutes(open311: Open311Router, guards: RouteGua
       );
     });
 
-    open311.post(`/requests.${format}`, guards.intakeRateLimit, ...formBody, async (c) => {
-      const filed = await submitRequest({ ctx: c.get('ctx'), input: await readSubmission(c) });
+    // No per-address budget here: each key has its own hourly quota, taken only by a valid filing.
+    open311.post(`/requests.${format}`, limitForm, formOnly, async (c) => {
+      const filed = await submitRequest({ ctx: c.get('ctx'), input: await readSubmission(c), quota: filingQuota(c) });
       return send(c, 'service_requests', [{ service_request_id: filed.publicId, service_notice: filed.notice }]);
+    });
+  }
+
+  for (const format of FORMATS) {
+    // mySociety's extension, as FixMyStreet's Open311 client reads and posts it.
+    open311.get(`/servicerequestupdates.${format}`, async (c) => {
+      const filters = readUpdateFilters({ ctx: c.get('ctx'), query: c.req.queries() });
+      const updates = await listRequestUpdates({ ctx: c.get('ctx'), input: { ...filters, apiKey: readerKey(c) } });
+      return send(c, 'service_request_updates', updates.map(updateWire));
+    });
+
+    open311.post(`/servicerequestupdates.${format}`, limitForm, formOnly, async (c) => {
+      const fields = new Map<string, string>();
+      for (const [key, value] of await readForm(c)) if (value.trim() !== '' && !fields.has(key)) fields.set(key, value.trim());
+      const get = (k: string) => fields.get(k);
+      const posted = await postRequestUpdate({
+        ctx: c.get('ctx'),
+        input: {
+          apiKey: get('api_key') ?? c.req.query('api_key'),
+          requestId: get('service_request_id'),
+          updateId: get('update_id'),
+          updatedAt: get('updated_datetime'),
+          status: get('status'),
+          description: get('description'),
+          mediaUrl: get('media_url'),
+        },
+      });
+      return send(c, 'service_request_updates', [{ update_id: posted.updateId }]);
     });
   }
 

@@ -2,7 +2,8 @@ import type { z } from '@hono/zod-openapi';
 import { toShanghaiIso } from '../../domain/deadlines/shanghai-time.ts';
 import type { PublicRequest } from '../../domain/open311/requests.ts';
 import type { Service, ServiceAttribute } from '../../domain/open311/services.ts';
-import type { GeoReportDiscovery, GeoReportRequest, GeoReportService, GeoReportServiceDefinition } from './schemas.ts';
+import type { RequestUpdate } from '../../domain/open311/updates.ts';
+import type { GeoReportDiscovery, GeoReportRequest, GeoReportRequestUpdate, GeoReportService, GeoReportServiceDefinition } from './schemas.ts';
 
 /*
  * Domain values into GeoReport's wire names. Times carry the office's +08:00;
@@ -72,4 +73,8 @@ export function requestWire(r: PublicRequest, extensions: boolean): z.infer<type
         }
       : {}),
   };
+}
+
+export function updateWire(u: RequestUpdate): z.infer<typeof GeoReportRequestUpdate> {
+  return { update_id: u.updateId, service_request_id: u.requestId, status: u.status, updated_datetime: toShanghaiIso(u.at), description: u.description };
 }

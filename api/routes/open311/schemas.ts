@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { text } from '../../contract/text.ts';
+import { DEFAULT_HOURLY_QUOTA, MAX_HOURLY_QUOTA } from '../../domain/open311/api-keys.ts';
 
 /*
  * Wire shapes of GeoReport v2 (JSON; the XML carries the same by the Spark
@@ -96,6 +97,18 @@ export const GeoReportRequests = z.array(GeoReportRequest);
 
 export const GeoReportCreated = z.array(z.object({ service_request_id: z.string(), service_notice: z.string().optional() })).openapi('GeoReportCreated');
 
+export const GeoReportRequestUpdate = z
+  .object({
+    update_id: z.string().openapi({ description: 'Stable and unique: the timeline step’s id' }),
+    service_request_id: z.string(),
+    status: z.string().openapi({ description: 'open, in_progress, closed, duplicate or no_further_action (the words FixMyStreet maps)' }),
+    updated_datetime: W3cTime,
+    description: z.string().openapi({ description: 'The step; for the api_key that filed the request, with the office’s words (the reply, a return reason)' }),
+  })
+  .openapi('GeoReportRequestUpdate');
+export const GeoReportRequestUpdates = z.array(GeoReportRequestUpdate);
+export const GeoReportUpdatePosted = z.array(z.object({ update_id: z.string() })).openapi('GeoReportUpdatePosted');
+
 /** The query of GET requests, for the contract; the domain reads and checks it. */
 export const GeoReportRequestsQuery = z.object({
   service_request_id: z.string().optional().openapi({ description: 'Comma-separated public ids (a tracking code matches nothing); overrides the other filters' }),
@@ -128,6 +141,7 @@ export const ApiKey = z
     createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
     revokedAt: Instant.nullable(),
     lastUsedAt: Instant.nullable(),
+    hourlyQuota: z.number().int().openapi({ description: 'Filings per hour this key may make; refused requests do not count' }),
   })
   .openapi('ApiKey');
 export const IssuedApiKey = ApiKey.extend({
@@ -139,6 +153,13 @@ export const IssueApiKeyBody = z
   .strictObject({
     name: text().trim().min(1).max(100).openapi({ example: 'Civic reporting app' }),
     owner: text().trim().min(1).max(200).openapi({ example: 'City open-data team, opendata@example.org' }),
+    hourlyQuota: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_HOURLY_QUOTA)
+      .optional()
+      .openapi({ description: `Filings per hour (1–${MAX_HOURLY_QUOTA}); default ${DEFAULT_HOURLY_QUOTA}`, example: 500 }),
   })
   .openapi('IssueApiKey');
 

@@ -14,6 +14,7 @@ const ITEM_NAMES: Record<string, string> = {
   formats: 'format',
   errors: 'error',
   notes: 'note',
+  service_request_updates: 'request_update',
 };
 
 /** Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE/FFFF) are dropped. */

@@ -2,7 +2,7 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createCategory, listCategories, updateCategory } from '../../domain/admin/categories.ts';
 import { createDepartment, listDepartments, updateDepartment } from '../../domain/admin/departments.ts';
-import { createLocation, listLocations, updateLocation } from '../../domain/admin/locations.ts';
+import { createLocation, listLocations, listStations, updateLocation, updateStation } from '../../domain/admin/locations.ts';
 import { createStaff, listStaff, updateStaff } from '../../domain/admin/staff.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import type { StaffEnv } from '../../http/staff-auth.ts';
@@ -17,6 +17,8 @@ import {
   AdminLocationList,
   AdminStaff,
   AdminStaffList,
+  AdminStation,
+  AdminStationList,
   CodeParams,
   CreateCategoryBody,
   CreateDepartmentBody,
@@ -29,6 +31,7 @@ import {
   UpdateDepartmentBody,
   UpdateLocationBody,
   UpdateStaffBody,
+  UpdateStationBody,
 } from './admin-schemas.ts';
 
 /*
@@ -139,6 +142,22 @@ export const updateLocationRoute = createRoute({
   responses: { 200: { description: 'Changed', ...json(AdminLocation) }, ...writes },
 });
 
+export const listStationsRoute = createRoute({
+  method: 'get',
+  path: '/api/staff/admin/stations',
+  tags,
+  summary: 'List stations, active or not, with their coordinates',
+  responses: { 200: { description: 'The stations', ...json(AdminStationList) }, ...reads },
+});
+export const updateStationRoute = createRoute({
+  method: 'patch',
+  path: '/api/staff/admin/stations/{code}',
+  tags,
+  summary: 'Set where a station is on a map (Open311 places requests filed without coordinates there)',
+  request: { params: CodeParams, body: body(UpdateStationBody) },
+  responses: { 200: { description: 'Changed', ...json(AdminStation) }, ...writes },
+});
+
 export function registerAdminRoutes(router: AdminRouter) {
   const caller = (c: Context<StaffEnv>) => ({ ctx: c.get('ctx'), actor: c.get('staff') });
 
@@ -153,6 +172,9 @@ export function registerAdminRoutes(router: AdminRouter) {
   router.openapi(listCategoriesRoute, async (c) => c.json({ items: await listCategories(caller(c)) }, 200));
   router.openapi(createCategoryRoute, async (c) => c.json(await createCategory({ ...caller(c), input: c.req.valid('json') }), 201));
   router.openapi(updateCategoryRoute, async (c) => c.json(await updateCategory({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200));
+
+  router.openapi(listStationsRoute, async (c) => c.json({ items: await listStations(caller(c)) }, 200));
+  router.openapi(updateStationRoute, async (c) => c.json(await updateStation({ ...caller(c), input: { ...c.req.valid('json'), code: c.req.valid('param').code } }), 200));
 
   router.openapi(listLocationsRoute, async (c) => c.json({ items: await listLocations({ ...caller(c), input: c.req.valid('query') }) }, 200));
   router.openapi(createLocationRoute, async (c) => c.json(await createLocation({ ...caller(c), input: c.req.valid('json') }), 201));
