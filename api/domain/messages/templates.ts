@@ -143,6 +143,15 @@ const ZH: Record<string, Words> = {
       `承办部门：${str(p, 'department') || '未分派'}；答复期限：${when(str(p, 'replyDueAt'))}。详情见工作台。`,
     ],
   },
+  // A citizen's update posted through an Open311 app (open311/post-update.ts), to the lead department's mailbox.
+  citizen_update: {
+    subject: (p) => `【市民补充】${formatTrackingCode(code(p))}（${str(p, 'station')}）`,
+    body: (p) => [
+      // The citizen's words stay in the console (they may hold personal data); the mail only says there is something to read.
+      `反映人通过 ${str(p, 'client')} 为案件 ${formatTrackingCode(code(p))}（${str(p, 'station')}）补充了信息${p.hasMedia === true ? '（附图片网址）' : ''}。`,
+      '内容见工作台的案件记录。',
+    ],
+  },
   alert_digest: {
     subject: (p) => {
       const [red, late, near] = [digestCount(p, 'red'), digestCount(p, 'escalation'), digestCount(p, 'warning')];
@@ -228,6 +237,13 @@ const EN: Record<string, Words> = {
       `The 12345 platform pressed on case ${formatTrackingCode(code(p))} (order ${str(p, 'orderNo')}, ${str(p, 'station')}) at ${when(str(p, 'urgedAt'))} (Beijing time).`,
       ...(str(p, 'text') ? [`Its words: ${str(p, 'text')}`] : []),
       `Department: ${str(p, 'department') || 'not assigned'}; reply due ${when(str(p, 'replyDueAt'))}. Details in the staff console.`,
+    ],
+  },
+  citizen_update: {
+    subject: (p) => `[Citizen update] ${formatTrackingCode(code(p))} (${str(p, 'station')})`,
+    body: (p) => [
+      `The reporter of case ${formatTrackingCode(code(p))} (${str(p, 'station')}) added information through ${str(p, 'client')}${p.hasMedia === true ? ' (with a picture link)' : ''}.`,
+      'Read it on the case timeline in the staff console.',
     ],
   },
   alert_digest: {
