@@ -216,6 +216,12 @@ const WORDS = {
   'rate.thanks.text': { 'zh-CN': '评价已记录。', en: 'Your rating is recorded.' },
   'rate.conflict': { 'zh-CN': '这件投诉暂时不能评价：', en: 'This case cannot be rated now:' },
   'rate.back': { 'zh-CN': '返回查询', en: 'Back to the case' },
+  // A report merged into an earlier one (#18): its own code and digits show the main case.
+  'status.merged': {
+    'zh-CN': '您反映的问题已于 {at} 与之前受理的同一问题投诉合并办理。下面的状态、答复期限、答复和办理过程都是合并后这件投诉的；答复也会按您留下的联系方式发给您，您可以评价。',
+    en: 'On {at} your report was merged with an earlier report of the same problem. The status, deadline, reply and timeline below are that case’s; the reply is also sent to you, and you can rate it.',
+  },
+  'status.merged.title': { 'zh-CN': '已合并办理', en: 'Handled together' },
   'rate.already.title': { 'zh-CN': '本次答复已评价', en: 'This reply is rated' },
   'rate.already': { 'zh-CN': '您已评价过本次答复，评价已记录，无需再次提交。', en: 'You have already rated this reply; your rating is recorded and need not be sent again.' },
   'rate.recorded.satisfaction': { 'zh-CN': '满意程度', en: 'Satisfaction' },
@@ -240,6 +246,16 @@ const WORDS = {
   'stats.show': { 'zh-CN': '查看', en: 'Show' },
   'stats.range': { 'zh-CN': '统计范围：{from} 至 {to}，{station}。', en: 'Figures for {from} to {to}, {station}.' },
   'stats.generated': { 'zh-CN': '数据生成于 {at}；另有 {n} 件刚写入的案件尚未计入。', en: 'Computed {at}; {n} cases written just now are not counted yet.' },
+  // What a dissatisfied rating leads to (DISSATISFIED_ACTION), said on the thank-you page (#18).
+  'rate.next.title': { 'zh-CN': '接下来', en: 'What happens next' },
+  'rate.next.flag': {
+    'zh-CN': '办公室将在 {at} 前复核这件投诉的办理情况；复核的进展会显示在查询页面的办理过程中。',
+    en: 'The office will review how your case was handled by {at}; what it does shows in the case’s timeline on the status page.',
+  },
+  'rate.next.reopen': {
+    'zh-CN': '您的投诉已重新办理（重办），新的答复期限：{at}。新的答复会发给您，届时可以再次评价。',
+    en: 'Your case is being handled again; the new reply is due by {at}. You will get the new reply and can rate it again.',
+  },
   'stats.headline': { 'zh-CN': '总体情况', en: 'Headline figures' },
   'stats.received': { 'zh-CN': '受理量', en: 'Received' },
   'stats.closure': { 'zh-CN': '办结率', en: 'Closure rate' },
@@ -333,3 +349,5 @@ export function kindWord(lang: Lang, kind: string): string {
 export function satisfactionWord(lang: Lang, satisfaction: CitizenSatisfaction): string {
   return SATISFACTION_LABELS[satisfaction][lang];
 }
+  'event.reason.dissatisfied': { 'zh-CN': '原因：评价不满意', en: 'Reason: rated dissatisfied' },
+  'event.reviewDue': { 'zh-CN': '复核期限：{at}', en: 'Review by {at}' },

@@ -30,22 +30,32 @@ export function receiptFor(cookie: string | undefined, code: string): { replyDue
 /** Left by the rating page after POST /api/cases/{code}/evaluation answered 201. */
 export const RATED_COOKIE = 'hotline_rated';
 
+/** After a dissatisfied rating: the office's review by a date, or a redo with a new reply deadline. */
+export interface RatingNext {
+  action: 'flag' | 'reopen';
+  at: string;
+}
+
 export interface RatingReceipt {
   satisfaction: string;
   resolved: boolean;
   evaluatedAt: string;
+  next?: RatingNext | undefined;
 }
 
 export function ratedCookieValue(code: string, rating: RatingReceipt): string {
-  return [code, rating.satisfaction, rating.resolved ? 'yes' : 'no', rating.evaluatedAt].join('|');
+  const next = rating.next ? [rating.next.action, rating.next.at] : [];
+  return [code, rating.satisfaction, rating.resolved ? 'yes' : 'no', rating.evaluatedAt, ...next].join('|');
 }
 
 /** The rating this browser just gave for this code, if any. */
 export function ratingFor(cookie: string | undefined, code: string): RatingReceipt | undefined {
-  const [savedCode, satisfaction, resolved, evaluatedAt] = (cookie ?? '').split('|');
+  const [savedCode, satisfaction, resolved, evaluatedAt, nextAction, nextAt] = (cookie ?? '').split('|');
   if (!savedCode || !satisfaction || !evaluatedAt || normalizeCode(savedCode) !== normalizeCode(code)) return undefined;
   if ((resolved !== 'yes' && resolved !== 'no') || Number.isNaN(new Date(evaluatedAt).getTime())) return undefined;
-  return { satisfaction, resolved: resolved === 'yes', evaluatedAt };
+  const action = nextAction === 'flag' || nextAction === 'reopen' ? nextAction : undefined;
+  const next: RatingNext | undefined = action && nextAt && !Number.isNaN(new Date(nextAt).getTime()) ? { action, at: nextAt } : undefined;
+  return { satisfaction, resolved: resolved === 'yes', evaluatedAt, ...(next ? { next } : {}) };
 }
 
 /** The options both cookies are set with. */
