@@ -21,7 +21,15 @@ const KEY_TTL_MS = 24 * 3600_000;
  * a key over 256 characters is 400 invalid_idempotency_key. Rate limiting is
  * 429 rate_limit_exceeded with a retry-after header (seconds).
  */
-export async function startFakeResend(apiKey: string, options: { now?: () => Date } = {}) {
+export interface FakeResendOptions {
+  now?: () => Date;
+  /** The account's domains, listed by GET /domains (default: one verified, example.org). */
+  domains?: Array<{ name: string; status: 'verified' | 'pending' | 'not_started' | 'failed' | 'temporary_failure' }>;
+  /** A key with "sending access" only: Resend answers 401 restricted_api_key to everything but sending. */
+  sendingOnly?: boolean;
+}
+
+export async function startFakeResend(apiKey: string, options: FakeResendOptions = {}) {
   const now = options.now ?? (() => new Date());
   const sent: FakeResendEmail[] = [];
   const byKey = new Map<string, { id: string; payload: string; at: number }>();
@@ -29,7 +37,22 @@ export async function startFakeResend(apiKey: string, options: { now?: () => Dat
   let rateLimited: { count: number; retryAfterSeconds: number } = { count: 0, retryAfterSeconds: 1 };
   const error = (statusCode: number, name: string, message: string): FakeAnswer => ({ status: statusCode, body: { statusCode, name, message } });
 
+  const domains = (options.domains ?? [{ name: 'example.org', status: 'verified' }]).map((d, i) => ({
+    id: `d91cd9bd-1176-453e-8fc1-35364d38050${i}`,
+    name: d.name,
+    status: d.status,
+    created_at: '2026-01-05 08:00:00.000000+00',
+    region: 'us-east-1',
+  }));
+
   const fake = await startHttpFake((req) => {
+    // GET /domains (read-only): what `npm run doctor` lists to check the key.
+    if (req.method === 'GET' && req.path === '/domains') {
+      if (!req.headers.authorization) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
+      if (req.headers.authorization !== `Bearer ${apiKey}`) return error(403, 'invalid_api_key', 'API key is invalid.');
+      if (options.sendingOnly) return error(401, 'restricted_api_key', 'This API key is restricted to only send emails');
+      return { status: 200, body: { object: 'list', has_more: false, data: domains } };
+    }
     if (req.method !== 'POST' || req.path !== '/emails') return error(404, 'not_found', 'The requested endpoint does not exist.');
     if (!req.headers.authorization) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
     if (req.headers.authorization !== `Bearer ${apiKey}`) return error(403, 'invalid_api_key', 'API key is invalid.');

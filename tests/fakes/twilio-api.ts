@@ -125,8 +125,28 @@ export async function startFakeTwilio(accountSid: string, authToken: string, opt
     };
   };
 
+  // The account resource (GET, read-only): what `npm run doctor` fetches to check the credentials. Like Twilio's, it carries the auth token.
+  const accountPath = `/2010-04-01/Accounts/${accountSid}.json`;
+  const account = () => ({
+    auth_token: authToken,
+    date_created: rfc2822(new Date('2026-01-05T08:00:00Z')),
+    date_updated: rfc2822(new Date('2026-01-05T08:00:00Z')),
+    friendly_name: 'Station office',
+    owner_account_sid: accountSid,
+    sid: accountSid,
+    status: 'active',
+    subresource_uris: { messages: path },
+    type: 'Full',
+    uri: accountPath,
+  });
+
   const fake = await startHttpFake((req) => {
     const url = new URL(req.path, 'http://fake');
+    if (url.pathname === accountPath && req.method === 'GET') {
+      return req.headers.authorization === expectedAuth
+        ? { status: 200, body: account() }
+        : { status: 401, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } };
+    }
     if (url.pathname !== path) return { status: 404, body: { code: 20404, message: 'The requested resource was not found', status: 404 } };
     if (req.headers.authorization !== expectedAuth) return { status: 401, body: { code: 20003, message: 'Authenticate', status: 401 } };
     if (req.method === 'POST') return create(new URLSearchParams(req.body));
