@@ -1,3 +1,5 @@
+import { PHOTO_FORM_BODY_LIMIT } from '../../api/contract/wire/photos.ts';
+
 /**
  * Size limits for the site's own form posts, applied before a page reads the
  * body (both runtimes go through the SSR entry, site/adapter/server.ts).
@@ -12,8 +14,11 @@
 export const FORM_BODY_LIMIT = 32 * 1024;
 /** Staff console forms, which include the calendar import (a year of days as JSON). */
 export const STAFF_FORM_BODY_LIMIT = 1024 * 1024;
+/** The forms that take photos: the complaint form and staff entry (api/contract/wire/photos.ts). */
+export const PHOTO_FORMS = new Set(['/report', '/en/report', '/staff/new']);
 
 export function formBodyLimit(pathname: string): number {
+  if (PHOTO_FORMS.has(pathname)) return PHOTO_FORM_BODY_LIMIT;
   return pathname.startsWith('/staff/') && pathname !== '/staff/login' ? STAFF_FORM_BODY_LIMIT : FORM_BODY_LIMIT;
 }
 

@@ -238,6 +238,36 @@ describe('who sees a photo', () => {
   });
 });
 
+describe('staff entry with photos', () => {
+  const entry = (phone: string) => ({
+    channel: 'walk_in',
+    receivedAt: '2026-03-09T08:30:00+08:00',
+    station: 'TJ',
+    kind: 'complaint',
+    category: 'illegal_taxi',
+    description: `窗口递交的照片 ${phone}`,
+    phone,
+  });
+  const enter = (fields: Record<string, string>, parts: Part[]) =>
+    t.app.request('/api/staff/cases', { ...multipart(fields, parts), headers: { cookie: dispatcher.cookie, 'x-csrf-token': dispatcher.csrf } });
+
+  it('files the case and its photos together, marked as the office’s', async () => {
+    const phone = makeCaseBody().phone;
+    const res = await enter(entry(phone), [{ name: 'desk.jpg', bytes: await jpegWithGps() }]);
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const [item] = await staffPhotos(id);
+    expect(item).toMatchObject({ source: 'staff', isPublic: false });
+  });
+
+  it('a photo that is not one refuses the whole entry', async () => {
+    const phone = makeCaseBody().phone;
+    const res = await enter(entry(phone), [{ name: 'scan.jpg', bytes: new TextEncoder().encode('%PDF-1.7 not an image') }]);
+    expect((await refused(res))[0]!.code).toBe('not_an_image');
+    expect(await casesWithPhone(phone)).toHaveLength(0);
+  });
+});
+
 describe('staff add photos to a filed case', () => {
   it('up to three in all, a fourth refused', async () => {
     const c = await filed([{ name: 'a.png', bytes: await png() }]);

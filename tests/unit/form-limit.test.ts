@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PHOTO_FORM_BODY_LIMIT } from '../../api/contract/wire/photos.ts';
 import { FORM_BODY_LIMIT, formBodyLimit, limitFormBody, STAFF_FORM_BODY_LIMIT } from '../../site/adapter/form-limit.ts';
 
 /** A body that never ends, counting what was pulled from it: what a 300 MB post looks like to the server. */
@@ -22,11 +23,12 @@ const post = (path: string, body: BodyInit, headers: Record<string, string> = {}
   } as RequestInit);
 
 describe('site form limits', () => {
-  it('gives the public forms and the sign-in the intake ceiling, the staff console more', () => {
-    for (const path of ['/report', '/en/report', '/status', '/en/status', '/rate', '/en/rate', '/staff/login']) {
+  it('gives the public forms and the sign-in the intake ceiling, the staff console more, the forms with photos three photos more', () => {
+    for (const path of ['/status', '/en/status', '/rate', '/en/rate', '/staff/login']) {
       expect(formBodyLimit(path)).toBe(FORM_BODY_LIMIT);
     }
     expect(formBodyLimit('/staff/admin/calendar')).toBe(STAFF_FORM_BODY_LIMIT);
+    for (const path of ['/report', '/en/report', '/staff/new']) expect(formBodyLimit(path)).toBe(PHOTO_FORM_BODY_LIMIT);
   });
 
   it('stops reading a streamed body once past the limit, and answers 413 in the page language', async () => {

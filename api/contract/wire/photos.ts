@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CreateCaseBody } from './public.ts';
+import { EnterCaseBody } from './staff.ts';
 
 /*
  * Photos on the wire (issue #17). A form or an upload sends them as file parts
@@ -7,6 +8,13 @@ import { CreateCaseBody } from './public.ts';
  * What staff read carries short-lived signed links; what the public reads
  * carries only photos a member of staff has made public.
  */
+
+/** At most this many photos per case, from any channel (issue #17). */
+export const PHOTOS_MAX = 3;
+/** Each photo as sent: 10 MB. */
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+/** A whole form with its photos: the photos, the text fields and the multipart framing. */
+export const PHOTO_FORM_BODY_LIMIT = PHOTOS_MAX * PHOTO_MAX_BYTES + 64 * 1024;
 
 /** A browser sends an empty part for a file input left empty (read as '' or a nameless empty file): that is no photo. */
 const asFileList = (v: unknown) => {
@@ -21,6 +29,8 @@ export const PhotoParts = z
 
 /** The public form as multipart: the case's fields and its photos. */
 export const CreateCaseForm = CreateCaseBody.extend({ photos: PhotoParts }).meta({ id: 'CreateCaseForm' });
+/** Staff entry as multipart: the case's fields and photos brought to the desk. */
+export const EnterCaseForm = EnterCaseBody.extend({ photos: PhotoParts }).meta({ id: 'EnterCaseForm' });
 
 export const StaffPhoto = z
   .object({
@@ -58,3 +68,4 @@ export type StaffPhoto = z.infer<typeof StaffPhoto>;
 export type StaffPhotoList = z.infer<typeof StaffPhotoList>;
 export type PublicPhoto = z.infer<typeof PublicPhoto>;
 export type CreateCaseForm = z.infer<typeof CreateCaseForm>;
+export type EnterCaseForm = z.infer<typeof EnterCaseForm>;

@@ -1,12 +1,8 @@
+import { PHOTO_MAX_BYTES, PHOTOS_MAX } from '../../contract/wire/photos.ts';
 import { invalidInput } from '../../errors.ts';
 import { type Lang, t } from '../../i18n.ts';
 
-/** At most this many photos per case, from any channel (issue #17). */
-export const PHOTOS_MAX = 3;
-/** Each photo as sent: 10 MB. */
-export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
-/** A whole form with its photos: the photos, the text fields and the multipart framing. */
-export const PHOTO_FORM_BODY_LIMIT = PHOTOS_MAX * PHOTO_MAX_BYTES + 64 * 1024;
+export { PHOTO_FORM_BODY_LIMIT, PHOTO_MAX_BYTES, PHOTOS_MAX } from '../../contract/wire/photos.ts';
 
 export type PhotoType = 'jpeg' | 'png' | 'webp' | 'heic';
 

@@ -1,13 +1,18 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../context.ts';
 import { getCaseDetail } from '../../domain/cases/detail.ts';
 import { enterCase } from '../../domain/cases/enter.ts';
 import { listQueue, queueCounts } from '../../domain/cases/queue.ts';
 import { revealContact } from '../../domain/cases/reveal.ts';
 import { listDepartmentsForStaff } from '../../domain/meta.ts';
+import { PHOTO_FORM_BODY_LIMIT } from '../../domain/photos/limits.ts';
+import { DomainError } from '../../errors.ts';
+import { limitBody } from '../../http/body-limit.ts';
 import { errorResponses } from '../../http/envelope.ts';
 import { toWire } from '../../http/wire.ts';
 import type { StaffRouter } from '../routers.ts';
-import { CaseDetail, CaseIdParams, DepartmentList, EnterCaseBody, EnteredCase, QueueCounts, QueuePage, QueueQuery, Revealed } from './schemas.ts';
+import { CaseDetail, CaseIdParams, DepartmentList, EnterCaseBody, EnterCaseForm, EnteredCase, QueueCounts, QueuePage, QueueQuery, Revealed } from './schemas.ts';
 
 const errors = errorResponses({ 400: 'Bad input', 401: 'No session', 403: 'Not allowed', 404: 'No such case' });
 
@@ -42,9 +47,28 @@ export const enterRoute = createRoute({
   path: '/api/staff/cases',
   tags: ['staff'],
   summary: 'Enter a case from the office’s own channels (phone line, walk-in, complaint box, petition)',
-  request: { body: { required: true, content: { 'application/json': { schema: EnterCaseBody } } } },
+  description: 'JSON, or multipart with up to 3 `photos` (JPEG, PNG, WebP or HEIC, 10 MB each; stored with the case or not at all).',
+  // Not `required`: the JSON validator would then run on a multipart body too. A body of neither kind is refused below.
+  request: {
+    body: {
+      content: {
+        'application/json': { schema: EnterCaseBody },
+        'multipart/form-data': { schema: EnterCaseForm },
+      },
+    },
+  },
   responses: { 201: { description: 'Entered', content: { 'application/json': { schema: EnteredCase } } }, ...errors },
 });
+
+/** A multipart entry may carry photos: three of 10 MB and the fields; JSON or a form, nothing else. */
+const enterBody: MiddlewareHandler<AppEnv>[] = [
+  limitBody(PHOTO_FORM_BODY_LIMIT),
+  async (c, next) => {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    if (!type.startsWith('application/json') && !type.startsWith('multipart/form-data')) throw new DomainError('invalid_input', 'unsupported_content_type');
+    await next();
+  },
+];
 
 export const revealRoute = createRoute({
   method: 'post',
@@ -90,12 +114,15 @@ export function registerStaffCaseRoutes(router: StaffRouter) {
     return c.json(toWire(detail), 200);
   });
 
-  router.openapi(enterRoute, async (c) => {
-    const body = c.req.valid('json');
+  router.openapi({ ...enterRoute, middleware: enterBody }, async (c) => {
+    const isForm = (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
+    const { photos: parts, ...body }: EnterCaseForm = isForm ? c.req.valid('form') : c.req.valid('json');
+    const photos = await Promise.all((parts ?? []).map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
     const created = await enterCase({
       ctx: c.get('ctx'),
       staff: c.get('staff'),
       input: { ...body, lang: body.lang ?? 'zh-CN', receivedAt: new Date(body.receivedAt) },
+      photos,
     });
     return c.json({ id: created.id, trackingCode: created.trackingCode, status: created.status, replyDueAt: toWire(created.replyDueAt) }, 201);
   });

@@ -37,6 +37,8 @@ export type ApiResult<T> = { ok: true; status: number; data: T; response: Respon
 export interface CallOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   json?: unknown;
+  /** A multipart body (a form with photos); sent as the browser's form was, with its own boundary. */
+  form?: FormData;
   lang?: Lang;
   csrf?: string | undefined;
 }
@@ -71,10 +73,12 @@ export async function callApi<S extends z.ZodType>(page: PageContext, path: stri
   }
   headers.set('accept-language', options.lang ?? 'zh-CN');
   if (options.csrf) headers.set('x-csrf-token', options.csrf);
-  let body: string | undefined;
+  let body: string | FormData | undefined;
   if (options.json !== undefined) {
     headers.set('content-type', 'application/json');
     body = JSON.stringify(options.json);
+  } else if (options.form) {
+    body = options.form;
   }
   const request = new Request(new URL(path, page.url.origin), { method, headers, body });
   const response = await page.locals.api.fetch(request);

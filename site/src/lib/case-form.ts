@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { z } from 'zod';
-import type { Lang, Meta } from './contract.ts';
+import { type Lang, type Meta, PHOTO_MAX_BYTES, PHOTOS_MAX } from './contract.ts';
 import { t, type WordKey } from './i18n.ts';
 
 /*
@@ -15,7 +15,7 @@ import { t, type WordKey } from './i18n.ts';
  */
 
 /** The fields of a case form, by the API's names (also the inputs' ids). */
-export const CASE_FIELDS = ['channel', 'receivedAt', 'station', 'location', 'kind', 'category', 'priority', 'description', 'phone', 'email', 'name', 'lang'] as const;
+export const CASE_FIELDS = ['channel', 'receivedAt', 'station', 'location', 'kind', 'category', 'priority', 'description', 'photos', 'phone', 'email', 'name', 'lang'] as const;
 export type CaseField = (typeof CASE_FIELDS)[number];
 export type FieldErrors = Partial<Record<CaseField, string>>;
 
@@ -144,4 +144,29 @@ export function apiFieldErrors(lang: Lang, fields: Record<string, string>, shown
 
 function capitalize(word: string, lang: Lang): string {
   return lang === 'en' ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+}
+
+/** The photos a multipart form carried: a file input left empty sends one nameless empty part, which is none. */
+export function chosenPhotos(data: FormData | undefined, field = 'photos'): File[] {
+  return (data?.getAll(field) ?? []).filter((f): f is File => f instanceof File && (f.size > 0 || f.name !== ''));
+}
+
+/**
+ * What the page can tell about the photos before sending them: how many and
+ * how large. Whether each is an image is read from its bytes by the API,
+ * which answers beside the same field (apiFieldErrors).
+ */
+export function photoErrors(lang: Lang, photos: readonly File[]): string | undefined {
+  if (photos.length > PHOTOS_MAX) return t(lang, 'form.photos.tooMany', { max: PHOTOS_MAX, n: photos.length });
+  const big = photos.find((f) => f.size > PHOTO_MAX_BYTES);
+  if (big) return t(lang, 'form.photos.tooBig', { name: big.name.slice(0, 80), mb: PHOTO_MAX_BYTES / 1024 / 1024 });
+  return undefined;
+}
+
+/** The case form's fields and its photos as one multipart body for the API. */
+export function withPhotos(body: Record<string, unknown>, photos: readonly File[]): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(body)) if (v !== undefined) form.set(k, String(v));
+  for (const f of photos) form.append('photos', f, f.name);
+  return form;
 }

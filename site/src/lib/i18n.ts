@@ -129,6 +129,20 @@ const WORDS = {
   'field.phone': { 'zh-CN': '手机号码', en: 'phone number' },
   'field.email': { 'zh-CN': '电子邮箱', en: 'email address' },
   'field.name': { 'zh-CN': '称呼', en: 'name' },
+  'field.photos': { 'zh-CN': '照片', en: 'photos' },
+  'report.photos': { 'zh-CN': '照片（可选）', en: 'Photos (optional)' },
+  'report.photos.hint': {
+    'zh-CN': '最多 {max} 张，每张不超过 {mb} MB，支持 JPEG、PNG、WebP 和 HEIC。照片中的位置、相机和时间信息会被删除；照片仅工作人员可见，除非工作人员确认其中没有人脸和车牌后公开。',
+    en: 'Up to {max}, at most {mb} MB each: JPEG, PNG, WebP or HEIC. Location, camera and time details are removed. Only staff see them, unless staff check them for faces and number plates and make them public.',
+  },
+  'form.photos.tooMany': { 'zh-CN': '最多上传 {max} 张照片（您选择了 {n} 张）', en: 'At most {max} photos (you chose {n})' },
+  'form.photos.tooBig': { 'zh-CN': '照片“{name}”超过 {mb} MB', en: 'The photo “{name}” is larger than {mb} MB' },
+  'report.photos.again': {
+    'zh-CN': '请重新选择照片：出于安全原因，浏览器不会保留已选的文件。',
+    en: 'Please choose the photos again: browsers do not keep chosen files when a form comes back.',
+  },
+  'status.photos': { 'zh-CN': '照片', en: 'Photos' },
+  'status.photo.alt': { 'zh-CN': '投诉照片 {n}', en: 'Photo {n} of the report' },
   'field.lang': { 'zh-CN': '回复语言', en: 'reply language' },
   // What is wrong with a field, each message naming the field it is about
   'form.choose': { 'zh-CN': '请选择{noun}', en: 'Choose a {noun}' },
