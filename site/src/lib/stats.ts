@@ -1,6 +1,8 @@
 import { TIME_ZONE } from './format.ts';
 import { type Lang, t } from './i18n.ts';
 
+export { rateBases } from './contract.ts';
+
 /** Formatting for the statistics page: rates, durations, dates and the period choices. */
 
 /** A rate in percent, one decimal; null (nothing to divide by) reads "—". */
@@ -59,4 +61,33 @@ export function periodChoices(now: Date): { years: string[]; quarters: string[];
     if (m === 0) [y, m] = [y - 1, 12];
   }
   return { years, quarters, months };
+}
+
+/** The three series of the monthly trend; dark enough for 3:1 against white and apart from each other. */
+export const TREND_COLORS = { received: '#0b4f8a', onTime: '#17603a', late: '#b04a00' } as const;
+
+/** A month as a chart's axis reads it: "3月" / "Mar". */
+export function monthShort(month: string, lang: Lang): string {
+  const mo = Number(month.slice(5, 7));
+  return lang === 'en' ? monthName(mo, lang) : `${mo}月`;
+}
+
+/** A month in a table, without spaces to break at: "2026年3月" / "Mar 2026". */
+export function monthLong(month: string, lang: Lang): string {
+  const [y, mo] = [month.slice(0, 4), Number(month.slice(5, 7))];
+  return lang === 'en' ? `${monthName(mo, lang)} ${y}` : `${y}年${mo}月`;
+}
+
+/** Axis ticks 0, half, top, with a round top at or above `max` (1, 2 or 5 times a power of ten, or its double). */
+export function niceTicks(max: number): number[] {
+  const steps = [1, 2, 5, 10];
+  const power = 10 ** Math.floor(Math.log10(Math.max(1, max)));
+  const top = steps.map((s) => s * power).find((v) => v >= max) ?? 10 * power;
+  const nice = top % 2 === 0 ? top : top * 2;
+  return [0, nice / 2, nice];
+}
+
+/** A share in percent for a chart's label, one decimal; nothing to divide by reads "—". */
+export function share(n: number, of: number): string {
+  return of > 0 ? `${((n / of) * 100).toFixed(1)}%` : '—';
 }
