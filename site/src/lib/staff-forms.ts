@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type ApiError, callApi, type PageContext } from './api.ts';
-import { AdminDepartmentList, type CaseDetail, DepartmentList, type StaffSession, VerbBodies } from './contract.ts';
-import { CONFIRM, type Verb } from './staff.ts';
+import { AdminDepartmentList, type CaseDetail, type CaseStatus, DepartmentList, type StaffSession, VerbBodies } from './contract.ts';
+import { CONFIRM, STATUS_NAMES, VERB_NAMES, type Verb } from './staff.ts';
 
 /**
  * Turns a posted workflow form into the JSON body of
@@ -141,14 +141,54 @@ function issueWords(verb: Verb, field: string, issue: z.core.$ZodIssue, value: u
  * message that never names an API field ("请检查：text").
  */
 export function verbApiErrors(verb: Verb, error: ApiError): { message: string; fields: Record<string, string> } {
+  const worded = wordedApiError(error, (name) => fieldNoun(verb, name), '操作失败，请稍后再试');
+  if (worded.fields.version) worded.fields.version = '页面已过期，请刷新后重试';
+  // "不能执行此操作（reply）", "当前状态（closed）": the API names the verb and the status by their codes.
+  worded.message = worded.message.replace(
+    /（([a-z_-]+)）/g,
+    (whole, code: string) => `（${code === verb ? VERB_NAMES[verb] : code in STATUS_NAMES ? STATUS_NAMES[code as CaseStatus] : whole.slice(1, -1)}）`,
+  );
+  return worded;
+}
+
+/**
+ * Any console form's refusal by the API, in words: each field error under the
+ * field's name as the form calls it (`noun`), and, when there are field errors,
+ * a summary that never repeats the API's own message (which lists its field
+ * names: "提交的内容有误，请检查：email, name").
+ */
+export function wordedApiError(error: ApiError, noun: (field: string) => string, fallback: string): { message: string; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
   for (const [name, message] of Object.entries(error.fields)) {
-    const noun = fieldNoun(verb, name);
-    fields[name] = name === 'version' ? '页面已过期，请刷新后重试' : message.includes(noun) ? message : `${noun}：${message}`;
+    const n = noun(name);
+    fields[name] = message.includes(n) ? message : `${n}：${message}`;
   }
   if (Object.keys(fields).length) return { message: '请检查下面标出的内容', fields };
-  return { message: error.message || '操作失败，请稍后再试', fields };
+  return { message: error.message || fallback, fields };
 }
+
+/** What the admin forms call their fields (staff, departments, categories, places, the calendar). */
+const ADMIN_NOUNS: Record<string, string> = {
+  email: '邮箱',
+  name: '名称',
+  role: '角色',
+  department: '科室',
+  password: '密码',
+  code: '代码',
+  nameZh: '中文名称',
+  nameEn: '英文名称',
+  isPartner: '合作单位',
+  defaultDepartment: '默认承办科室',
+  defaultPriority: '默认等级',
+  station: '车站',
+  active: '状态',
+  day: '日期',
+  kind: '日期类型',
+  year: '年份',
+  holidays: '放假日期',
+  workdays: '调休上班日期',
+};
+export const adminFieldNoun = (field: string): string => ADMIN_NOUNS[field] ?? '填写的内容';
 
 /** A department as the assignment form offers it. */
 type Department = { code: string; name: string };
