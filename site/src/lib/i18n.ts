@@ -370,6 +370,8 @@ const WORDS = {
   'event.newDue': { 'zh-CN': '新的期限：{at}', en: 'New deadline: {at}' },
   'event.mergedInto': { 'zh-CN': '请查询主件：{code}', en: 'Follow the main case: {code}' },
   'event.reason': { 'zh-CN': '原因：{reason}', en: 'Reason: {reason}' },
+  'event.reason.dissatisfied': { 'zh-CN': '原因：评价不满意', en: 'Reason: rated dissatisfied' },
+  'event.reviewDue': { 'zh-CN': '复核期限：{at}', en: 'Review by {at}' },
 } satisfies Record<string, Bilingual>;
 
 export type WordKey = keyof typeof WORDS;
@@ -401,5 +403,3 @@ export function kindWord(lang: Lang, kind: string): string {
 export function satisfactionWord(lang: Lang, satisfaction: CitizenSatisfaction): string {
   return SATISFACTION_LABELS[satisfaction][lang];
 }
-  'event.reason.dissatisfied': { 'zh-CN': '原因：评价不满意', en: 'Reason: rated dissatisfied' },
-  'event.reviewDue': { 'zh-CN': '复核期限：{at}', en: 'Review by {at}' },
