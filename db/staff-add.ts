@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../api/config.ts';
-import { isUniqueViolation } from '../api/domain/admin/access.ts';
 import { hashPassword } from '../api/password.ts';
 import { departments, STAFF_ROLES, staffUsers } from './schema.ts';
 import { openDatabase } from './setup.ts';
@@ -105,6 +104,12 @@ async function readPassword(): Promise<string> {
   return password;
 }
 
+/** The email's unique index refused the row (postgres.js or PGlite, wrapped by drizzle or not). */
+function isUniqueViolation(err: unknown): boolean {
+  const inner = ((err as { cause?: unknown })?.cause ?? err) as { code?: string; constraint_name?: string; constraint?: string } | undefined;
+  return inner?.code === '23505' && (inner.constraint_name ?? inner.constraint) === 'staff_users_email_uq';
+}
+
 async function main(): Promise<number> {
   const args = readArgs(process.argv.slice(2));
   const password = await readPassword();
@@ -126,7 +131,7 @@ async function main(): Promise<number> {
     try {
       await handle.db.insert(staffUsers).values({ email, name: args.name, role: args.role, departmentId, passwordHash });
     } catch (err) {
-      if (isUniqueViolation(err, 'staff_users_email_uq')) {
+      if (isUniqueViolation(err)) {
         throw new Refusal(`A member of staff with the email ${args.email} exists already; nothing was changed (an admin can reset their password in the console).`, EXIT.taken);
       }
       throw err;
