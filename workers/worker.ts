@@ -29,6 +29,9 @@ export interface WorkerEnv {
   [name: string]: unknown;
 }
 
+/** The outbox queue's name in wrangler.toml (with -staging / -production in those environments). */
+const OUTBOX_QUEUE = 'station-hotline-outbox';
+
 /** wrangler.toml's [[ratelimits]] period for both bindings (10 or 60 s): a refused client waits at most this. */
 const RATE_LIMIT_PERIOD_SECONDS = 60;
 
@@ -53,7 +56,7 @@ function withinSubrequests(config: Config) {
   const subrequests = config.workerSubrequestBudget;
   return {
     jobs: { ...jobs, 'outbox-delivery': outboxDeliveryJob({ subrequests }) },
-    consumers: { ...queueConsumers, 'station-hotline-outbox': outboxQueueConsumer({ subrequests }) },
+    consumers: { ...queueConsumers, [OUTBOX_QUEUE]: outboxQueueConsumer({ subrequests }) },
   };
 }
 
@@ -175,6 +178,8 @@ export default {
   /** Consumer of station-hotline-outbox: nudges to deliver outbox rows now. */
   async queue(batch: MessageBatch, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
     const ctx = jobCtx(env, `queue-${batch.queue}-${Date.now()}`);
-    await runQueueBatch(ctx, batch, withinSubrequests(ctx.config).consumers);
+    // Each environment has an outbox queue of its own (station-hotline-outbox-staging, ...): all are the outbox's.
+    const queue = batch.queue.startsWith(OUTBOX_QUEUE) ? OUTBOX_QUEUE : batch.queue;
+    await runQueueBatch(ctx, { queue, messages: batch.messages }, withinSubrequests(ctx.config).consumers);
   },
 };

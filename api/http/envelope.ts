@@ -65,7 +65,7 @@ export function handleError(err: unknown, c: Context<AppEnv>) {
 export function unexpectedFailure(err: unknown, c: Context<AppEnv>): { code: 'unavailable' | 'invalid_input' | 'internal'; messageKey: string } {
   const logger = c.get('ctx')?.logger;
   const code = errorCode(err);
-  if (isDatabaseDown(code)) {
+  if (isDatabaseDown(code) || isSocketFailure(err)) {
     logger?.error('database unavailable', { requestId: c.get('requestId'), ...describeError(err) });
     return { code: 'unavailable', messageKey: 'unavailable' };
   }
@@ -91,6 +91,23 @@ function localizeDetails(details: unknown, lang: Lang): unknown {
 /** Drizzle wraps the driver's error, so the code is looked for along the causes. */
 function isDatabaseDown(code: string | undefined): boolean {
   return code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === '57P01' || code === '57P03';
+}
+
+/**
+ * workerd's sockets (postgres.js on Workers, through Hyperdrive) fail a
+ * connection with a plain Error and no code: "proxy request failed, cannot
+ * connect to the specified address" (local Hyperdrive), "Network connection
+ * lost". Only the driver's causes are read, never the query error's own message.
+ */
+const SOCKET_FAILURE = /cannot connect to the specified address|network connection lost|connection (?:refused|reset|closed)/i;
+
+function isSocketFailure(err: unknown): boolean {
+  let e = (err as { cause?: unknown } | null | undefined)?.cause as { message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (typeof e.message === 'string' && SOCKET_FAILURE.test(e.message)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 /** An error response in a route's OpenAPI contract: the envelope, with what it means there. */

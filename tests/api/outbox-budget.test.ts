@@ -33,7 +33,10 @@ afterAll(async () => {
 beforeEach(async () => {
   calls = 0;
   // Each test starts from its own rows: earlier tests' leftovers are taken out of the way.
-  await t.db.update(outbox).set({ status: 'sent' }).where(inArray(outbox.status, ['pending', 'failed', 'sending']));
+  await t.db
+    .update(outbox)
+    .set({ status: 'sent' })
+    .where(inArray(outbox.status, ['pending', 'failed', 'sending']));
 });
 
 const config = () =>
@@ -46,10 +49,14 @@ function countingProviders(): Providers {
     return fetch(input, init);
   };
   const real = providersFor(config(), { fetch: counted });
+  const took = (prefix: string) => {
+    calls++;
+    return { ok: true as const, providerMessageId: `${prefix}-${calls}` };
+  };
   return {
     sms: real.sms,
-    email: { name: 'counted-email', send: async () => (calls++, { ok: true, providerMessageId: `em-${calls}` }) },
-    callback: async () => (calls++, { ok: true, providerMessageId: `cb-${calls}` }),
+    email: { name: 'counted-email', send: async () => took('em') },
+    callback: async () => took('cb'),
   };
 }
 

@@ -1,15 +1,30 @@
 import { execFile } from 'node:child_process';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import twilio from 'twilio';
 import type { TestProject } from 'vitest/node';
+import { makeOrder, signature } from '../fakes/platform-12345.ts';
+import { WORKER_TEST_ENV } from './env.ts';
 
 export interface WorkerDatabase {
   /** Why the worker tests skip, or '' when the database is ready. */
   skipReason: string;
   /** The target URL with a password, as Hyperdrive requires one. */
   hyperdriveUrl: string;
+  /** What the tests need made in Node (the twilio package and node:crypto do not run in workerd). */
+  fixtures?: WorkerFixtures;
+}
+
+export interface WorkerFixtures {
+  /** A dispatcher of this run's own (prepare-db.ts). */
+  staff: { email: string; password: string };
+  /** An inbound SMS as Twilio posts it, signed by the official twilio package. */
+  twilioSms: { params: Record<string, string>; signature: string };
+  /** A 12345 order push, signed as the platform signs (node:crypto, at setup time: fresh for 5 minutes). */
+  feedPush: { body: string; signature: string; orderNo: string };
 }
 
 declare module 'vitest' {
@@ -76,14 +91,34 @@ export default async function setup(project: TestProject) {
     project.provide('workerDatabase', { skipReason, hyperdriveUrl });
     return;
   }
+  let prepared: { staff: WorkerFixtures['staff'] };
   try {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/worker/prepare-db.ts', url], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/worker/prepare-db.ts', url], {
       cwd: root,
       timeout: 60_000,
     });
+    prepared = JSON.parse(stdout.trim().split('\n').pop()!);
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();
     throw new Error(`[worker tests] migrating ${host}:${port || 5432} failed:\n${stderr || (err as Error).message}`);
   }
-  project.provide('workerDatabase', { skipReason: '', hyperdriveUrl });
+  // The SSR page test needs the built site (a no-op when it is current; the e2e setup runs the same script).
+  await promisify(execFile)(process.execPath, ['site/scripts/ensure-built.mjs'], { cwd: root, timeout: 300_000, env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  project.provide('workerDatabase', { skipReason: '', hyperdriveUrl, fixtures: { staff: prepared.staff, ...signedRequests() } });
+}
+
+/** One inbound SMS and one 12345 push, from numbers and an order of this run's own. */
+function signedRequests(): Pick<WorkerFixtures, 'twilioSms' | 'feedPush'> {
+  const params = {
+    MessageSid: `SM${randomUUID().replaceAll('-', '')}`,
+    AccountSid: 'AC00000000000000000000000000000000',
+    From: `+86137${String(randomInt(0, 100_000_000)).padStart(8, '0')}`,
+    To: '+15005550006',
+    Body: '北广场出租车拒载 (worker test)',
+    NumMedia: '0',
+  };
+  const sms = { params, signature: twilio.getExpectedTwilioSignature(WORKER_TEST_ENV.TWILIO_AUTH_TOKEN, `${WORKER_TEST_ENV.PUBLIC_BASE_URL}/webhooks/twilio/sms`, params) };
+  const order = makeOrder({ orderNo: `W${randomUUID().replaceAll('-', '').slice(0, 16).toUpperCase()}`, callerPhone: `136${String(randomInt(0, 100_000_000)).padStart(8, '0')}` });
+  const body = JSON.stringify(order);
+  return { twilioSms: sms, feedPush: { body, signature: signature(WORKER_TEST_ENV.FEED_12345_SECRET, body, new Date()), orderNo: order.orderNo } };
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { WORKER_TEST_ENV } from './env.ts';
 import type { WorkerDatabase } from './global-setup.ts';
 
 // Nothing leaves 127.0.0.1 during tests: no metrics, error reports or account look-ups.
@@ -32,8 +33,8 @@ export default defineConfig({
         // (DATABASE_URL) and Hyperdrive wants a password in the URL.
         miniflare: {
           hyperdrives: { HYPERDRIVE: database.hyperdriveUrl },
-          // Keep the per-request log lines out of the test output.
-          bindings: { LOG_LEVEL: 'error' },
+          // Keep the per-request log lines out of the test output; providers as global-setup signs for them.
+          bindings: { LOG_LEVEL: 'error', ...WORKER_TEST_ENV },
         },
       };
     }),

@@ -1,9 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { outbox } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
+import { TWILIO_LOOKUP_MAX_PAGES } from '../../providers/twilio.ts';
 import type { SendResult } from '../../providers/types.ts';
 import { renderEmail, renderSms } from '../messages/templates.ts';
-import { TWILIO_LOOKUP_MAX_PAGES } from '../../providers/twilio.ts';
 import type { Providers } from './providers.ts';
 import { suppressionReasons } from './suppress.ts';
 
