@@ -13,6 +13,7 @@ import type { Bilingual, Lang } from './lang.ts';
 export const EVENT_TYPES = [
   'created',
   'open311_submitted',
+  'open311_update',
   'assigned',
   'reassigned',
   'acknowledged',
@@ -66,6 +67,8 @@ const w = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
 export const EVENT_WORDS: Record<EventType, EventWords> = {
   created: { staff: w('受理', 'Received'), public: w('受理', 'Received'), open311: w('已受理', 'Received') },
   open311_submitted: { staff: w('经 Open311 提交', 'Submitted through Open311') },
+  // Internal: the reporter's own words, posted through the app they filed with (open311/post-update.ts); never published.
+  open311_update: { staff: w('市民经应用补充信息', 'Reporter added information through their app') },
   assigned: { staff: w('派单', 'Assigned'), public: w('派单至承办科室', 'Assigned to a section'), open311: w('已派单', 'Assigned') },
   reassigned: { staff: w('改派', 'Reassigned'), public: w('改派承办科室', 'Reassigned to another section'), open311: w('已改派', 'Reassigned') },
   acknowledged: { staff: w('签收', 'Acknowledged'), public: w('承办科室签收', 'Acknowledged by the section'), open311: w('已签收', 'Acknowledged') },

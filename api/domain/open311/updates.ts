@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { caseEvents, cases } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
+import { eventWords } from '../../contract/events.ts';
 import { type FieldIssue, invalidInput } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { identifyReader } from './api-keys.ts';
@@ -120,7 +121,7 @@ export async function listRequestUpdates({ ctx, input }: { ctx: Ctx; input: Upda
   ]);
   return rows.map((row) => {
     const type = row.type as UpdateEventType;
-    const step = t(ctx.lang, `open311.note.${type}`);
+    const step = eventWords(type, 'open311', ctx.lang) ?? type;
     const own = reader !== undefined && row.filedBy === reader;
     // The office's words for the filing client; the step alone for anyone else.
     const words = own ? noteText(ctx, type, row.data, row.masterPublicId) : undefined;

@@ -12,7 +12,7 @@ import { expect } from 'vitest';
  * in XML. Written apart from the implementation, so they test it rather than
  * repeat it.
  */
-export type SchemaName = 'discovery' | 'services' | 'service-definition' | 'service-requests' | 'request-created' | 'errors';
+export type SchemaName = 'discovery' | 'services' | 'service-definition' | 'service-requests' | 'request-created' | 'errors' | 'request-updates' | 'update-posted';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false }));
@@ -44,6 +44,8 @@ const ITEMS: Record<string, string> = {
   formats: 'format',
   errors: 'error',
   notes: 'note',
+  // mySociety's updates extension, as FixMyStreet's client parses it (GroupTags in Open311.pm).
+  service_request_updates: 'request_update',
 };
 const ITEM_NAMES = new Set(Object.values(ITEMS));
 
