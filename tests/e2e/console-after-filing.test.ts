@@ -225,6 +225,14 @@ describe.skipIf(Boolean(skipReason))('the console after filing', () => {
     expect(await page.getAttribute('.counts a[href*="pendingExtension"]', 'aria-current')).toBe('true');
     // The filter form keeps the choice.
     expect(await page.isChecked('input[name=pendingExtension]')).toBe(true);
+
+    // The supervisors' dashboard counts them too, and its count leads to the same queue.
+    await page.goto('/staff/dashboard');
+    const tile = page.locator('main a', { hasText: '待审批延期' });
+    expect(await tile.count()).toBe(1);
+    await Promise.all([page.waitForNavigation(), tile.click()]);
+    expect(new URL(page.url()).searchParams.get('pendingExtension')).toBe('true');
+    expect(await page.locator(`#queue li[data-code="${waiting.code}"]`).count()).toBe(1);
     await context.close();
   });
 
