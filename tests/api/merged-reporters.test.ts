@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { queueSurveyReminders } from '../../api/domain/messages/survey-reminders.ts';
 import { foldStats } from '../../api/domain/stats/fold.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { EvaluationRecorded, PublicCase } from '../../api/routes/public/schemas.ts';
@@ -268,6 +269,50 @@ describe('a merged reporter by SMS', () => {
     expect(await t.db.select().from(evaluations).where(eq(evaluations.caseId, main.id))).toHaveLength(0);
     // Rated once per reply: a second digit finds nothing to rate.
     expect(await sms(`+86${dup.body.phone}`, '1')).toMatch(/没有待评价的答复/);
+  });
+});
+
+describe('a merged reporter who has not rated', () => {
+  it('gets the one survey reminder 48 hours after the main case’s reply, as its own reporter does', async () => {
+    const start = clock.now();
+    const main = await file();
+    const dup = await file();
+    await merge(dup, main);
+    await replied(main, '已处理');
+    await t.db
+      .update(outbox)
+      .set({ status: 'sent' })
+      .where(and(eq(outbox.template, 'survey'), eq(outbox.caseId, dup.id)));
+    try {
+      clock.advance(47 * 3600_000);
+      await queueSurveyReminders(jobContext(t, clock));
+      expect(await messagesOf(dup.id, 'survey_reminder')).toHaveLength(0);
+      clock.advance(2 * 3600_000);
+      await queueSurveyReminders(jobContext(t, clock));
+      await queueSurveyReminders(jobContext(t, clock));
+      const reminders = await messagesOf(dup.id, 'survey_reminder');
+      expect(reminders.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+      for (const m of reminders) expect(m.payload).toEqual({ trackingCode: dup.trackingCode });
+    } finally {
+      clock.set(start);
+    }
+    // Rated: no reminder for the next follower who rated before the 48 hours.
+    const rated = await file();
+    const main2 = await file();
+    await merge(rated, main2);
+    await replied(main2, '已处理');
+    await t.db
+      .update(outbox)
+      .set({ status: 'sent' })
+      .where(and(eq(outbox.template, 'survey'), eq(outbox.caseId, rated.id)));
+    expect((await rate(rated, 'satisfied')).status).toBe(201);
+    try {
+      clock.advance(49 * 3600_000);
+      await queueSurveyReminders(jobContext(t, clock));
+      expect(await messagesOf(rated.id, 'survey_reminder')).toHaveLength(0);
+    } finally {
+      clock.set(start);
+    }
   });
 });
 
