@@ -7,8 +7,10 @@ import { purgeExpiredPhotos } from '../../api/domain/photos/retention.ts';
 import { S3PhotoStore } from '../../api/domain/photos/s3-store.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { CreatedCase, PublicCase } from '../../api/routes/public/schemas.ts';
+import { IssuedApiKey } from '../../api/routes/open311/schemas.ts';
 import { AddedPhotos, CaseDetail, PhotoRetentionSetting, PhotoVisibility, StaffPhotoList } from '../../api/routes/staff/schemas.ts';
 import { casePhotos, cases } from '../../db/schema.ts';
+import { expectValid } from '../contracts/open311/contract.ts';
 import { type FakeS3, startFakeS3 } from '../fakes/s3.ts';
 import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
 import { makeCaseBody } from '../helpers/factories.ts';
@@ -295,6 +297,56 @@ describe('staff add photos to a filed case', () => {
     expect((await refused(more))[0]!.code).toBe('too_many');
     expect((await send(1)).status).toBe(400);
     expect((await staffPhotos(c.id)).map((p) => p.source).sort()).toEqual(['staff', 'staff', 'web']);
+  });
+});
+
+describe('Open311 media', () => {
+  const V2 = '/open311/v2';
+  let apiKey: string;
+  beforeAll(async () => {
+    const res = await call(t.app, admin, 'POST', '/api/staff/admin/api-keys', { name: `photos test ${Date.now()}`, owner: 'tests' });
+    apiKey = IssuedApiKey.parse(await res.json()).key;
+  });
+  const fields = (description: string) => ({ api_key: apiKey, service_code: 'touting', 'attribute[station]': 'TJ', description, phone: makeCaseBody().phone });
+  const caseOf = async (description: string) => t.db.select({ id: cases.id }).from(cases).where(eq(cases.description, description));
+
+  it('stores `media` parts with the request, private; once staff make one public it is the request’s media_url', async () => {
+    const description = `Open311 带照片 ${Date.now()}`;
+    const res = await t.app.request(`${V2}/requests.json`, multipart(fields(description), [{ name: 'IMG_1.jpg', bytes: await jpegWithGps() }], 'media'));
+    expect(res.status, await res.clone().text()).toBe(200);
+    const [{ service_request_id: publicId }] = (await res.json()) as Array<{ service_request_id: string }>;
+    const [row] = await caseOf(description);
+    const [photo] = await staffPhotos(row!.id);
+    expect(photo).toMatchObject({ source: 'open311', isPublic: false });
+
+    const read = async () => {
+      const r = await t.app.request(`${V2}/requests/${publicId}.json`);
+      const body = (await r.json()) as Array<Record<string, unknown>>;
+      expectValid('service-requests', body);
+      return body[0]!;
+    };
+    expect((await read()).media_url).toBeUndefined();
+    await call(t.app, dispatcher, 'POST', `/api/staff/cases/${row!.id}/photos/${photo!.id}/visibility`, { isPublic: true });
+    const mediaUrl = String((await read()).media_url);
+    expect(mediaUrl).toBe(`${t.config.publicBaseUrl}/api/public/photos/${photo!.id}`);
+    const image = await t.app.request(new URL(mediaUrl).pathname);
+    expect(image.status).toBe(200);
+    expect(await exifr.gps(Buffer.from(await image.arrayBuffer()))).toBeUndefined();
+  });
+
+  it('refuses a `media` part that is no photo, and a file under another name, filing nothing', async () => {
+    for (const [field, part] of [
+      ['media', { name: 'x.jpg', bytes: new TextEncoder().encode('plain text') }],
+      ['picture', { name: 'y.png', bytes: await png() }],
+    ] as const) {
+      const description = `Open311 坏照片 ${field} ${Date.now()}`;
+      const res = await t.app.request(`${V2}/requests.json`, multipart(fields(description), [part], field));
+      expect(res.status).toBe(400);
+      const errors = (await res.json()) as Array<{ code: number; description: string }>;
+      expectValid('errors', errors);
+      expect(errors[0]!.description).toContain(field === 'media' ? 'x.jpg' : 'media_url');
+      expect(await caseOf(description)).toEqual([]);
+    }
   });
 });
 

@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { type CASE_STATUSES, caseEvents, cases, categories, locations, stations } from '../../../db/schema.ts';
+import { type CASE_STATUSES, caseEvents, casePhotos, cases, categories, locations, stations } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
 import { eventWords } from '../../contract/events.ts';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
 import { localName } from '../meta.ts';
+import { publicPhotoPath } from '../photos/read.ts';
 import { statusWord } from '../sms/words.ts';
 import { identifyReader } from './api-keys.ts';
 import type { RequestFilters } from './filters.ts';
@@ -67,6 +68,8 @@ export interface PublicRequest {
   kind: string | undefined;
   /** The public timeline: for the filing key only, with extensions. */
   notes?: PublicNote[] | undefined;
+  /** The first photo staff made public, as an absolute URL (GeoReport's media_url); never a private one. */
+  mediaUrl?: string | undefined;
 }
 
 /** Who reads: a stranger, or the client holding the live key with this id. */
@@ -158,7 +161,14 @@ async function present(ctx: Ctx, rows: Row[], extensions: boolean, readerKeyId: 
   if (!rows.length) return [];
   const filedByReader = (row: Row) => readerKeyId !== undefined && row.filedBy === readerKeyId;
   const own = rows.filter(filedByReader);
-  const [ref, notes] = await Promise.all([ctx.reference.get(ctx.db), extensions && own.length ? publicNotes(ctx, own) : undefined]);
+  const [ref, notes, photos] = await Promise.all([
+    ctx.reference.get(ctx.db),
+    extensions && own.length ? publicNotes(ctx, own) : undefined,
+    firstPublicPhotos(
+      ctx,
+      rows.map((r) => r.id),
+    ),
+  ]);
   const { lang } = ctx;
   return rows.map((row) => {
     const filer = filedByReader(row);
@@ -186,8 +196,21 @@ async function present(ctx: Ctx, rows: Row[], extensions: boolean, readerKeyId: 
       station: row.stationCode,
       kind: filer ? row.kind : undefined,
       ...(notes && filer ? { notes: notes.get(row.id) ?? [] } : {}),
+      ...(photos.has(row.id) ? { mediaUrl: `${ctx.config.publicBaseUrl}${publicPhotoPath(photos.get(row.id)!)}` } : {}),
     };
   });
+}
+
+/** Each case's first public photo (by when it was added), for media_url. */
+async function firstPublicPhotos(ctx: Ctx, caseIds: string[]): Promise<Map<string, string>> {
+  const rows = await ctx.db
+    .select({ caseId: casePhotos.caseId, id: casePhotos.id })
+    .from(casePhotos)
+    .where(and(inArray(casePhotos.caseId, caseIds), eq(casePhotos.isPublic, true)))
+    .orderBy(asc(casePhotos.createdAt), asc(casePhotos.id));
+  const first = new Map<string, string>();
+  for (const r of rows) if (!first.has(r.caseId)) first.set(r.caseId, r.id);
+  return first;
 }
 
 /**

@@ -8,6 +8,9 @@ import { t } from '../../i18n.ts';
 import { createCase } from '../cases/create.ts';
 import { parsePhone } from '../cases/phone.ts';
 import { toShanghaiIso } from '../deadlines/shanghai-time.ts';
+import { recordPhotos } from '../photos/attach.ts';
+import { checkPhotoUploads, type PhotoUpload } from '../photos/limits.ts';
+import { discardPhotos, storePhotos } from '../photos/store-photos.ts';
 import { authenticateApiKey } from './api-keys.ts';
 import { OPEN311_EVENT } from './requests.ts';
 import { ATTRIBUTES, DEFAULT_KIND, KNOWN_ATTRIBUTES } from './services.ts';
@@ -31,6 +34,8 @@ export interface SubmitInput {
   addressString?: string | undefined;
   addressId?: string | undefined;
   mediaUrl?: string | undefined;
+  /** GeoReport `media` parts: photos stored with the case (api/domain/photos), up to three. */
+  photos?: readonly PhotoUpload[] | undefined;
 }
 
 /**
@@ -151,10 +156,20 @@ export async function submitRequest({
     throw invalidInput('invalid_input', issues, { fields: [...new Set(issues.map((i) => i.field))].join(', ') });
   }
 
+  // Photos are checked (count, size, type from the bytes) before the quota is taken: a refused filing costs nothing.
+  const photos = input.photos ?? [];
+  if (photos.length > 0) {
+    // A server without photo storage says so as GeoReport clients know it: send a media_url instead.
+    if (!ctx.photos)
+      throw invalidInput('open311.media_upload_unsupported', [{ field: 'media', code: 'unsupported', message: t(ctx.lang, 'open311.media_upload_unsupported') }], { fields: 'media' });
+    checkPhotoUploads(photos, ctx.lang, 'media');
+  }
+
   const decision = await quota(key);
   if (!decision.allowed) throw new DomainError('rate_limited', 'open311.quota_spent', { seconds: decision.retryAfter, quota: key.hourlyQuota });
 
-  const created = await withTransaction(ctx, async (tx) => {
+  const stored = await storePhotos(ctx, photos, 'media');
+  const filing = withTransaction(ctx, async (tx) => {
     const done = await createCase({
       ctx: tx,
       input: {
@@ -192,7 +207,12 @@ export async function submitRequest({
         ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
       },
     });
+    await recordPhotos(tx, { caseId: done.id, photos: stored, source: 'open311', actor: { type: 'citizen' } });
     return done;
+  });
+  const created = await filing.catch(async (err: unknown) => {
+    await discardPhotos(ctx, stored);
+    throw err;
   });
   ctx.logger.info('open311 request filed', { requestId: ctx.requestId, apiKeyId: key.id, publicId: created.publicId });
   return {

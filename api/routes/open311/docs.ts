@@ -46,7 +46,12 @@ const FormBody = z
     long: z.string().optional(),
     address_string: z.string().optional(),
     address_id: z.string().optional().openapi({ description: 'Same keys as attribute[location]' }),
-    media_url: z.string().optional().openapi({ description: 'Kept for staff. A multipart file part (media) is refused with a 400 until uploads are stored' }),
+    media_url: z.string().optional().openapi({ description: 'Kept for staff' }),
+    media: z.string().optional().openapi({
+      format: 'binary',
+      description:
+        'Sent multipart: up to 3 photos (JPEG, PNG, WebP or HEIC, 10 MB each, the type read from the bytes), re-encoded without metadata and private to staff until staff make one public; then it is the request’s media_url. A file part under any other name is refused with a 400',
+    }),
   })
   .catchall(z.string())
   .openapi('GeoReportSubmission', { description: 'Any other attribute[code] is kept on the case for staff (at most 30)' });

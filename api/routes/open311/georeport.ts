@@ -1,12 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { readRequestFilters } from '../../domain/open311/filters.ts';
-import { refuseUnhandledMediaParts } from '../../domain/open311/media.ts';
+import { mediaPhotos, refuseUnhandledMediaParts } from '../../domain/open311/media.ts';
 import { postRequestUpdate } from '../../domain/open311/post-update.ts';
 import { getRequest, queryRequests } from '../../domain/open311/requests.ts';
 import { getDiscovery, getServiceDefinition, listServices } from '../../domain/open311/services.ts';
 import { type FilingQuota, type SubmitInput, submitRequest } from '../../domain/open311/submit.ts';
 import { listRequestUpdates, readUpdateFilters } from '../../domain/open311/updates.ts';
+import { PHOTO_FORM_BODY_LIMIT } from '../../domain/photos/limits.ts';
 import { DomainError } from '../../errors.ts';
 import { limitBody } from '../../http/body-limit.ts';
 import { t } from '../../i18n.ts';
@@ -31,6 +32,9 @@ const FILE = ':file{[^/]+\\.(?:json|xml)}';
 const stem = (file: string) => file.replace(/\.(json|xml)$/, '');
 
 const limitForm = limitBody(OPEN311_BODY_LIMIT);
+/** A new request sent multipart may carry its photos as `media` parts (three of 10 MB). */
+const limitWithMedia = limitBody(PHOTO_FORM_BODY_LIMIT);
+const limitRequestForm: MiddlewareHandler<AppEnv> = (c, next) => ((c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/') ? limitWithMedia(c, next) : limitForm(c, next));
 const formOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
@@ -39,10 +43,10 @@ const formOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** The form as a list of fields, form-encoded or multipart; a multipart file part is refused, never dropped (see media.ts). */
-export async function readForm(c: Context<AppEnv>): Promise<Iterable<[string, string]>> {
+/** The form's fields and its file parts, form-encoded (no files) or multipart. */
+async function readFormParts(c: Context<AppEnv>): Promise<{ fields: Array<[string, string]>; files: Array<{ field: string; file: File }> }> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (!type.startsWith('multipart/')) return new URLSearchParams(await c.req.text());
+  if (!type.startsWith('multipart/')) return { fields: [...new URLSearchParams(await c.req.text())], files: [] };
   const form = await c.req.formData();
   const files: Array<{ field: string; file: File }> = [];
   const fields: Array<[string, string]> = [];
@@ -50,13 +54,21 @@ export async function readForm(c: Context<AppEnv>): Promise<Iterable<[string, st
     if (typeof value === 'string') fields.push([key, value]);
     else files.push({ field: key, file: value });
   }
+  return { fields, files };
+}
+
+/** The form as a list of fields, form-encoded or multipart; a multipart file part is refused, never dropped (see media.ts). */
+export async function readForm(c: Context<AppEnv>): Promise<Iterable<[string, string]>> {
+  const { fields, files } = await readFormParts(c);
   refuseUnhandledMediaParts(c.get('ctx'), files);
   return fields;
 }
 
 /** The form as GeoReport sends it: blank fields are absent; attribute[code] (or attribute[code][]) gathered by code. */
 async function readSubmission(c: Context<AppEnv>): Promise<SubmitInput> {
-  const entries = await readForm(c);
+  const { fields: entries, files } = await readFormParts(c);
+  // `media` parts are the request's photos; any other file part is refused (media.ts).
+  const photos = await mediaPhotos(c.get('ctx'), files);
   const fields = new Map<string, string>();
   const attributes = new Map<string, string[]>();
   for (const [key, raw] of entries) {
@@ -82,6 +94,7 @@ async function readSubmission(c: Context<AppEnv>): Promise<SubmitInput> {
     addressString: get('address_string'),
     addressId: get('address_id'),
     mediaUrl: get('media_url'),
+    photos,
   };
 }
 
@@ -113,7 +126,7 @@ export function registerGeoReportRoutes(open311: Open311Router, _guards: RouteGu
     });
 
     // No per-address budget here: each key has its own hourly quota, taken only by a valid filing.
-    open311.post(`/requests.${format}`, limitForm, formOnly, async (c) => {
+    open311.post(`/requests.${format}`, limitRequestForm, formOnly, async (c) => {
       const filed = await submitRequest({ ctx: c.get('ctx'), input: await readSubmission(c), quota: filingQuota(c) });
       return send(c, 'service_requests', [{ service_request_id: filed.publicId, service_notice: filed.notice }]);
     });

@@ -62,6 +62,7 @@ export function requestWire(r: PublicRequest, extensions: boolean): z.infer<type
     ...optional('address_id', r.addressId),
     ...optional('lat', r.lat),
     ...optional('long', r.long),
+    ...optional('media_url', r.mediaUrl),
     ...(extensions
       ? {
           extended_attributes: { detailed_status: r.detailedStatus, station: r.station, ...optional('kind', r.kind) },

@@ -86,6 +86,7 @@ export const GeoReportRequest = z
     address_id: z.string().optional(),
     lat: z.number().optional(),
     long: z.number().optional(),
+    media_url: z.string().optional().openapi({ description: 'The first photo staff have made public (checked for faces and number plates); photos stay private otherwise' }),
     extended_attributes: z
       .object({ detailed_status: z.string(), station: z.string(), kind: z.string().optional() })
       .optional()
