@@ -72,7 +72,8 @@ async function messagesOf(caseId: string, template: string) {
   return t.db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.caseId, caseId), eq(outbox.template, template)));
+    .where(and(eq(outbox.caseId, caseId), eq(outbox.template, template)))
+    .orderBy(outbox.id);
 }
 
 describe('a merged reporter follows the main case', () => {
