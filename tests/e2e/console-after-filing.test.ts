@@ -199,6 +199,9 @@ describe.skipIf(Boolean(skipReason))('the console after filing', () => {
     await Promise.all([page.waitForNavigation(), row.locator('h3 a').click()]);
     expect(await text(page, '#case-flagged')).toBe('不满意待复核');
     expect(await text(page, '#flagged-note')).toContain('评价不满意');
+    // The review promised to the citizen (DISSATISFIED_REVIEW_DAYS) is in front of the office too.
+    expect(await text(page, '#flagged-note')).toMatch(/已告知市民在 \d{4}年\d{1,2}月\d{1,2}日.* 前复核/);
+    expect(await text(page, '#timeline')).toContain('复核期限：');
     const timeline = await text(page, '#timeline');
     expect(timeline).toContain('评价不满意，待复核 · 市民');
     expect(timeline).not.toMatch(/\bdissatisfied\b/);
