@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { type App, createApp } from '../api/app.ts';
 import { type Config, loadConfig, publicBaseUrlProblem } from '../api/config.ts';
 import { type Ctx, systemClock } from '../api/context.ts';
+import type { PhotoServices } from '../api/domain/photos/ports.ts';
 import { createReferenceCache, type ReferenceCache } from '../api/domain/reference.ts';
 import { createBindingRateLimiter, createDatabaseRateLimiter, type RateLimitBinding } from '../api/http/rate-limit.ts';
 import { createLogger, type Logger } from '../api/logger.ts';
@@ -11,6 +12,7 @@ import { loadSiteHandler } from '../site/adapter/bundle.ts';
 import { isApiPath, type SiteHandler } from '../site/adapter/types.ts';
 import { outboxDeliveryJob, outboxQueueConsumer } from './jobs/deliver-outbox.ts';
 import { jobs, queueConsumers, runQueueBatch, runScheduledJobs } from './jobs/index.ts';
+import { cloudflarePhotoServices, photosMissing } from './photos-cloudflare.ts';
 
 /**
  * The Cloudflare runtime. Only modules that run in workerd may be imported
@@ -26,6 +28,9 @@ export interface WorkerEnv {
   /** Cloudflare Rate Limiting bindings ([[ratelimits]]); without one, that budget is kept in the database. */
   LOOKUP_RATE_LIMITER?: RateLimitBinding;
   SIGN_IN_RATE_LIMITER?: RateLimitBinding;
+  /** Photos (workers/photos-cloudflare.ts): the Images binding re-encodes, the R2 bucket stores; without them photos are refused. */
+  IMAGES?: unknown;
+  PHOTOS?: unknown;
   [name: string]: unknown;
 }
 
@@ -66,6 +71,7 @@ interface Isolate {
   /** For jobs; the app keeps its own cache for requests. */
   reference: ReferenceCache;
   app: App;
+  photos: PhotoServices | undefined;
 }
 
 // One app per isolate: it holds only config, caches and the rate limiter's bindings.
@@ -88,7 +94,11 @@ function getIsolate(env: WorkerEnv): Isolate {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   const perRequest = new WeakMap<Request, Db>();
+  const photos = cloudflarePhotoServices(config, env);
+  const noPhotos = photosMissing(config, env);
+  if (noPhotos) logger.warn(noPhotos);
   const app = createApp({
+    photos,
     config,
     logger,
     database: (c: Context) => {
@@ -111,14 +121,14 @@ function getIsolate(env: WorkerEnv): Isolate {
     // No `assets`: [assets] in wrangler.toml serves the site's static files
     // before the Worker runs; pages reach the Worker and go to the SSR bundle.
   });
-  isolate = { config, logger, reference: createReferenceCache(), app };
+  isolate = { config, logger, reference: createReferenceCache(), app, photos };
   return isolate;
 }
 
 /** The domain context for a job run: like a request's, with an invocation id. */
 function jobCtx(env: WorkerEnv, id: string): Ctx {
-  const { config, logger, reference } = getIsolate(env);
-  return { db: openDb(env), clock: systemClock, config, logger, reference, requestId: id, lang: 'zh-CN' };
+  const { config, logger, reference, photos } = getIsolate(env);
+  return { db: openDb(env), clock: systemClock, config, logger, reference, requestId: id, lang: 'zh-CN', photos };
 }
 
 // The site's SSR bundle, loaded on the first page request (undefined: not built).
