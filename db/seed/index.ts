@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { calendarDays, categories, deadlinePolicies, departments, locations, stations } from '../schema.ts';
 import { calendarYear, SEEDED_YEARS } from './calendar.ts';
-import { CATEGORIES, DEPARTMENTS, LOCATIONS, PLACE_COORDINATES, POLICIES, STATIONS } from './reference.ts';
+import { CATEGORIES, DEPARTMENTS, FIRST_POLICY_NAMES, LOCATIONS, PLACE_COORDINATES, POLICIES, STATIONS } from './reference.ts';
 
 export interface SeedReport {
   provisionalYears: number[];
@@ -10,8 +10,9 @@ export interface SeedReport {
 
 /**
  * Seeds the reference data. Idempotent: rows that exist (by code) are left as
- * they are, so an admin's edits survive a restart (the one fill: a department
- * mailbox missing from a row no admin has touched).
+ * they are, so an admin's edits survive a restart (the fills: a department
+ * mailbox missing from a row no admin has touched, and the Chinese names of
+ * default policies no admin has touched).
  */
 export async function seedReference(db: Db): Promise<SeedReport> {
   return db.transaction(async (tx) => {
@@ -61,7 +62,13 @@ export async function seedReference(db: Db): Promise<SeedReport> {
       WHERE s.code = v.station AND locations.station_id = s.id AND locations.code = v.code
         AND locations.latitude IS NULL AND locations.updated_at = locations.created_at`);
 
-    // Policies have no natural key: seed them only into an empty table.
+    // Policies have no natural key: seed them only into an empty table. Default policies still under
+    // their first, English names and never edited by an admin take their Chinese names.
+    const renames = Object.entries(FIRST_POLICY_NAMES).map(([name, first]) => sql`(${first}, ${name})`);
+    await tx.execute(sql`
+      UPDATE deadline_policies SET name = v.name
+      FROM (VALUES ${sql.join(renames, sql`, `)}) AS v(first, name)
+      WHERE deadline_policies.name = v.first AND deadline_policies.updated_at = deadline_policies.created_at`);
     const [{ count } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(deadlinePolicies);
     if (count === 0) {
       await tx.insert(deadlinePolicies).values(

@@ -159,3 +159,21 @@ export const POLICIES: PolicySeed[] = [
   { name: '黄色', priority: 'yellow', reply: [7, 'calendar_days'], source: 'Three-colour hazard scheme: yellow is supervised for up to a week.' },
   { name: '蓝色', priority: 'blue', reply: [0, 'same_day'], source: 'Three-colour hazard scheme: blue is handled the same day.' },
 ];
+
+/**
+ * The English names the default policies were first seeded with, by their
+ * Chinese names now: a row still under its first name that no admin has
+ * edited is renamed when the seed runs (seed/index.ts), so an existing
+ * console shows them in its language too.
+ */
+export const FIRST_POLICY_NAMES: Record<string, string> = {
+  '基础：签收和首次联系': 'Base: acknowledge and first contact',
+  咨询: 'Consult',
+  求助: 'Help request',
+  投诉: 'Complaint',
+  举报: 'Report',
+  建议: 'Suggestion',
+  '红色（领导包案）': 'Red (领导包案)',
+  黄色: 'Yellow',
+  蓝色: 'Blue',
+};

@@ -1,9 +1,12 @@
+import { eq, inArray } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Policy } from '../../api/contract/wire/deadlines.ts';
 import { toShanghaiIso } from '../../api/domain/deadlines/shanghai-time.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
 import { EnteredCase } from '../../api/routes/staff/schemas.ts';
+import { deadlinePolicies } from '../../db/schema.ts';
+import { seedReference } from '../../db/seed/index.ts';
 import { fixedClock, useTestApp } from '../helpers/app.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
 
@@ -126,5 +129,33 @@ describe('editing a policy', () => {
     expect((await policies()).find((p) => p.id === b.id)).toMatchObject({ channel: 'web', replyAmount: 4, replyUnit: 'hours' });
     // Editing a policy in place is no tie with itself.
     expect((await call(t.app, admin, 'PATCH', `/api/staff/admin/policies/${a.id}`, { name: '咨询：标识（改）' })).status).toBe(200);
+  });
+});
+
+describe('the default policies’ names', () => {
+  it('are Chinese; a row still under its first English name that no admin touched is renamed when the seed runs, an edited one is left', async () => {
+    expect((await policies()).map((p) => p.name)).toEqual(expect.arrayContaining(['基础：签收和首次联系', '投诉', '红色（领导包案）']));
+    // As a database seeded before the rename holds them (switched off here so that no clock changes).
+    const [untouched] = await t.db.insert(deadlinePolicies).values({ name: 'Complaint', kind: 'complaint', replyAmount: 10, replyUnit: 'working_days', active: false }).returning();
+    const [edited] = await t.db
+      .insert(deadlinePolicies)
+      .values({
+        name: 'Red (领导包案)',
+        priority: 'red',
+        replyAmount: 24,
+        replyUnit: 'hours',
+        active: false,
+        createdAt: new Date('2026-01-01T00:00:00Z'),
+        updatedAt: new Date('2026-02-01T00:00:00Z'),
+      })
+      .returning();
+    await seedReference(t.db);
+    const rows = await t.db
+      .select()
+      .from(deadlinePolicies)
+      .where(inArray(deadlinePolicies.id, [untouched!.id, edited!.id]));
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.name]))).toEqual({ [untouched!.id]: '投诉', [edited!.id]: 'Red (领导包案)' });
+    // No second set of defaults: the table was not empty.
+    expect(await t.db.select().from(deadlinePolicies).where(eq(deadlinePolicies.name, '咨询'))).toHaveLength(1);
   });
 });
