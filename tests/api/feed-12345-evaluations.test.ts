@@ -84,7 +84,8 @@ describe('POST /feeds/12345/evaluations', () => {
     expect(res.status).toBe(200);
     const events = await eventsOf(c.caseId);
     expect(events.map((e) => e.type).slice(-2)).toEqual(['evaluated', 'dissatisfied']);
-    expect(events.at(-1)).toMatchObject({ isPublic: false, data: { source: '12345' } });
+    // Public since #18: the status page says the case is under review, and by when; who rated stays in `source`.
+    expect(events.at(-1)).toMatchObject({ isPublic: true, data: { source: '12345', reviewDueAt: expect.any(String) } });
     const [row] = await t.db.select().from(cases).where(eq(cases.id, c.caseId));
     expect(row!.flaggedAt).not.toBeNull();
   });
