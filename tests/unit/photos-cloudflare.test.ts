@@ -31,7 +31,7 @@ const keepsEverything: ImagesBindingLike = {
             } catch {
               throw Object.assign(new Error('ERROR 9412: Input is not an image'), { code: 9412 });
             }
-            return { image: () => new Response(out).body as ReadableStream<Uint8Array> };
+            return { image: () => new Response(new Uint8Array(out)).body as ReadableStream<Uint8Array> };
           },
         };
       },
@@ -62,7 +62,7 @@ describe('the Worker’s processor (Images binding)', () => {
   it('stores a JPEG without GPS even when the image service keeps every tag, with a thumbnail', async () => {
     // The stand-in does keep the GPS tag: what it hands back still has it.
     const raw = await keepsEverything
-      .input(new Response(await jpegWithGps()).body as ReadableStream<Uint8Array>)
+      .input(new Response(new Uint8Array(await jpegWithGps())).body as ReadableStream<Uint8Array>)
       .transform({ width: 320, height: 320, fit: 'scale-down' })
       .output({ format: 'image/jpeg' });
     expect(await exifr.gps(Buffer.from(await new Response(raw.image()).arrayBuffer()))).toBeDefined();
