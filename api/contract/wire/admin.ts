@@ -196,6 +196,45 @@ export const LocationParams = z.object({
   code: CodeRef.meta({ param: { name: 'code', in: 'path' } }),
 });
 
+// Open311 API keys: civic apps file with them (api/routes/open311).
+
+/** The filings per hour a key gets when the admin names none, and the bounds the table enforces. */
+export const DEFAULT_HOURLY_QUOTA = 100;
+export const MAX_HOURLY_QUOTA = 100_000;
+
+export const ApiKey = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    owner: z.string(),
+    createdAt: Instant,
+    createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+    revokedAt: Instant.nullable(),
+    lastUsedAt: Instant.nullable(),
+    hourlyQuota: z.number().int().meta({ description: 'Filings per hour this key may make; refused requests do not count' }),
+  })
+  .meta({ id: 'ApiKey' });
+export const IssuedApiKey = ApiKey.extend({
+  key: z.string().meta({ description: 'Shown this once: only its hash is stored' }),
+}).meta({ id: 'IssuedApiKey' });
+export const ApiKeyList = items(ApiKey, 'ApiKeyList');
+
+export const IssueApiKeyBody = z
+  .strictObject({
+    name: text().trim().min(1).max(100).meta({ example: 'Civic reporting app' }),
+    owner: text().trim().min(1).max(200).meta({ example: 'City open-data team, opendata@example.org' }),
+    hourlyQuota: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_HOURLY_QUOTA)
+      .optional()
+      .meta({ description: `Filings per hour (1–${MAX_HOURLY_QUOTA}); default ${DEFAULT_HOURLY_QUOTA}`, example: 500 }),
+  })
+  .meta({ id: 'IssueApiKey' });
+
+export const ApiKeyParams = z.object({ id: z.uuid().meta({ param: { name: 'id', in: 'path' } }) });
+
 // What a client reads (and sends): the types the schemas infer.
 export type AdminStaff = z.infer<typeof AdminStaff>;
 export type AdminStaffList = z.infer<typeof AdminStaffList>;
@@ -221,3 +260,7 @@ export type LocationQuery = z.infer<typeof LocationQuery>;
 export type CreateLocationBody = z.infer<typeof CreateLocationBody>;
 export type UpdateLocationBody = z.infer<typeof UpdateLocationBody>;
 export type LocationParams = z.infer<typeof LocationParams>;
+export type ApiKey = z.infer<typeof ApiKey>;
+export type IssuedApiKey = z.infer<typeof IssuedApiKey>;
+export type ApiKeyList = z.infer<typeof ApiKeyList>;
+export type IssueApiKeyBody = z.infer<typeof IssueApiKeyBody>;

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { apiKeys, staffUsers } from '../../../db/schema.ts';
 import type { Ctx } from '../../context.ts';
+import { DEFAULT_HOURLY_QUOTA } from '../../contract/wire/admin.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { assertAdmin } from '../admin/access.ts';
 import type { Staff } from '../staff/session.ts';
@@ -25,10 +26,6 @@ export interface ApiKeyView {
   /** Filings per hour this key may make (each key its own budget; refused requests cost nothing). */
   hourlyQuota: number;
 }
-
-/** The quota a key gets when the admin names none, and the bounds the table enforces. */
-export const DEFAULT_HOURLY_QUOTA = 100;
-export const MAX_HOURLY_QUOTA = 100_000;
 
 const creator = alias(staffUsers, 'api_key_creator');
 

@@ -1,6 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { text } from '../../contract/text.ts';
-import { DEFAULT_HOURLY_QUOTA, MAX_HOURLY_QUOTA } from '../../domain/open311/api-keys.ts';
 
 /*
  * Wire shapes of GeoReport v2 (JSON; the XML carries the same by the Spark
@@ -129,39 +127,5 @@ export const GeoReportRequestsQuery = z.object({
   lang: z.string().optional().openapi({ description: 'zh-CN (default) or en; Accept-Language works too' }),
 });
 
-// The staff API for keys.
-
-const Instant = z.string().openapi({ example: '2026-03-06T00:00:00.000Z' });
-
-export const ApiKey = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    owner: z.string(),
-    createdAt: Instant,
-    createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
-    revokedAt: Instant.nullable(),
-    lastUsedAt: Instant.nullable(),
-    hourlyQuota: z.number().int().openapi({ description: 'Filings per hour this key may make; refused requests do not count' }),
-  })
-  .openapi('ApiKey');
-export const IssuedApiKey = ApiKey.extend({
-  key: z.string().openapi({ description: 'Shown this once: only its hash is stored' }),
-}).openapi('IssuedApiKey');
-export const ApiKeyList = z.object({ items: z.array(ApiKey) }).openapi('ApiKeyList');
-
-export const IssueApiKeyBody = z
-  .strictObject({
-    name: text().trim().min(1).max(100).openapi({ example: 'Civic reporting app' }),
-    owner: text().trim().min(1).max(200).openapi({ example: 'City open-data team, opendata@example.org' }),
-    hourlyQuota: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_HOURLY_QUOTA)
-      .optional()
-      .openapi({ description: `Filings per hour (1–${MAX_HOURLY_QUOTA}); default ${DEFAULT_HOURLY_QUOTA}`, example: 500 }),
-  })
-  .openapi('IssueApiKey');
-
-export const ApiKeyParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+// The staff API for keys: its wire schemas are the contract's (api/contract/wire/admin.ts), shared with the site.
+export { ApiKey, ApiKeyList, ApiKeyParams, IssueApiKeyBody, IssuedApiKey } from '../../contract/wire/admin.ts';
