@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../api/config.ts';
 import { deliverOutbox, subrequestsFor } from '../../api/domain/outbox/deliver.ts';
 import { type Providers, providersFor } from '../../api/domain/outbox/providers.ts';
 import { TWILIO_LOOKUP_MAX_PAGES } from '../../api/providers/twilio.ts';
@@ -185,5 +186,15 @@ describe('the claim counts as subrequestsFor does', () => {
     expect(await deliverOutbox(ctx(), providers, { subrequests: cost - 1 })).toMatchObject({ reserved: 0 });
     expect(await current([rows[0]!.id])).toMatchObject([{ status: 'sending', attempts: 1 }]);
     expect(await deliverOutbox(ctx(), providers, { subrequests: cost })).toMatchObject({ reserved: cost, sent: 1 });
+  });
+});
+
+describe('WORKER_SUBREQUEST_BUDGET', () => {
+  it('is never below what one row may cost, so no row can wait for ever', () => {
+    const most = subrequestsFor({ channel: 'sms', unconfirmedSince: new Date() }, countingProviders());
+    expect(loadConfig({ WORKER_SUBREQUEST_BUDGET: String(most) }).workerSubrequestBudget).toBe(most);
+    expect(() => loadConfig({ WORKER_SUBREQUEST_BUDGET: String(most - 1) })).toThrow(ConfigError);
+    expect(() => loadConfig({ WORKER_SUBREQUEST_BUDGET: String(most - 1) })).toThrow(/WORKER_SUBREQUEST_BUDGET/);
+    expect(loadConfig({}).workerSubrequestBudget).toBe(40);
   });
 });
