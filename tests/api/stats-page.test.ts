@@ -158,6 +158,27 @@ describe('GET /api/stats: the first replies against their deadlines', () => {
   });
 });
 
+describe('rollups folded before the reply timing existed', () => {
+  it('get it built from the facts at the next fold, and a case changed then moves between its margins', async () => {
+    const before = (await stats('station=TJN&period=2026-05')).replyTiming;
+    // As a database folded by the code before: no reply_margin rows, the facts as they are.
+    await t.db.execute(sql`DELETE FROM stats_daily WHERE dim = 'reply_margin'`);
+    expect((await stats('station=TJN&period=2026-05')).replyTiming.complete).toBe(false);
+    // The 60-hour-late case of 7 May is corrected to a reply 10 hours late: the next fold builds the
+    // dimension from the facts first, then moves that case from one margin to the other.
+    const [late] = rowsOf<{ id: string }>(await t.db.execute(sql`SELECT id FROM cases WHERE received_at = '2026-05-07T10:00:00+08:00' AND station_id = ${(await ids(t.db)).station('TJN')}`));
+    await t.db.execute(sql`UPDATE cases SET replied_at = received_at + interval '250 hours' WHERE id = ${late!.id}::uuid`);
+    await foldStats(jobContext(t, clock));
+    const after = (await stats('station=TJN&period=2026-05')).replyTiming;
+    expect(after).toEqual({ ...before, lateWithinDay: before.lateWithinDay + 1, lateMore: before.lateMore - 1 });
+    expect(after.complete).toBe(true);
+    // Every station at once (station 0) too.
+    expect((await stats('period=2026-05')).replyTiming).toMatchObject({ lateWithinDay: 3, lateMore: 0, complete: true });
+    await t.db.execute(sql`UPDATE cases SET replied_at = received_at + interval '300 hours' WHERE id = ${late!.id}::uuid`);
+    await foldStats(jobContext(t, clock));
+  });
+});
+
 describe('GET /api/stats.csv: small samples', () => {
   it('names the rates of each row that rest on a small sample, in a last column', async () => {
     const res = await t.app.request('/api/stats.csv?station=TJN&period=2026-05&groupBy=category');

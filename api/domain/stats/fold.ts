@@ -69,11 +69,32 @@ async function foldBatch(ctx: Ctx, batchSize: number): Promise<number | 'busy'> 
   if (!rowsOf<{ any: boolean }>(waiting)[0]?.any) return 0;
   const lock = await ctx.db.execute<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}::bigint) AS ok`);
   if (!rowsOf<{ ok: boolean }>(lock)[0]?.ok) return 'busy';
+  await backfillReplyMargins(ctx);
   // A big batch groups hundreds of thousands of rows: the default 4 MB would spill them to disk,
   // and JIT compiling the statement costs about a second, more than it saves.
   if (batchSize > 2000) await ctx.db.execute(sql`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
   const result = await ctx.db.execute<{ folded: number }>(foldStatement(batchSize));
   return Number(rowsOf<{ folded: number }>(result)[0]?.folded ?? 0);
+}
+
+/**
+ * Rollups folded before the reply_margin dimension existed have none of its rows, yet the fold
+ * would subtract their facts' margins from it: under the fold's lock, before a batch, such a
+ * database gets the dimension built from the facts, set-based, once — what the fold would have
+ * added. A look at the primary key (and at the facts when the dimension is empty) otherwise.
+ */
+async function backfillReplyMargins(ctx: Ctx): Promise<void> {
+  const missing = await ctx.db.execute(
+    sql`SELECT NOT EXISTS (SELECT 1 FROM stats_daily WHERE dim = 'reply_margin') AND EXISTS (SELECT 1 FROM case_stat_facts WHERE due_at IS NOT NULL) AS missing`,
+  );
+  if (!rowsOf<{ missing: boolean }>(missing)[0]?.missing) return;
+  await ctx.db.execute(sql`
+    INSERT INTO stats_daily (dim, day, station_id, value, due, due_met)
+    SELECT 'reply_margin', f.day, st.station, f.margin, count(*)::int, sum(f.due_met)::int
+    FROM (SELECT ${sql.raw(deadlineDay('due_at'))} AS day, station_id, due_met, ${REPLY_MARGIN} AS margin
+          FROM case_stat_facts WHERE due_at IS NOT NULL) f
+    CROSS JOIN LATERAL (SELECT f.station_id UNION ALL SELECT 0) AS st(station)
+    GROUP BY f.day, st.station, f.margin`);
 }
 
 /** A timestamp's date in Asia/Shanghai (no daylight saving: a fixed +8 hours, cheaper than a zone lookup). */
