@@ -54,7 +54,7 @@ function run(cmd: string, args: string[]) {
 }
 
 describe.skipIf(Boolean(skipReason))('backup and restore with pg_dump and pg_restore', () => {
-  it('restores into a fresh database on which the service starts and finds a case', { timeout: 240_000 }, async () => {
+  it('restores into a fresh database on which the service starts and finds a case', { timeout: 300_000 }, async () => {
     // A live office database with a case in it.
     const admin = connectPostgres(url, { max: 1 });
     await admin.db.execute(sql.raw(`CREATE DATABASE ${names.source}`));

@@ -10,6 +10,7 @@ import { migrate } from '../../db/migrate.ts';
 import { openPglite } from '../../db/pglite.ts';
 import { calendarDays } from '../../db/schema.ts';
 import { seedReference } from '../../db/seed/index.ts';
+import { rowsOf } from '../../db/statement.ts';
 import { startFakeResend } from '../fakes/resend-api.ts';
 import { startFakeTwilio } from '../fakes/twilio-api.ts';
 import { useTestApp } from '../helpers/app.ts';
@@ -108,7 +109,7 @@ beforeAll(async () => {
   });
   await publish(thisYear);
   await publish(thisYear + 1);
-});
+}, 300_000);
 
 afterAll(async () => {
   site?.close();
@@ -144,7 +145,7 @@ async function doctor(env: Record<string, string | undefined>) {
 }
 
 describe('npm run doctor', () => {
-  it.skipIf(!outsideAddress)('passes a healthy deployment, one line per check, with no secret printed', { timeout: 120_000 }, async () => {
+  it.skipIf(!outsideAddress)('passes a healthy deployment, one line per check, with no secret printed', { timeout: 300_000 }, async () => {
     const run = await doctor({ ...healthy(), PUBLIC_BASE_URL: outside!.url });
     expect(run.stderr).toBe('');
     expect(run.checks).toEqual({
@@ -162,14 +163,14 @@ describe('npm run doctor', () => {
     expect(run.stdout).not.toContain(KEY);
   });
 
-  it('refuses a loopback PUBLIC_BASE_URL when providers are configured, naming it', { timeout: 120_000 }, async () => {
+  it('refuses a loopback PUBLIC_BASE_URL when providers are configured, naming it', { timeout: 300_000 }, async () => {
     const run = await doctor({ ...healthy(), PUBLIC_BASE_URL: site.url });
     expect(run.checks['public address']?.verdict).toBe('FAIL');
     expect(run.checks['public address']?.detail).toContain('PUBLIC_BASE_URL');
     expect(run.code).toBe(1);
   });
 
-  it('accepts a public address that answers /api/health, and everything else in order', { timeout: 120_000 }, async () => {
+  it('accepts a public address that answers /api/health, and everything else in order', { timeout: 300_000 }, async () => {
     // No providers: then a loopback address is the demo's and the doctor checks the health answer there.
     const bare = await doctor({ ...database, PUBLIC_BASE_URL: site.url });
     expect(bare.stderr).toBe('');
@@ -187,7 +188,7 @@ describe('npm run doctor', () => {
     expect(bare.stdout).toContain('All checks passed.');
   });
 
-  it('checks the providers’ credentials with read-only calls', { timeout: 120_000 }, async () => {
+  it('checks the providers’ credentials with read-only calls', { timeout: 300_000 }, async () => {
     const sendsBefore = twilio.messages().length + resend.emails().length;
     const good = await doctor({ ...healthy(), PUBLIC_BASE_URL: 'https://hotline.invalid' });
     expect(good.checks.twilio).toEqual({ verdict: 'ok', detail: 'credentials accepted (account active)' });
@@ -212,7 +213,7 @@ describe('npm run doctor', () => {
     expect(unverified.checks.resend).toEqual({ verdict: 'FAIL', detail: 'key accepted, but new.example.org is pending, not verified' });
   });
 
-  it('takes a sending-only Resend key as good, as Resend answers it', { timeout: 120_000 }, async () => {
+  it('takes a sending-only Resend key as good, as Resend answers it', { timeout: 300_000 }, async () => {
     const sendingOnly = await startFakeResend(KEY, { sendingOnly: true });
     try {
       const run = await doctor({ ...healthy(), RESEND_BASE_URL: sendingOnly.url, PUBLIC_BASE_URL: 'https://hotline.invalid' });
@@ -223,11 +224,11 @@ describe('npm run doctor', () => {
     }
   });
 
-  it('fails on a calendar not published through next year and on migrations not applied', { timeout: 120_000 }, async () => {
+  it('fails on a calendar not published through next year and on migrations not applied', { timeout: 300_000 }, async () => {
     await unpublish(thisYear + 1);
-    let applied: unknown[] = [];
+    let applied: Array<{ hash: string; created_at: string | number }> = [];
     await withDatabase(async (h) => {
-      applied = await h.db.execute(sql`delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations) returning *`);
+      applied = rowsOf(await h.db.execute(sql`delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations) returning *`));
     });
     try {
       const run = await doctor({ ...database });
@@ -239,13 +240,12 @@ describe('npm run doctor', () => {
     } finally {
       await publish(thisYear + 1);
       await withDatabase(async (h) => {
-        const rows = (Array.isArray(applied) ? applied : ((applied as { rows: unknown[] }).rows ?? [])) as Array<{ hash: string; created_at: string | number }>;
-        for (const r of rows) await h.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${r.hash}, ${r.created_at})`);
+        for (const r of applied) await h.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${r.hash}, ${r.created_at})`);
       });
     }
   });
 
-  it('fails when there is no database', { timeout: 60_000 }, async () => {
+  it('fails when there is no database', { timeout: 300_000 }, async () => {
     const run = await doctor({ DATA_DIR: join(dir, 'nothing-here') });
     expect(run.checks.database?.verdict).toBe('FAIL');
     expect(run.checks.database?.detail).toContain('npm run db:migrate');

@@ -129,7 +129,7 @@ async function receiptOf(env: Record<string, string>, trackingCode: string) {
 }
 
 describe('graceful shutdown of the Node server', () => {
-  it('on SIGTERM stops taking requests, lets the send under way finish, then closes the database', { timeout: 180_000 }, async () => {
+  it('on SIGTERM stops taking requests, lets the send under way finish, then closes the database', { timeout: 300_000 }, async () => {
     const { gate, server, base, env, trackingCode } = await serverWithGatedSms('graceful', { SHUTDOWN_TIMEOUT_MS: '120000' });
     try {
       server.child.kill('SIGTERM');
@@ -153,7 +153,7 @@ describe('graceful shutdown of the Node server', () => {
     }
   });
 
-  it('gives up waiting after SHUTDOWN_TIMEOUT_MS and still ends, leaving the send to the next start', { timeout: 180_000 }, async () => {
+  it('gives up waiting after SHUTDOWN_TIMEOUT_MS and still ends, leaving the send to the next start', { timeout: 300_000 }, async () => {
     const { gate, server, env, trackingCode } = await serverWithGatedSms('bounded', { SHUTDOWN_TIMEOUT_MS: '1000' });
     try {
       server.child.kill('SIGTERM');
@@ -168,7 +168,7 @@ describe('graceful shutdown of the Node server', () => {
     }
   });
 
-  it('without providers, on a loopback address (the demo), starts and stops at once', { timeout: 180_000 }, async () => {
+  it('without providers, on a loopback address (the demo), starts and stops at once', { timeout: 300_000 }, async () => {
     const port = await freePort();
     const server = startServerProcess({ ...databaseEnv('demo'), PORT: String(port), SEED_DEMO: '0' });
     servers.push(server);

@@ -92,7 +92,7 @@ describe('the Worker', () => {
 });
 
 describe('the Node server', () => {
-  it('refuses to start with a provider and no public address, naming the variable', { timeout: 120_000 }, async () => {
+  it('refuses to start with a provider and no public address, naming the variable', { timeout: 300_000 }, async () => {
     for (const env of [PROVIDERS.twilio!, { ...PROVIDERS['12345 feed']!, PUBLIC_BASE_URL: 'http://localhost:8787' }]) {
       // Nothing else is needed: the check comes before the database is opened.
       const run = await runScript('workers/node.ts', [], { ...env, DATA_DIR: '/nonexistent/never-created', PORT: '1' });
