@@ -383,7 +383,14 @@ describe('retention', () => {
     // A second run finds nothing more to do.
     expect((await purgeExpiredPhotos({ ctx: { ...jobContext(t, clock), photos } })).deleted).toBe(0);
 
-    await call(t.app, admin, 'PUT', '/api/staff/admin/photo-retention', { days: null });
+    // Unset again: photos are kept, and the job deletes nothing.
+    const unset = await call(t.app, admin, 'PUT', '/api/staff/admin/photo-retention', { days: null });
+    expect(unset.status).toBe(200);
+    expect(PhotoRetentionSetting.parse(await unset.json()).days).toBeNull();
+    expect(PhotoRetentionSetting.parse(await (await call(t.app, admin, 'GET', '/api/staff/admin/photo-retention')).json()).days).toBeNull();
+    await t.db.update(cases).set({ status: 'closed', closedAt: new Date(now - 400 * 86_400_000) }).where(eq(cases.id, recent.id));
+    expect((await purgeExpiredPhotos({ ctx: { ...jobContext(t, clock), photos } })).deleted).toBe(0);
+    expect(await t.db.select().from(casePhotos).where(eq(casePhotos.caseId, recent.id))).toHaveLength(1);
   });
 });
 

@@ -21,8 +21,8 @@ async function fillReport(page: Page, phone: string, description: string) {
   await page.fill('#phone', phone);
 }
 
-async function staffSignIn(browser: Browser, email = 'dispatcher@demo.test'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(browser, { viewport: MOBILE });
+async function staffSignIn(browser: Browser, email = 'dispatcher@demo.test', javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser, { viewport: MOBILE, javaScriptEnabled });
   const page = await context.newPage();
   await page.goto('/staff/login');
   await page.fill('#email', email);
@@ -134,6 +134,26 @@ describe.skipIf(Boolean(skipReason))('photos on a phone', () => {
       await context.close();
     });
   }
+
+  it('an admin sets how long closed cases keep their photos, without JavaScript; a bad number is said beside the field', async () => {
+    const { context, page } = await staffSignIn(browser, 'admin@demo.test', false);
+    await page.goto('/staff/admin/photos');
+    await page.fill('#days', 'abc');
+    expect(await submit(page)).toBe(400);
+    expect(await text(page, '#days-error')).toContain('1 至 3650');
+    await page.fill('#days', '90');
+    expect(await submit(page)).toBe(200);
+    expect(await text(page, '#flash')).toBe('已保存。');
+    expect(await text(page, 'main')).toContain('目前：办结后 90 天。');
+    await page.fill('#days', '');
+    expect(await submit(page)).toBe(200);
+    expect(await text(page, 'main')).toContain('目前：一直保留。');
+    await context.close();
+    const withJs = await staffSignIn(browser, 'admin@demo.test');
+    await withJs.page.goto('/staff/admin/photos');
+    expect(await seriousViolations(withJs.page)).toEqual([]);
+    await withJs.context.close();
+  });
 
   it('the form offers the photo field on the English page too, with its limits', async () => {
     const context = await newContext(browser, { viewport: MOBILE, locale: 'en' });

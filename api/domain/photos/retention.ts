@@ -23,7 +23,9 @@ export interface PhotoRetention {
 
 export async function getPhotoRetention(ctx: Ctx): Promise<PhotoRetention> {
   const [row] = await ctx.db.select().from(settings).where(eq(settings.key, PHOTO_RETENTION_KEY));
-  const days = typeof row?.value === 'number' ? row.value : null;
+  // Stored as { days } (jsonb cannot be a bare NULL in a NOT NULL column; null means keep).
+  const stored = (row?.value as { days?: unknown } | undefined)?.days;
+  const days = typeof stored === 'number' ? stored : null;
   return { days, updatedAt: row?.updatedAt ?? null };
 }
 
@@ -35,8 +37,8 @@ export async function setPhotoRetention({ ctx, staff, input }: { ctx: Ctx; staff
   const now = ctx.clock.now();
   await ctx.db
     .insert(settings)
-    .values({ key: PHOTO_RETENTION_KEY, value: days, updatedBy: staff.id, updatedAt: now })
-    .onConflictDoUpdate({ target: settings.key, set: { value: days, updatedBy: staff.id, updatedAt: now } });
+    .values({ key: PHOTO_RETENTION_KEY, value: { days }, updatedBy: staff.id, updatedAt: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value: { days }, updatedBy: staff.id, updatedAt: now } });
   return { days, updatedAt: now };
 }
 
