@@ -1,0 +1,106 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newContext, seriousViolations, skipReason, submit, text } from './browser.ts';
+
+/**
+ * The admin's Open311 pages (#15): issuing a key with its hourly quota (shown
+ * once) and revoking it, and setting where a station or place is on the map;
+ * without JavaScript, closed to other roles, clean under axe.
+ */
+describe.skipIf(Boolean(skipReason))('Open311 admin pages', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function signedIn(email: string, javaScriptEnabled = true) {
+    const context = await newContext(browser, { javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto('/staff/login');
+    await page.fill('#email', email);
+    await page.fill('#password', 'station-demo');
+    expect(await submit(page)).toBe(200);
+    return { context, page };
+  }
+
+  it('issues a key with its quota, shows it once, lists it without it, and revokes it, without JavaScript', async () => {
+    const { context, page } = await signedIn('admin@demo.test', false);
+    try {
+      await page.goto('/staff/admin/calendar');
+      await page.click('nav[aria-label="管理项目"] a[href="/staff/admin/api-keys"]');
+      const name = `街拍应用 ${Date.now()}`;
+      // A quota out of range is refused in words, and what was typed stays.
+      await page.fill('#k-name', name);
+      await page.fill('#k-owner', '市民服务中心 张工 opendata@example.org');
+      await page.fill('#k-quota', '0');
+      expect(await submit(page, '#issue-key button[type=submit]')).toBe(400);
+      expect(await text(page, '#k-quota-error')).toContain('1 至 100000');
+      expect(await page.inputValue('#k-name')).toBe(name);
+
+      await page.fill('#k-quota', '250');
+      expect(await submit(page, '#issue-key button[type=submit]')).toBe(200);
+      const key = await text(page, '#issued-key-value');
+      expect(key).toMatch(/^o311_/);
+      expect(await text(page, '#issued-key')).toContain('250');
+      const row = page.locator('tr', { hasText: name });
+      expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('250 件');
+
+      // Shown once: the list never shows it again.
+      await page.goto('/staff/admin/api-keys');
+      expect(await page.content()).not.toContain(key);
+      expect(await submit(page, `button[aria-label="停用：${name}（不可恢复）"]`)).toBe(200);
+      expect(await text(page, '#flash')).toContain('已停用');
+      expect(await text(page, `tr:has-text("${name}")`)).toContain('已停用');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('sets a place’s coordinates and refuses half a pair in words, without JavaScript', async () => {
+    const { context, page } = await signedIn('admin@demo.test', false);
+    try {
+      await page.goto('/staff/admin/places');
+      // The seed's approximate coordinates are there.
+      expect(await page.inputValue('input[aria-label="纬度：天津南站"]')).toMatch(/^39\.05/);
+      const lat = 'input[aria-label="纬度：天津南站 · 停车场"]';
+      const long = 'input[aria-label="经度：天津南站 · 停车场"]';
+      await page.fill(lat, '39.05671234567891');
+      await page.fill(long, '');
+      expect(await submit(page, 'button[aria-label="保存坐标：天津南站 · 停车场"]')).toBe(400);
+      expect(await text(page, '#row-TJN-parking')).toContain('纬度和经度须同时填写');
+      await page.fill(long, '117.06121234567891');
+      expect(await submit(page, 'button[aria-label="保存坐标：天津南站 · 停车场"]')).toBe(200);
+      expect(await text(page, '#flash')).toContain('已保存');
+      expect(await page.inputValue(lat)).toBe('39.05671234567891');
+      expect(await page.inputValue(long)).toBe('117.06121234567891');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('has no serious or critical axe violations, and is closed to other roles', async () => {
+    const { context, page } = await signedIn('admin@demo.test');
+    try {
+      for (const path of ['/staff/admin/api-keys', '/staff/admin/places']) {
+        const res = await page.goto(path);
+        expect(res?.status()).toBe(200);
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+    } finally {
+      await context.close();
+    }
+    const other = await signedIn('dispatcher@demo.test');
+    try {
+      for (const path of ['/staff/admin/api-keys', '/staff/admin/places']) {
+        const res = await other.page.goto(path);
+        expect(res?.status()).toBe(403);
+        expect(await text(other.page, 'main')).toContain('只有系统管理员可以使用本页');
+      }
+    } finally {
+      await other.context.close();
+    }
+  });
+});
