@@ -72,8 +72,11 @@ export async function mainCaseOf(ctx: Ctx, row: Pick<CaseRow, 'id' | 'status' | 
 
 /**
  * Every case following `master`, directly or through a master merged into it.
- * Found through each master's `duplicate_merged` events (the timeline's index),
- * not by a scan of all merged cases.
+ * Found through each master's `duplicate_merged` events (the timeline's index;
+ * `cases.master_case_id` has none), not by a scan of all merged cases: whatever
+ * makes a follower (a merge, a supporter joining at filing) writes that event
+ * on the master, `{ duplicate: <the follower's tracking code> }`, beside
+ * setting the follower's `masterCaseId` and status `merged`.
  */
 export async function followersOf(ctx: Ctx, master: Pick<CaseRow, 'id'>): Promise<CaseRow[]> {
   const found: CaseRow[] = [];
