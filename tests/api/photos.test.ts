@@ -80,6 +80,24 @@ async function lookup(code: string, phone4: string) {
   return PublicCase.parse(await res.json());
 }
 
+describe('the contract', () => {
+  it('documents the photo routes, the photos as binary parts', async () => {
+    const res = await t.app.request('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    for (const path of [
+      '/api/photos/{id}',
+      '/api/public/photos/{id}',
+      '/api/staff/cases/{id}/photos',
+      '/api/staff/cases/{id}/photos/{photoId}/visibility',
+      '/api/staff/admin/photo-retention',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(JSON.stringify(doc.components.schemas.CreateCaseForm?.properties?.photos)).toContain('"format":"binary"');
+  });
+});
+
 describe('upload limits: the bytes decide', () => {
   it('takes a PNG named .jpg, a WebP and a HEIC, and stores each re-encoded as JPEG with a thumbnail', async () => {
     const c = await filed([
@@ -388,7 +406,10 @@ describe('retention', () => {
     expect(unset.status).toBe(200);
     expect(PhotoRetentionSetting.parse(await unset.json()).days).toBeNull();
     expect(PhotoRetentionSetting.parse(await (await call(t.app, admin, 'GET', '/api/staff/admin/photo-retention')).json()).days).toBeNull();
-    await t.db.update(cases).set({ status: 'closed', closedAt: new Date(now - 400 * 86_400_000) }).where(eq(cases.id, recent.id));
+    await t.db
+      .update(cases)
+      .set({ status: 'closed', closedAt: new Date(now - 400 * 86_400_000) })
+      .where(eq(cases.id, recent.id));
     expect((await purgeExpiredPhotos({ ctx: { ...jobContext(t, clock), photos } })).deleted).toBe(0);
     expect(await t.db.select().from(casePhotos).where(eq(casePhotos.caseId, recent.id))).toHaveLength(1);
   });

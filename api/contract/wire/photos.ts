@@ -23,7 +23,7 @@ const asFileList = (v: unknown) => {
 };
 
 export const PhotoParts = z
-  .preprocess(asFileList, z.array(z.file()))
+  .preprocess(asFileList, z.array(z.file().meta({ type: 'string', format: 'binary' })))
   .optional()
   .meta({ description: 'Up to 3 photos (JPEG, PNG, WebP or HEIC, 10 MB each); re-encoded without metadata, never public until staff say so' });
 
