@@ -1,11 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newContext, seriousViolations, skipReason, submit, text } from './browser.ts';
+import { baseUrl, launch, newContext, seriousViolations, skipReason, submit, text } from './browser.ts';
 
 /**
  * The admin's Open311 pages (#15): issuing a key with its hourly quota (shown
  * once) and revoking it, and setting where a station or place is on the map;
- * without JavaScript, closed to other roles, clean under axe.
+ * without JavaScript, closed to other roles, clean under axe. And the staff
+ * case page of a request an app filed without a phone.
  */
 describe.skipIf(Boolean(skipReason))('Open311 admin pages', () => {
   let browser: Browser;
@@ -45,8 +46,7 @@ describe.skipIf(Boolean(skipReason))('Open311 admin pages', () => {
       const key = await text(page, '#issued-key-value');
       expect(key).toMatch(/^o311_/);
       expect(await text(page, '#issued-key')).toContain('250');
-      const row = page.locator('tr', { hasText: name });
-      expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('250 件');
+      expect(await text(page, `tr:has-text("${name}")`)).toContain('250 件');
 
       // Shown once: the list never shows it again.
       await page.goto('/staff/admin/api-keys');
@@ -56,6 +56,50 @@ describe.skipIf(Boolean(skipReason))('Open311 admin pages', () => {
       expect(await text(page, `tr:has-text("${name}")`)).toContain('已停用');
     } finally {
       await context.close();
+    }
+  });
+
+  it('shows staff a phone-less Open311 request: who cannot be texted, the app, its extra attributes and picture link', async () => {
+    const { context, page } = await signedIn('admin@demo.test', false);
+    let key: string;
+    try {
+      await page.goto('/staff/admin/api-keys');
+      await page.fill('#k-name', 'FixMyStreet 测试');
+      await page.fill('#k-owner', 'mySociety test');
+      expect(await submit(page, '#issue-key button[type=submit]')).toBe(200);
+      key = await text(page, '#issued-key-value');
+    } finally {
+      await context.close();
+    }
+    const filed = await fetch(`${baseUrl}/open311/v2/requests.json?lang=zh-CN`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        api_key: key,
+        jurisdiction_id: 'station-hotline',
+        service_code: 'touting',
+        'attribute[station]': 'TJ',
+        'attribute[fixmystreet_id]': '31337',
+        description: `出站口拉客 ${Date.now()}`,
+        email: 'fms-e2e@example.org',
+        media_url: 'https://fms.example.org/photo/31337.jpeg',
+      }).toString(),
+    });
+    expect(filed.status).toBe(200);
+    const notice = ((await filed.json()) as Array<{ service_notice: string }>)[0]!.service_notice;
+    const code = /查询码 ([0-9A-Z]+)/.exec(notice)![1]!;
+
+    const staff = await signedIn('dispatcher@demo.test');
+    try {
+      await staff.page.goto(`/staff?q=${code}`);
+      await staff.page.click(`main a[href^="/staff/cases/"]`);
+      expect(await text(staff.page, '#not-textable')).toContain('无法短信联系');
+      expect(await text(staff.page, '#open311-client')).toContain('FixMyStreet 测试');
+      expect(await staff.page.getAttribute('#open311-media', 'href')).toBe('https://fms.example.org/photo/31337.jpeg');
+      expect(await text(staff.page, '.open311-attribute')).toBe('31337');
+      expect(await seriousViolations(staff.page)).toEqual([]);
+    } finally {
+      await staff.context.close();
     }
   });
 
