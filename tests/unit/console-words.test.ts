@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../api/contract/durations.ts';
+import type { Policy } from '../../api/contract/wire/deadlines.ts';
 import type { ApiError } from '../../site/src/lib/api.ts';
 import { verbApiErrors, verbBody, wordedApiError } from '../../site/src/lib/staff-forms.ts';
-import { policyBody, policyFormValues } from '../../site/src/lib/staff-policies.ts';
+import { policyBody, policyFormValues, shadowed } from '../../site/src/lib/staff-policies.ts';
 
 /*
  * What the console says (issue #18): a policy's clocks as people say them,
@@ -93,5 +94,37 @@ describe('the policy form', () => {
       reply: null,
       source: null,
     });
+  });
+});
+
+describe('ties saved before they were refused', () => {
+  const policy = (p: Partial<Policy> & { id: number }): Policy => ({
+    name: `#${p.id}`,
+    channel: null,
+    kind: null,
+    categoryId: null,
+    category: null,
+    priority: null,
+    ackAmount: null,
+    ackUnit: null,
+    contactAmount: null,
+    contactUnit: null,
+    replyAmount: null,
+    replyUnit: null,
+    source: null,
+    active: true,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...p,
+  });
+
+  it('name the clocks the newer policy loses and the older one that wins them', () => {
+    const older = policy({ id: 3, name: '投诉', kind: 'complaint', replyAmount: 10, replyUnit: 'working_days' });
+    const newer = policy({ id: 9, name: '投诉（五天）', kind: 'complaint', replyAmount: 5, replyUnit: 'working_days', ackAmount: 1, ackUnit: 'hours' });
+    const narrower = policy({ id: 12, name: '网站投诉', channel: 'web', kind: 'complaint', replyAmount: 3, replyUnit: 'working_days' });
+    const off = policy({ id: 2, name: '停用的投诉', kind: 'complaint', replyAmount: 1, replyUnit: 'working_days', active: false });
+    const result = shadowed([narrower, newer, older, off]);
+    expect([...result.keys()]).toEqual([9]);
+    expect(result.get(9)?.map((l) => [l.clock, l.winner.name])).toEqual([['答复', '投诉']]);
   });
 });

@@ -1,4 +1,4 @@
-import { CASE_KINDS, CHANNELS, DURATION_UNITS, type DurationUnit, type PolicyBody, PRIORITIES } from './contract.ts';
+import { CASE_KINDS, CHANNELS, DURATION_UNITS, type DurationUnit, type Policy, type PolicyBody, PRIORITIES } from './contract.ts';
 import { DURATION_UNIT_NAMES } from './staff.ts';
 
 /*
@@ -14,6 +14,19 @@ export const POLICY_CLOCKS = [
   { key: 'reply', name: '答复' },
 ] as const;
 type ClockKey = (typeof POLICY_CLOCKS)[number]['key'];
+
+/** What the form calls each field of a policy, for the API's refusals. */
+export const POLICY_FIELD_NOUNS: Record<string, string> = {
+  name: '规则名称',
+  channel: '渠道',
+  kind: '诉求类型',
+  category: '问题类别',
+  priority: '等级',
+  ack: '签收时限',
+  contact: '首次联系时限',
+  reply: '答复时限',
+  source: '依据',
+};
 
 export const POLICY_UNIT_NAMES: Record<DurationUnit, string> = DURATION_UNIT_NAMES;
 
@@ -75,4 +88,27 @@ export function policyBody(v: PolicyFormValues): { body?: Omit<Required<PolicyBo
       source: v.source || null,
     },
   };
+}
+
+/**
+ * Ties saved before the API refused them: an active policy with the same scope
+ * as an older active one, on a clock both set, never applies to that clock
+ * (the older one wins: matchClocks breaks ties by the lowest id). For each such
+ * policy, the clocks it loses and the policy that wins them, so the console can
+ * say so beside it.
+ */
+export function shadowed(policies: readonly Policy[]): Map<number, Array<{ clock: string; winner: Policy }>> {
+  const out = new Map<number, Array<{ clock: string; winner: Policy }>>();
+  const active = policies.filter((p) => p.active).sort((a, b) => a.id - b.id);
+  const units = { ack: 'ackUnit', contact: 'contactUnit', reply: 'replyUnit' } as const;
+  for (const p of active) {
+    for (const c of POLICY_CLOCKS) {
+      if (p[units[c.key]] === null) continue;
+      const winner = active.find(
+        (q) => q.id < p.id && q[units[c.key]] !== null && q.channel === p.channel && q.kind === p.kind && q.categoryId === p.categoryId && q.priority === p.priority,
+      );
+      if (winner) out.set(p.id, [...(out.get(p.id) ?? []), { clock: c.name, winner }]);
+    }
+  }
+  return out;
 }
