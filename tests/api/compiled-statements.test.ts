@@ -192,6 +192,8 @@ describe('the prepared status lookup on the real database', () => {
       reply: null,
       timeline: [{ type: 'created', at: clock.now() }],
       canEvaluate: false,
+      // Photos staff made public (#17): none here.
+      photos: [],
     });
     const wrong = String((Number(c.row.reporterPhone4) + 1) % 10_000).padStart(4, '0');
     await expect(lookupCase({ ...lookup, input: { ...lookup.input, phone4: wrong } })).rejects.toThrow('case_not_found');
