@@ -34,7 +34,10 @@ export default defineConfig({
         miniflare: {
           hyperdrives: { HYPERDRIVE: database.hyperdriveUrl },
           // Keep the per-request log lines out of the test output; providers as global-setup signs for them.
-          bindings: { LOG_LEVEL: 'error', ...WORKER_TEST_ENV },
+          // One delivery pass reaches every due row: on a database the API tests share (CI's PostgreSQL
+          // run), their undelivered rows come first, and 40 a pass would leave a test's own behind them.
+          // The budget itself is tested in Node (tests/api/outbox-budget.test.ts).
+          bindings: { LOG_LEVEL: 'error', WORKER_SUBREQUEST_BUDGET: '100000', ...WORKER_TEST_ENV },
         },
       };
     }),
