@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launch, MOBILE, newContext, pageErrors, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
+import { baseUrl, launch, MOBILE, newContext, pageErrors, SCREENSHOTS, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
 
 /**
  * The public figures page on a 390 px phone (issue #18): the real open count,
@@ -9,10 +9,10 @@ import { baseUrl, launch, MOBILE, newContext, pageErrors, seriousViolations, ski
  * (monthly trend, reply timing against the deadline, top problems), each with a
  * title and a table, no sideways scrolling, table headers not broken a
  * character per line, axe clean. A full-page screenshot of each language goes to
- * test-results/ for a person to look at. Also: the dashboard's period select and
+ * tests/artifacts/screenshots/ (kept by CI) for a person to look at. Also: the dashboard's period select and
  * the home page's reply limits from the policies.
  */
-const RESULTS = 'test-results';
+const RESULTS = SCREENSHOTS;
 
 /** The staff API as a member of staff (the steps the test needs done but does not test). */
 async function staffApi(email: string) {
