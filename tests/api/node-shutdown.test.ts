@@ -11,7 +11,7 @@ import { cases, outbox } from '../../db/schema.ts';
 import { startFakeTwilio } from '../fakes/twilio-api.ts';
 import { onPostgres } from '../helpers/db.ts';
 import { json, makeCaseBody } from '../helpers/factories.ts';
-import { freePort, startServerProcess } from '../helpers/server-process.ts';
+import { freePort, ownPostgresDatabase, startServerProcess } from '../helpers/server-process.ts';
 
 /*
  * `npm start` stopped by SIGTERM (a container stop, a deploy) while it sends an
@@ -74,8 +74,13 @@ async function openAfter(env: Record<string, string>): Promise<DbHandle> {
   return env.DATABASE_URL ? connectPostgres(env.DATABASE_URL, { max: 1 }) : openPglite({ dataDir: env.DATA_DIR! });
 }
 
-function databaseEnv(name: string): Record<string, string> {
-  return onPostgres() ? { DATABASE_URL: inject('databaseUrl') } : { DATA_DIR: join(dir, name) };
+/** The server's own database: its scheduler sweeps and delivers every row, so never the shared one. */
+const drops: Array<() => Promise<void>> = [];
+async function databaseEnv(name: string): Promise<Record<string, string>> {
+  if (!onPostgres()) return { DATA_DIR: join(dir, name) };
+  const own = await ownPostgresDatabase(inject('databaseUrl'), `shutdown_${name}`);
+  drops.push(own.drop);
+  return { DATABASE_URL: own.url };
 }
 
 beforeAll(async () => {
@@ -86,6 +91,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   await twilio.close();
+  for (const drop of drops) await drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -93,7 +99,7 @@ async function serverWithGatedSms(name: string, extra: Record<string, string>) {
   const gate = await gatedTwilio();
   const port = await freePort();
   const env = {
-    ...databaseEnv(name),
+    ...(await databaseEnv(name)),
     PORT: String(port),
     SEED_DEMO: '0',
     LOG_LEVEL: 'info',
@@ -170,7 +176,7 @@ describe('graceful shutdown of the Node server', () => {
 
   it('without providers, on a loopback address (the demo), starts and stops at once', { timeout: 300_000 }, async () => {
     const port = await freePort();
-    const server = startServerProcess({ ...databaseEnv('demo'), PORT: String(port), SEED_DEMO: '0' });
+    const server = startServerProcess({ ...(await databaseEnv('demo')), PORT: String(port), SEED_DEMO: '0' });
     servers.push(server);
     await server.waitFor(/Station Hotline is running/);
     expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);

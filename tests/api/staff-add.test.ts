@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { SessionInfo } from '../../api/contract/wire/staff.ts';
 import { createLogger } from '../../api/logger.ts';
@@ -14,6 +14,7 @@ import { departments, staffUsers } from '../../db/schema.ts';
 import { testConfig } from '../helpers/app.ts';
 import { runScript } from '../helpers/child.ts';
 import { onPostgres } from '../helpers/db.ts';
+import { ownPostgresDatabase } from '../helpers/server-process.ts';
 import { signIn } from '../helpers/staff.ts';
 
 /*
@@ -25,11 +26,22 @@ import { signIn } from '../helpers/staff.ts';
 const SCRIPT = 'db/staff-add.ts';
 const PASSWORD = 'first admin of the office';
 const dir = mkdtempSync(join(tmpdir(), 'hotline-staff-add-'));
-/** Where the child writes: the shared PostgreSQL, or an embedded database of this file's own. */
-const target: Record<string, string> = onPostgres() ? { DATABASE_URL: inject('databaseUrl') } : { DATA_DIR: join(dir, 'data') };
+/** Where the child writes: an empty PostgreSQL database, or an embedded one in a directory, of this file's own (the child migrates it). */
+let target: Record<string, string> = {};
+let dropDatabase: (() => Promise<void>) | undefined;
 const email = () => `admin-${randomUUID()}@office.test`;
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  if (onPostgres()) {
+    const own = await ownPostgresDatabase(inject('databaseUrl'), 'staffadd');
+    target = { DATABASE_URL: own.url };
+    dropDatabase = own.drop;
+  } else target = { DATA_DIR: join(dir, 'data') };
+});
+afterAll(async () => {
+  await dropDatabase?.();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** The database the child wrote to, opened only after it exited (an embedded one takes one process at a time). */
 async function withDatabase<T>(fn: (handle: DbHandle) => Promise<T>): Promise<T> {
@@ -59,7 +71,7 @@ describe('npm run staff:add', () => {
       expect(n).toBeGreaterThan(0);
       // No demo accounts on a database started this way.
       const demo = await handle.db.select().from(staffUsers).where(sql`${staffUsers.email} like '%@demo.test'`);
-      if (!onPostgres()) expect(demo).toEqual([]);
+      expect(demo).toEqual([]);
 
       const app = createApp({ config: testConfig(), logger: createLogger('silent'), database: () => handle.db, clientIp: () => '203.0.113.9' });
       const wrong = await signIn(app, admin, 'not the password at all');

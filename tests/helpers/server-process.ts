@@ -58,3 +58,25 @@ export function startServerProcess(env: Record<string, string | undefined>) {
     },
   };
 }
+
+/**
+ * An empty PostgreSQL database of the caller's own beside the one under test
+ * (which it names), for a child process that migrates it and runs jobs over
+ * every row: on the shared database it would act on other files' rows.
+ */
+export async function ownPostgresDatabase(sharedUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { connectPostgres } = await import('../../db/client.ts');
+  const { sql } = await import('drizzle-orm');
+  const name = `hotline_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = connectPostgres(sharedUrl, { max: 1 });
+  await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
+  const target = new URL(sharedUrl);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    async drop() {
+      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin.close();
+    },
+  };
+}
