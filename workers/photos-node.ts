@@ -35,16 +35,18 @@ export const sharpProcessor: PhotoProcessor = {
       } else {
         source = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
       }
-      const encode = async (side: number, quality: number): Promise<EncodedImage> => {
-        const { data, info } = await source
-          .clone()
+      const encode = async (from: Sharp, side: number, quality: number): Promise<EncodedImage> => {
+        const { data, info } = await from
           .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
           .flatten({ background: '#ffffff' })
-          .jpeg({ quality, mozjpeg: true })
+          .jpeg({ quality })
           .toBuffer({ resolveWithObject: true });
         return { bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), contentType: 'image/jpeg', width: info.width, height: info.height };
       };
-      return { image: await encode(FULL_SIDE, 82), thumb: await encode(THUMB_SIDE, 70) };
+      // The thumbnail is made from the stored image, already upright and small: one decode of the large original.
+      const image = await encode(source, FULL_SIDE, 82);
+      const thumb = await encode(sharp(image.bytes), THUMB_SIDE, 70);
+      return { image, thumb };
     } catch (err) {
       if (err instanceof PhotoUnreadable) throw err;
       // sharp and libheif throw plain Errors for input they cannot decode.
