@@ -249,7 +249,7 @@ describe('a merged reporter by SMS', () => {
     expect(own).toContain('已与同一问题的投诉合并办理，已答复。答复：已处理完毕，谢谢监督');
     expect(own).not.toContain(main.trackingCode);
     const english = await sms(`+86${dup.body.phone}`, `STATUS ${dup.trackingCode}`);
-    expect(english).toContain('handled together with an earlier report of the same problem, Replied. Reply: 已处理完毕');
+    expect(english).toContain(': handled together with an earlier report of the same problem. Replied. Reply: 已处理完毕');
     const other = await sms(`+86${main.body.phone}`, `查询 ${dup.trackingCode}`);
     expect(other).toContain('已与同一问题的投诉合并办理，已答复。');
     expect(other).not.toContain('已处理完毕');

@@ -75,7 +75,7 @@ export const SMS_TEXT = {
   noSurvey: { 'zh-CN': '没有待评价的答复。发“帮助”查看用法。', en: 'No reply is waiting for your rating. Text HELP for help.' },
   rated: { 'zh-CN': '感谢您的评价！', en: 'Thank you for your rating!' },
   /** Before the state of a report merged into another: the state and reply that follow are the main case's. */
-  followsMain: { 'zh-CN': '已与同一问题的投诉合并办理，', en: 'handled together with an earlier report of the same problem, ' },
+  followsMain: { 'zh-CN': '已与同一问题的投诉合并办理，', en: 'handled together with an earlier report of the same problem. ' },
 } as const;
 
 /**
