@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AdminLocation, type AdminStation } from '../../api/routes/staff/admin-schemas.ts';
+import { AdminLocation, AdminLocationList, type AdminStation } from '../../api/routes/staff/admin-schemas.ts';
 import { cases, outbox, stations } from '../../db/schema.ts';
+import { seedReference } from '../../db/seed/index.ts';
+import { PLACE_COORDINATES } from '../../db/seed/reference.ts';
 import { expectErrorBoth, expectValid, fetchBoth } from '../contracts/open311/contract.ts';
 import { fixedClock, uniquePhone, useTestApp } from '../helpers/app.ts';
 import { form } from '../helpers/factories.ts';
@@ -228,6 +230,19 @@ describe('places on the map', () => {
     // What the app sent wins over the place.
     const sent = await fileRequest(t.app, fmsFields(key.key, { 'attribute[station]': 'TJN', 'attribute[location]': `TJN:${code}`, lat: '39.06', long: '117.07' }));
     expect((await fetchBoth<Req[]>(t.app, `${V2}/requests/${sent}`, 'service-requests', 'service_requests')).json[0]).toMatchObject({ lat: 39.06, long: 117.07 });
+  });
+
+  it('keeps an admin’s coordinates, or their clearing them, when the seed runs again', async () => {
+    const set = { latitude: 39.0571, longitude: 117.0611 };
+    expect((await call(t.app, admin, 'PATCH', '/api/staff/admin/locations/TJN/bus_stops', { coordinates: set })).status).toBe(200);
+    expect((await call(t.app, admin, 'PATCH', '/api/staff/admin/locations/TJN/entrance', { coordinates: null })).status).toBe(200);
+    await seedReference(t.db);
+    const places = AdminLocationList.parse(await (await call(t.app, admin, 'GET', '/api/staff/admin/locations?station=TJN')).json()).items;
+    expect(places.find((l) => l.code === 'bus_stops')!.coordinates).toEqual(set);
+    expect(places.find((l) => l.code === 'entrance')!.coordinates).toBeNull();
+    // Rows no admin touched have the seed's.
+    const [lat, long] = PLACE_COORDINATES.TJN!.exit!;
+    expect(places.find((l) => l.code === 'exit')!.coordinates).toEqual({ latitude: lat, longitude: long });
   });
 
   it('refuses coordinates out of range or half given, and only admins set them', async () => {
