@@ -276,7 +276,11 @@ export const caseEvents = pgTable(
     isPublic: boolean().notNull().default(false),
     data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('case_events_case_idx').on(t.caseId, t.id)],
+  (t) => [
+    index('case_events_case_idx').on(t.caseId, t.id),
+    // Open311's servicerequestupdates reads the public steps of a time range, oldest first.
+    index('case_events_public_at_idx').on(t.at, t.id).where(sql`is_public`),
+  ],
 );
 
 /** Deadline policies, matched most-specific-first on channel, kind, category and priority. */

@@ -1,0 +1,1 @@
+CREATE INDEX "case_events_public_at_idx" ON "case_events" USING btree ("at","id") WHERE is_public;
