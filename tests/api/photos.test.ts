@@ -2,17 +2,20 @@ import { eq } from 'drizzle-orm';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
 import { PHOTO_MAX_BYTES } from '../../api/domain/photos/limits.ts';
 import { purgeExpiredPhotos } from '../../api/domain/photos/retention.ts';
 import { S3PhotoStore } from '../../api/domain/photos/s3-store.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
+import { createLogger } from '../../api/logger.ts';
 import { IssuedApiKey } from '../../api/routes/open311/schemas.ts';
 import { CreatedCase, PublicCase } from '../../api/routes/public/schemas.ts';
 import { AddedPhotos, CaseDetail, PhotoRetentionSetting, PhotoVisibility, StaffPhotoList } from '../../api/routes/staff/schemas.ts';
 import { casePhotos, cases } from '../../db/schema.ts';
+import { nodePhotoServices } from '../../workers/photos-node.ts';
 import { expectValid } from '../contracts/open311/contract.ts';
 import { type FakeS3, startFakeS3 } from '../fakes/s3.ts';
-import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
+import { fixedClock, jobContext, testConfig, useTestApp } from '../helpers/app.ts';
 import { makeCaseBody } from '../helpers/factories.ts';
 import { heic, jpegWithGps, multipart, png, testPhotoServices, webp } from '../helpers/photos.ts';
 import { call, type StaffSession, staffSession } from '../helpers/staff.ts';
@@ -435,6 +438,41 @@ describe('an S3-compatible bucket', () => {
     expect(await store.get('photos/x y.jpg')).toBeUndefined();
     await store.delete('photos/never-there.jpg');
     expect(s3.log.map((l) => `${l.method} ${l.status}`)).toEqual(['PUT 200', 'GET 200', 'DELETE 204', 'GET 404', 'DELETE 204']);
+  });
+
+  it('with PHOTO_S3_* set, the Node server files a case with its photo into the bucket and staff read it back from there', async () => {
+    const config = testConfig({
+      PHOTO_S3_ENDPOINT: s3.url,
+      PHOTO_S3_BUCKET: s3.bucket,
+      PHOTO_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      PHOTO_S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      PHOTO_URL_SECRET: 'another-photo-link-secret-0123',
+    });
+    const services = nodePhotoServices(config);
+    expect(services.store).toBeInstanceOf(S3PhotoStore);
+    // The bucket checks request times against the real clock, as S3 does; this app runs on it.
+    const app = createApp({ config, database: () => t.db, photos: services, clientIp: () => '203.0.113.9', logger: createLogger('silent') });
+    const before = s3.objects.size;
+    const res = await app.request('/api/cases', {
+      ...multipart(makeCaseBody() as Record<string, string>, [{ name: 'bucket.jpg', bytes: await jpegWithGps() }]),
+      headers: { accept: 'application/json' },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(s3.objects.size).toBe(before + 2);
+    const { trackingCode } = CreatedCase.parse(await res.json());
+    const [row] = await t.db.select({ id: cases.id }).from(cases).where(eq(cases.trackingCode, trackingCode));
+    const session = await staffSession(app, t.db, 'dispatcher');
+    const list = StaffPhotoList.parse(await (await call(app, session, 'GET', `/api/staff/cases/${row!.id}/photos`)).json()).items;
+    const image = await app.request(list[0]!.url);
+    expect(image.status).toBe(200);
+    expect(await exifr.gps(Buffer.from(await image.arrayBuffer()))).toBeUndefined();
+    // The other app's secret does not open this one's links.
+    expect((await t.app.request(list[0]!.url)).status).toBe(404);
+  });
+
+  it('takes all four PHOTO_S3_ variables or none, naming the missing ones', () => {
+    expect(() => testConfig({ PHOTO_S3_ENDPOINT: s3.url, PHOTO_S3_BUCKET: s3.bucket })).toThrow(/PHOTO_S3_ACCESS_KEY_ID, PHOTO_S3_SECRET_ACCESS_KEY/);
+    expect(testConfig({}).photos.s3).toBeUndefined();
   });
 
   it('a wrong secret is refused by the bucket (the fake checks the signature itself)', async () => {
