@@ -270,7 +270,7 @@ describe.skipIf(Boolean(skipReason))('the console after filing', () => {
     const summary = await text(page, '#action-error');
     expect(summary).toContain('答复市民未完成');
     expect(summary).toContain('请填写答复内容');
-    expect(summary).toContain('请勾选确认');
+    expect(summary).toContain('请先勾选确认');
     expect(summary).not.toMatch(API_NAMES);
     expect(summary).not.toContain('请检查：');
     expect(await text(page, '#reply-text-error')).toContain('请填写答复内容');

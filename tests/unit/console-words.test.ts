@@ -40,7 +40,7 @@ describe('workflow forms', () => {
   it('name every problem of one submit at once, in words', () => {
     const reply = verbBody('reply', form({ text: '  ' }), 3);
     expect(reply.body).toBeUndefined();
-    expect(reply.errors).toEqual({ text: '请填写答复内容', confirm: '请勾选确认' });
+    expect(reply.errors).toEqual({ text: '请填写答复内容', confirm: '请先勾选确认' });
 
     const extend = verbBody('extend', form({}), 3);
     expect(extend.errors).toEqual({ reason: '请填写延期理由', newDueAt: '请选择新的答复期限' });

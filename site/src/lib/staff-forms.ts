@@ -27,7 +27,7 @@ export function verbBody(verb: Verb, form: FormData, version: number): { body?: 
       errors[field] ??= issueWords(verb, field, issue, body[field]);
     }
   }
-  if (CONFIRM[verb] && text('confirm') !== 'yes') errors.confirm = '请勾选确认';
+  if (CONFIRM[verb] && text('confirm') !== 'yes') errors.confirm = '请先勾选确认';
   return Object.keys(errors).length ? { errors } : { body };
 }
 
