@@ -199,6 +199,28 @@ export function loadConfig(source: Record<string, unknown>): Config {
   };
 }
 
+/** The photo bucket when all of it is set; a part of it alone is a mistake worth stopping for. */
+function photoBucket(env: Env): Config['photos']['s3'] {
+  const parts = {
+    PHOTO_S3_ENDPOINT: env.PHOTO_S3_ENDPOINT,
+    PHOTO_S3_BUCKET: env.PHOTO_S3_BUCKET,
+    PHOTO_S3_ACCESS_KEY_ID: env.PHOTO_S3_ACCESS_KEY_ID,
+    PHOTO_S3_SECRET_ACCESS_KEY: env.PHOTO_S3_SECRET_ACCESS_KEY,
+  };
+  const missing = Object.entries(parts)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length === 4) return undefined;
+  if (missing.length > 0) throw new ConfigError(`Invalid environment:\n  ${missing.join(', ')}: needed with the other PHOTO_S3_ variables`);
+  return {
+    endpoint: env.PHOTO_S3_ENDPOINT!,
+    bucket: env.PHOTO_S3_BUCKET!,
+    region: env.PHOTO_S3_REGION,
+    accessKeyId: env.PHOTO_S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.PHOTO_S3_SECRET_ACCESS_KEY!,
+  };
+}
+
 /** Loopback and unspecified hosts: an address only this machine can reach. */
 const LOCAL_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i;
 
@@ -223,26 +245,4 @@ export function publicBaseUrlProblem(config: BaseUrlInputs, runtime: 'node' | 'w
   if (runtime === 'node' && !providers.length) return undefined;
   const why = runtime === 'worker' ? 'on Cloudflare Workers' : `with ${providers.join(', ')} configured`;
   return `PUBLIC_BASE_URL is unset or points at this machine (${config.publicBaseUrl}) ${why}: webhook signatures would be checked against that address and message links would point nowhere. Set PUBLIC_BASE_URL to the https:// address the public reaches the service at.`;
-}
-
-/** The photo bucket when all of it is set; a part of it alone is a mistake worth stopping for. */
-function photoBucket(env: Env): Config['photos']['s3'] {
-  const parts = {
-    PHOTO_S3_ENDPOINT: env.PHOTO_S3_ENDPOINT,
-    PHOTO_S3_BUCKET: env.PHOTO_S3_BUCKET,
-    PHOTO_S3_ACCESS_KEY_ID: env.PHOTO_S3_ACCESS_KEY_ID,
-    PHOTO_S3_SECRET_ACCESS_KEY: env.PHOTO_S3_SECRET_ACCESS_KEY,
-  };
-  const missing = Object.entries(parts)
-    .filter(([, v]) => !v)
-    .map(([k]) => k);
-  if (missing.length === 4) return undefined;
-  if (missing.length > 0) throw new ConfigError(`Invalid environment:\n  ${missing.join(', ')}: needed with the other PHOTO_S3_ variables`);
-  return {
-    endpoint: env.PHOTO_S3_ENDPOINT!,
-    bucket: env.PHOTO_S3_BUCKET!,
-    region: env.PHOTO_S3_REGION,
-    accessKeyId: env.PHOTO_S3_ACCESS_KEY_ID!,
-    secretAccessKey: env.PHOTO_S3_SECRET_ACCESS_KEY!,
-  };
 }

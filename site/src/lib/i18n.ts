@@ -219,6 +219,12 @@ const WORDS = {
   'status.timeline': { 'zh-CN': '办理过程', en: 'Timeline' },
   'status.rate': { 'zh-CN': '评价本次答复', en: 'Rate this reply' },
   'status.rated': { 'zh-CN': '您已评价过本次答复，谢谢。', en: 'You have rated this reply. Thank you.' },
+  // A report merged into an earlier one (#18): its own code and digits show the main case.
+  'status.merged': {
+    'zh-CN': '您反映的问题已于 {at} 与之前受理的同一问题投诉合并办理。下面的状态、答复期限、答复和办理过程都是合并后这件投诉的；答复也会按您留下的联系方式发给您，您可以评价。',
+    en: 'On {at} your report was merged with an earlier report of the same problem. The status, deadline, reply and timeline below are that case’s; the reply is also sent to you, and you can rate it.',
+  },
+  'status.merged.title': { 'zh-CN': '已合并办理', en: 'Handled together' },
 
   // Rating
   'rate.title': { 'zh-CN': '评价答复', en: 'Rate the reply' },
@@ -237,18 +243,22 @@ const WORDS = {
   'rate.thanks.text': { 'zh-CN': '评价已记录。', en: 'Your rating is recorded.' },
   'rate.conflict': { 'zh-CN': '这件投诉暂时不能评价：', en: 'This case cannot be rated now:' },
   'rate.back': { 'zh-CN': '返回查询', en: 'Back to the case' },
-  // A report merged into an earlier one (#18): its own code and digits show the main case.
-  'status.merged': {
-    'zh-CN': '您反映的问题已于 {at} 与之前受理的同一问题投诉合并办理。下面的状态、答复期限、答复和办理过程都是合并后这件投诉的；答复也会按您留下的联系方式发给您，您可以评价。',
-    en: 'On {at} your report was merged with an earlier report of the same problem. The status, deadline, reply and timeline below are that case’s; the reply is also sent to you, and you can rate it.',
-  },
-  'status.merged.title': { 'zh-CN': '已合并办理', en: 'Handled together' },
   'rate.already.title': { 'zh-CN': '本次答复已评价', en: 'This reply is rated' },
   'rate.already': { 'zh-CN': '您已评价过本次答复，评价已记录，无需再次提交。', en: 'You have already rated this reply; your rating is recorded and need not be sent again.' },
   'rate.recorded.satisfaction': { 'zh-CN': '满意程度', en: 'Satisfaction' },
   'rate.recorded.resolved': { 'zh-CN': '问题是否解决', en: 'Problem solved' },
   'rate.recordedAt': { 'zh-CN': '评价时间', en: 'Rated' },
   'rate.choose': { 'zh-CN': '请选择一项', en: 'Choose one' },
+  // What a dissatisfied rating leads to (DISSATISFIED_ACTION), said on the thank-you page (#18).
+  'rate.next.title': { 'zh-CN': '接下来', en: 'What happens next' },
+  'rate.next.flag': {
+    'zh-CN': '办公室将在 {at} 前复核这件投诉的办理情况；复核的进展会显示在查询页面的办理过程中。',
+    en: 'The office will review how your case was handled by {at}; what it does shows in the case’s timeline on the status page.',
+  },
+  'rate.next.reopen': {
+    'zh-CN': '您的投诉已重新办理（重办），新的答复期限：{at}。新的答复会发给您，届时可以再次评价。',
+    en: 'Your case is being handled again; the new reply is due by {at}. You will get the new reply and can rate it again.',
+  },
 
   // Statistics
   'stats.title': { 'zh-CN': '办理统计', en: 'Statistics' },
