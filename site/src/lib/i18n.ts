@@ -284,7 +284,10 @@ const WORDS = {
   'stats.small': { 'zh-CN': '样本少（{n} 件），仅供参考', en: 'Small sample ({n}): read with care' },
   'stats.small.short': { 'zh-CN': '样本少（{n} 件）', en: 'small sample ({n})' },
   'stats.rank.nth': { 'zh-CN': '第 {n} 名', en: 'ranked {n}' },
-  'stats.small.note': { 'zh-CN': '标有“样本少”的比率所依据的案件或评价少于 {n} 件，数字可能随少数案件大幅波动。', en: 'A rate marked “small sample” rests on fewer than {n} cases or ratings; a few cases can move it a lot.' },
+  'stats.small.note': {
+    'zh-CN': '标有“样本少”的比率所依据的案件或评价少于 {n} 件，数字可能随少数案件大幅波动。',
+    en: 'A rate marked “small sample” rests on fewer than {n} cases or ratings; a few cases can move it a lot.',
+  },
   'stats.chart.trend': { 'zh-CN': '近 12 个月受理量与按期答复情况', en: 'Received and answered on time, last 12 months' },
   'stats.chart.trend.desc': {
     'zh-CN': '柱为每月受理量；应办结的案件中按期与超时分开显示，未到期的不计入。',
