@@ -88,7 +88,7 @@ export default async function setup(project: TestProject) {
   const server = spawn(process.execPath, ['--import', 'tsx', 'workers/node.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout?.pipe(log);
   server.stderr?.pipe(log);
-    // A first start migrates, seeds and files the demo cases; on a loaded two-core machine that has taken over a minute.
+  // A first start migrates, seeds and files the demo cases; on a loaded two-core machine that has taken over a minute.
   try {
     await waitForHealth(baseUrl, server, 240_000);
   } catch (err) {
