@@ -162,7 +162,7 @@ function refuseWithoutPublicBaseUrl(env: WorkerEnv, path: string): Response | un
   const requestId = crypto.randomUUID();
   logger.error('provider call refused: PUBLIC_BASE_URL', { requestId, path, problem });
   return Response.json(
-    { error: { code: 'unavailable', message: 'The service is not configured to take this call: PUBLIC_BASE_URL is not set.', requestId } },
+    { error: { code: 'unavailable', message: 'The service is not configured to take this call: PUBLIC_BASE_URL is unset or points at the server itself.', requestId } },
     { status: 503, headers: { 'retry-after': '300', 'cache-control': 'no-store' } },
   );
 }
