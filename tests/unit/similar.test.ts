@@ -37,14 +37,14 @@ describe('text similarity on Chinese', () => {
     expect([...features('京B·8K2Q1 又来了').plates]).toEqual(['京B8K2Q1']);
     expect([...features('京Ｂ ８Ｋ２Ｑ１ 又来了').plates]).toEqual(['京B8K2Q1']);
     const target = at('车牌津A12345的黑车司机在出站口拉客');
-    const samePlate = at('在出站口拉客的是津A·12345，开一辆白色轿车');
+    const sameCar = at('在出站口拉客的是津A·12345，开一辆白色轿车');
     const otherPlate = at('车牌津A67890的黑车司机在出站口拉客');
-    const s = similarity(target, samePlate);
+    const s = similarity(target, sameCar);
     expect(s.sharedPlates).toEqual(['津A12345']);
     expect(s.score).toBeGreaterThan(0.7);
     // Word for word the same but another car: the plate decides.
     expect(similarity(target, otherPlate).sharedPlates).toEqual([]);
-    expect(rankBySimilarity(target, [otherPlate, samePlate])[0]!.description).toBe(samePlate.description);
+    expect(rankBySimilarity(target, [otherPlate, sameCar])[0]!.description).toBe(sameCar.description);
   });
 
   it('ranks an unrelated text with a few shared common characters low', () => {
@@ -64,8 +64,8 @@ describe('text similarity on Chinese', () => {
     const target = at('出站口有人拉客', { categoryId: 1, locationId: 10 });
     const there = similarity(target, at('出站口有人拉客', { categoryId: 1, locationId: 10 }));
     const elsewhere = similarity(target, at('出站口有人拉客', { categoryId: 2, locationId: 11 }));
-    expect(there).toMatchObject({ score: 1, samePlate: true });
-    expect(elsewhere).toMatchObject({ score: 1, samePlate: false });
+    expect(there).toMatchObject({ score: 1, samePlace: true });
+    expect(elsewhere).toMatchObject({ score: 1, samePlace: false });
     const weaker = at('出站口有人拉客，还跟着旅客走到停车场', { categoryId: 1, locationId: 10 });
     const far = at('出站口有人拉客，还跟着旅客走到停车场', { categoryId: 1, locationId: null });
     expect(similarity(target, weaker).score).toBeGreaterThan(similarity(target, far).score);

@@ -69,7 +69,7 @@ export function textSimilarity(a: Features, b: Features): number {
 export interface Similarity {
   score: number;
   text: number;
-  samePlate: boolean;
+  samePlace: boolean;
   sharedPlates: string[];
 }
 
@@ -84,7 +84,7 @@ export function similarity(target: Comparable, other: Comparable, cache = new Ma
   const text = textSimilarity(a, b) * (otherCars ? PLATE_MISMATCH : 1);
   const samePlace = target.locationId !== null && target.locationId === other.locationId;
   const raw = text + (sharedPlates.length ? BONUS.plate : 0) + (target.categoryId === other.categoryId ? BONUS.category : 0) + (samePlace ? BONUS.place : 0);
-  return { score: Math.round(Math.min(1, raw) * 100) / 100, text, samePlate: samePlace, sharedPlates };
+  return { score: Math.round(Math.min(1, raw) * 100) / 100, text, samePlace, sharedPlates };
 }
 
 /** `others` ranked by similarity to `target`, best first (ties: the same place first, then the earlier case). */
@@ -96,7 +96,7 @@ export function rankBySimilarity<T extends Comparable & { receivedAt: Date }>(ta
       (x, y) =>
         y.similarity.score - x.similarity.score ||
         y.similarity.text - x.similarity.text ||
-        Number(y.similarity.samePlate) - Number(x.similarity.samePlate) ||
+        Number(y.similarity.samePlace) - Number(x.similarity.samePlace) ||
         x.receivedAt.getTime() - y.receivedAt.getTime(),
     )
     .slice(0, limit);

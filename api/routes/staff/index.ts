@@ -5,6 +5,7 @@ import { registerAdminRoutes } from './admin.ts';
 import { registerAdminDeadlineRoutes } from './admin-deadlines.ts';
 import { registerAdminHealthRoutes } from './admin-health.ts';
 import { registerStaffCaseRoutes } from './cases.ts';
+import { registerDuplicateRoutes } from './duplicates.ts';
 import { registerOutboxRoutes } from './outbox.ts';
 import { registerAdminPhotoRoutes, registerStaffPhotoRoutes } from './photos.ts';
 import { registerSessionRoutes, registerSignInRoute, type SignInDeps } from './session.ts';
@@ -27,6 +28,7 @@ export function staffRoutes() {
   registerStaffStatsRoutes(router);
   registerOutboxRoutes(router);
   registerStaffPhotoRoutes(router);
+  registerDuplicateRoutes(router);
   return router;
 }
 
