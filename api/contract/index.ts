@@ -14,6 +14,7 @@ export * from './tracking-code.ts';
 export * from './verbs.ts';
 export * from './wire/admin.ts';
 export * from './wire/deadlines.ts';
+export * from './wire/duplicates.ts';
 export * from './wire/health.ts';
 export * from './wire/outbox.ts';
 export * from './wire/photos.ts';

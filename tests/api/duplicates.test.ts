@@ -98,6 +98,17 @@ describe('candidate duplicates in triage', () => {
     expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('forbidden');
   });
 
+  it('leaves out cases with nothing but the station in common', async () => {
+    clock.set('2026-05-20T14:00:00+08:00');
+    // At Tianjin Station only the first test's taxi report is open: same category and place as the target, other words.
+    const elsewhere = await file('候车室空调太冷', { station: 'TJ', category: 'other', location: 'parking' });
+    const target = await file('出口处的共享单车乱停乱放', { station: 'TJ' });
+    const items = (await candidates(dispatcher, target)).items;
+    expect(items.map((i) => i.trackingCode)).not.toContain(elsewhere.trackingCode);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.score).toBeGreaterThanOrEqual(0.15);
+  });
+
   it('needs a session, a case id, and a case that exists', async () => {
     const target = await file('进站口排队太长');
     expect((await t.app.request(`/api/staff/cases/${target.id}/candidates`)).status).toBe(401);

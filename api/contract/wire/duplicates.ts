@@ -22,6 +22,7 @@ export const DuplicateCandidate = z
     score: z.number().min(0).max(1).meta({ description: 'How alike: the texts’ character pairs, a shared number plate, the same category and place' }),
   })
   .meta({ id: 'DuplicateCandidate' });
+export type DuplicateCandidate = z.infer<typeof DuplicateCandidate>;
 
 export const DuplicateCandidates = z
   .object({

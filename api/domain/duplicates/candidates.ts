@@ -17,6 +17,8 @@ export const WINDOW_DAYS = 14;
 const TOP = 5;
 const COMPARED = 300;
 const EXCERPT = 80;
+/** Below this a case has nothing but its station in common with the other: not shown. */
+export const MIN_SCORE = 0.15;
 
 const excerpt = (text: string) => {
   const chars = Array.from(text.replace(/\s+/gu, ' ').trim());
@@ -60,7 +62,7 @@ export async function duplicateCandidates({ ctx, staff, input }: { ctx: Ctx; sta
     .orderBy(desc(cases.receivedAt))
     .limit(COMPARED);
   const ref = await ctx.reference.get(ctx.db);
-  const ranked = rankBySimilarity(row, others, TOP);
+  const ranked = rankBySimilarity(row, others, TOP).filter((c) => c.similarity.score >= MIN_SCORE);
   return {
     windowDays: WINDOW_DAYS,
     items: ranked.map((c) => {
