@@ -185,6 +185,7 @@ const MESSAGES: Catalogue = {
   'station.unknown': { 'zh-CN': '没有这个车站', en: 'Unknown station' },
   'category.unknown': { 'zh-CN': '没有这个问题类别', en: 'Unknown category' },
   'location.unknown': { 'zh-CN': '该车站没有这个地点', en: 'Unknown location for this station' },
+  'location.required': { 'zh-CN': '请选择地点：同一问题按车站、地点和类别查找', en: 'Choose a location: the same problem is found by station, location and category' },
   'phone4.invalid': { 'zh-CN': '请输入手机号后四位数字', en: 'Enter the last four digits of the phone' },
   'tracking_code.invalid': { 'zh-CN': '查询码格式不正确', en: 'Not a valid tracking code' },
   'description.blank': { 'zh-CN': '请描述您遇到的问题', en: 'Describe the problem' },

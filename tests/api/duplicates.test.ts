@@ -1,7 +1,12 @@
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { foldStats } from '../../api/domain/stats/fold.ts';
 import { ErrorEnvelope } from '../../api/http/envelope.ts';
+import { CreatedCase, OpenCount, PublicCase } from '../../api/routes/public/schemas.ts';
 import { CaseDetail, DuplicateCandidates } from '../../api/routes/staff/schemas.ts';
-import { fixedClock, useTestApp } from '../helpers/app.ts';
+import { caseEvents, cases, outbox } from '../../db/schema.ts';
+import { fixedClock, jobContext, useTestApp } from '../helpers/app.ts';
+import { json, makeCaseBody } from '../helpers/factories.ts';
 import { call, fileCase, type StaffSession, staffSession } from '../helpers/staff.ts';
 
 /*
@@ -128,5 +133,140 @@ describe('candidate duplicates in triage', () => {
     // A merged case is no one's candidate any more.
     const after = (await candidates(dispatcher, main)).items.map((i) => i.trackingCode);
     expect(after).not.toContain(dup.trackingCode);
+  });
+});
+
+/** A report filed through the public API, as a supporter ("I have the same problem") when `join` is set. */
+async function report(over: Record<string, string>, lang?: string) {
+  const body = makeCaseBody({ station: 'TJN', category: 'touting', location: 'rear_square', ...over });
+  const res = await t.app.request('/api/cases', json(body, lang ? { 'accept-language': lang } : {}));
+  return { res, body };
+}
+async function supporter(over: Record<string, string> = {}) {
+  const { res, body } = await report({ join: 'same', ...over });
+  expect(res.status, await res.clone().text()).toBe(201);
+  const created = CreatedCase.parse(await res.json());
+  const [row] = await t.db.select().from(cases).where(eq(cases.trackingCode, created.trackingCode));
+  return { created, row: row!, body, phone4: body.phone.slice(-4) };
+}
+const fieldsOf = (error: { details?: unknown }) => ((error.details as { fields?: { field: string }[] } | undefined)?.fields ?? []).map((f) => f.field);
+async function openCount(query: string) {
+  return t.app.request(`/api/public/open-count?${query}`);
+}
+
+describe('joining an open case as a supporter while filing', () => {
+  // Each test moves the clock weeks on: a session of its own day.
+  const signInNow = async () => {
+    dispatcher = await staffSession(t.app, t.db, 'dispatcher', undefined, clock.now());
+  };
+  it('counts the open cases of a kind at a place by status, and nothing else', async () => {
+    clock.set('2026-06-10T09:00:00+08:00');
+    await signInNow();
+    const where = 'station=TJN&location=metro_transfer&category=signage';
+    const empty = OpenCount.parse(await (await openCount(where)).json());
+    expect(empty).toEqual({ total: 0, byStatus: { new: 0, assigned: 0, in_progress: 0, replied: 0 } });
+    const words = '地铁换乘通道里我的黑色双肩包丢了，里面有身份证';
+    const first = await file(words, { category: 'signage', location: 'metro_transfer' });
+    await file('换乘通道捡到的钱包交给谁', { category: 'signage', location: 'metro_transfer' });
+    const closedOne = await file('换乘通道丢了雨伞', { category: 'signage', location: 'metro_transfer' });
+    await verb(dispatcher, closedOne.id, 'return', { reason: '非本站职责' });
+    await verb(dispatcher, first.id, 'assign', { leadDepartment: 'general' });
+    const res = await openCount(where);
+    expect(res.status).toBe(200);
+    const raw = await res.text();
+    expect(OpenCount.parse(JSON.parse(raw))).toEqual({ total: 2, byStatus: { new: 1, assigned: 1, in_progress: 0, replied: 0 } });
+    // Counts only: no code, no words, no phone.
+    expect(Object.keys(JSON.parse(raw))).toEqual(['total', 'byStatus']);
+    for (const secret of [first.trackingCode, '双肩包', first.body.phone.slice(-4)]) expect(raw).not.toContain(secret);
+  });
+
+  it('refuses unknown codes, naming each field, in the caller’s language', async () => {
+    const res = await openCount('station=TJN&location=nowhere&category=nothing');
+    expect(res.status).toBe(400);
+    const { error } = ErrorEnvelope.parse(await res.json());
+    expect(fieldsOf(error).sort()).toEqual(['category', 'location']);
+    const en = await t.app.request('/api/public/open-count?station=XX&location=a&category=touting', { headers: { 'accept-language': 'en' } });
+    expect(en.status).toBe(400);
+    expect(JSON.stringify(await en.json())).toContain('Unknown station');
+    expect((await openCount('station=TJN')).status).toBe(400);
+  });
+
+  it('files the supporter’s own case and has it follow the oldest open case there: own code and digits show the main case, whose reply reaches them', async () => {
+    clock.set('2026-06-11T09:00:00+08:00');
+    const oldest = await file('后广场有人拉客，一直跟着旅客走', { category: 'touting', location: 'rear_square' });
+    clock.set('2026-06-11T10:00:00+08:00');
+    await file('后广场又有人拉客揽客', { category: 'touting', location: 'rear_square' });
+    clock.set('2026-06-11T11:00:00+08:00');
+    await signInNow();
+    const s = await supporter({ email: 'supporter@example.com' });
+    expect(s.created).toMatchObject({ status: 'merged', joined: true });
+    expect(s.created.trackingCode).not.toBe(oldest.trackingCode);
+    expect(s.row).toMatchObject({ status: 'merged', masterCaseId: oldest.id, reporterEmail: 'supporter@example.com', channel: 'web' });
+    // The merge's own trail: the main case records its follower (followersOf reads it).
+    const events = await t.db
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, oldest.id), eq(caseEvents.type, 'duplicate_merged')));
+    expect(events.map((e) => e.data)).toEqual([{ duplicate: s.created.trackingCode, supporter: true }]);
+    expect(events[0]!.actorType).toBe('citizen');
+    // Their own receipt, then word that they follow an earlier report.
+    const told = await t.db.select().from(outbox).where(eq(outbox.caseId, s.row.id));
+    expect(told.map((m) => `${m.template}:${m.channel}`).sort()).toEqual(['merged:email', 'merged:sms', 'receipt:email', 'receipt:sms']);
+
+    const seen = PublicCase.parse(await (await t.app.request(`/api/cases/${s.created.trackingCode}?phone4=${s.phone4}`)).json());
+    expect(seen).toMatchObject({ trackingCode: s.created.trackingCode, status: 'new', reply: null });
+    expect(JSON.stringify(seen)).not.toContain(oldest.trackingCode);
+
+    const handler = await staffSession(t.app, t.db, 'handler', 'enf1', clock.now());
+    await verb(dispatcher, oldest.id, 'assign', { leadDepartment: 'enf1' });
+    await verb(handler, oldest.id, 'acknowledge', {});
+    await verb(handler, oldest.id, 'reply', { text: '已在后广场加强巡查。' });
+    const replies = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, s.row.id), eq(outbox.template, 'reply')));
+    expect(replies.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    for (const m of replies) expect(m.payload).toEqual({ trackingCode: s.created.trackingCode, text: '已在后广场加强巡查。' });
+    const surveys = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.caseId, s.row.id), eq(outbox.template, 'survey')));
+    expect(surveys).toHaveLength(2);
+    const answered = PublicCase.parse(await (await t.app.request(`/api/cases/${s.created.trackingCode}?phone4=${s.phone4}`)).json());
+    expect(answered).toMatchObject({ status: 'replied', reply: { text: '已在后广场加强巡查。' }, canEvaluate: true });
+  });
+
+  it('files the report on its own when no such case is open, and needs a place to look', async () => {
+    clock.set('2026-06-12T09:00:00+08:00');
+    const alone = await supporter({ station: 'BJN', location: 'south_square', category: 'signage' });
+    expect(alone.created).toMatchObject({ status: 'new', joined: false });
+    expect(alone.row).toMatchObject({ status: 'new', masterCaseId: null });
+
+    const { res } = await report({ join: 'same', location: '' }, 'en');
+    expect(res.status).toBe(400);
+    const { error } = ErrorEnvelope.parse(await res.json());
+    expect(fieldsOf(error)).toEqual(['location']);
+    expect(JSON.stringify(error)).toContain('Choose a location');
+  });
+
+  it('counts the problem once in the published figures: the supporter’s rating stays out', async () => {
+    clock.set('2026-07-06T09:00:00+08:00');
+    await signInNow();
+    const main = await file('后广场出站口的指示牌被撞坏了', { category: 'other', location: 'rear_square' });
+    const s = await supporter({ category: 'other' });
+    expect(s.row.masterCaseId).toBe(main.id);
+    const handler = await staffSession(t.app, t.db, 'handler', 'general', clock.now());
+    await verb(dispatcher, main.id, 'assign', { leadDepartment: 'general' });
+    await verb(handler, main.id, 'acknowledge', {});
+    await verb(handler, main.id, 'reply', { text: '指示牌已修复。' });
+    const rate = (code: string, phone4: string, satisfaction: string) =>
+      t.app.request(`/api/cases/${code}/evaluation`, json({ phone4, satisfaction, resolved: satisfaction !== 'dissatisfied' }));
+    expect((await rate(main.trackingCode, main.body.phone.slice(-4), 'satisfied')).status).toBe(201);
+    expect((await rate(s.created.trackingCode, s.phone4, 'dissatisfied')).status).toBe(201);
+    await foldStats(jobContext(t, clock));
+    const res = await t.app.request('/api/stats?period=2026-07');
+    expect(res.status).toBe(200);
+    const { totals } = (await res.json()) as { totals: { received: number; evaluated: number; satisfied: number } };
+    expect(totals).toMatchObject({ received: 1, evaluated: 1, satisfied: 1 });
   });
 });

@@ -31,3 +31,19 @@ export const DuplicateCandidates = z
   })
   .meta({ id: 'DuplicateCandidates' });
 export type DuplicateCandidates = z.infer<typeof DuplicateCandidates>;
+
+const code = z.string().trim().min(1).max(64);
+export const OpenCountQuery = z.object({
+  station: code.meta({ example: 'TJ' }),
+  location: code.meta({ example: 'front_square' }),
+  category: code.meta({ example: 'illegal_taxi' }),
+});
+export type OpenCountQuery = z.infer<typeof OpenCountQuery>;
+
+export const OpenCount = z
+  .object({
+    total: z.number().int(),
+    byStatus: z.object({ new: z.number().int(), assigned: z.number().int(), in_progress: z.number().int(), replied: z.number().int() }),
+  })
+  .meta({ id: 'OpenCount', description: 'How many open cases of a category the office is handling at a place, by status: counts only, never a case or its words' });
+export type OpenCount = z.infer<typeof OpenCount>;

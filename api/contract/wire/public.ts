@@ -21,6 +21,10 @@ export const CreateCaseBody = z
     email: z.preprocess(blankToUndefined, z.email('email.invalid').max(254).optional()),
     name: z.preprocess(blankToUndefined, text().trim().max(50).optional()),
     lang: z.preprocess(blankToUndefined, z.enum(LANGS).optional()),
+    join: z.preprocess(blankToUndefined, z.enum(['same']).optional()).meta({
+      description:
+        '`same`: I have the same problem. The report is filed (own tracking code, receipt, contact) and follows the oldest open case of this station, location and category: it gets that case’s reply and survey. Needs a location. Filed on its own when no such case is open.',
+    }),
   })
   .meta({ id: 'CreateCase' });
 
@@ -29,6 +33,7 @@ export const CreatedCase = z
     trackingCode: z.string().meta({ example: 'K7M2QX9PRT' }),
     status: z.enum(CASE_STATUSES),
     replyDueAt: z.string().meta({ example: '2026-03-06T00:00:00+08:00' }),
+    joined: z.boolean().optional().meta({ description: 'With `join`: true when the report follows an open case (status `merged`), false when none was open and it stands on its own' }),
   })
   .meta({ id: 'CreatedCase' });
 

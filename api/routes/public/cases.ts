@@ -4,6 +4,7 @@ import type { AppEnv } from '../../context.ts';
 import { evaluateCase } from '../../domain/cases/evaluate.ts';
 import { lookupCase } from '../../domain/cases/lookup.ts';
 import { toShanghaiIso } from '../../domain/deadlines/shanghai-time.ts';
+import { fileAsSupporter } from '../../domain/duplicates/join.ts';
 import { createCaseWithPhotos } from '../../domain/photos/attach.ts';
 import { PHOTO_FORM_BODY_LIMIT } from '../../domain/photos/limits.ts';
 import { DomainError } from '../../errors.ts';
@@ -90,18 +91,24 @@ export function registerCaseRoutes(router: PublicRouter, guards: RouteGuards) {
     const { photos: parts, ...body }: CreateCaseForm = isForm ? c.req.valid('form') : c.req.valid('json');
     const lang = body.lang ?? c.get('lang');
     const photos = await Promise.all((parts ?? []).map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-    const created = await createCaseWithPhotos({
-      ctx: { ...c.get('ctx'), lang },
-      input: { ...body, lang, channel: 'web', actor: { type: 'citizen' } },
-      photos,
-      source: 'web',
-    });
+    const { join, ...fields } = body;
+    const filing = { ctx: { ...c.get('ctx'), lang }, input: { ...fields, lang, channel: 'web' as const, actor: { type: 'citizen' as const } }, photos, source: 'web' as const };
+    // "I have the same problem": filed as a supporter of the open case at that place (duplicates/join.ts).
+    const created = join ? await fileAsSupporter(filing) : { ...(await createCaseWithPhotos(filing)), joined: undefined };
     // A browser's own form post goes on to its receipt; a client that asks for JSON (the site's server, with photos) gets the 201.
     if (isForm && !(c.req.header('accept') ?? '').startsWith('application/json')) {
       const prefix = lang === 'en' ? '/en' : '';
       return c.redirect(`${prefix}/report/done?code=${created.trackingCode}`, 303);
     }
-    return c.json({ trackingCode: created.trackingCode, status: created.status, replyDueAt: toShanghaiIso(created.replyDueAt) }, 201);
+    return c.json(
+      {
+        trackingCode: created.trackingCode,
+        status: created.joined ? ('merged' as const) : created.status,
+        replyDueAt: toShanghaiIso(created.replyDueAt),
+        ...(created.joined === undefined ? {} : { joined: created.joined }),
+      },
+      201,
+    );
   });
 
   router.openapi({ ...lookupCaseRoute, middleware: [guards.lookupRateLimit] }, async (c) => {

@@ -2,6 +2,7 @@ import type { RouteGuards } from '../guards.ts';
 import { createPublicRouter } from '../routers.ts';
 import { registerCaseRoutes } from './cases.ts';
 import { registerMetaRoutes } from './meta.ts';
+import { registerOpenCountRoute } from './open-count.ts';
 import { registerPhotoRoutes } from './photos.ts';
 import { registerStatsRoutes } from './stats.ts';
 
@@ -12,5 +13,6 @@ export function publicRoutes(guards: RouteGuards) {
   registerCaseRoutes(router, guards);
   registerStatsRoutes(router);
   registerPhotoRoutes(router);
+  registerOpenCountRoute(router, guards);
   return router;
 }
