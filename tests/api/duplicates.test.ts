@@ -270,3 +270,15 @@ describe('joining an open case as a supporter while filing', () => {
     expect(totals).toMatchObject({ received: 1, evaluated: 1, satisfied: 1 });
   });
 });
+
+describe('the open-case counts are rate-limited like the status lookup', () => {
+  const limited = useTestApp({ env: { LOOKUP_RATE_LIMIT: '3' } });
+
+  it('stops a client after its share', async () => {
+    // An address of this run's own: the budget is kept in the database, which a rerun on PostgreSQL keeps.
+    const client = { 'x-test-client': `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await limited.app.request('/api/public/open-count?station=TJ&location=exit&category=touting', { headers: client })).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+});

@@ -1,20 +1,109 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileComplaint, launch, newContext, pageErrors, screenshot, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
+import { baseUrl, fileComplaint, launch, newContext, pageErrors, screenshot, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
 
 /**
- * Duplicates (#17) on a phone-sized screen: a case in triage shows its likely
+ * Duplicates (#17) on a phone-sized screen. While filing, a traveler learns how
+ * many open reports of that kind the office handles at that place (counts, never
+ * words) and joins the earliest as a supporter: without JavaScript through the
+ * form's check button and a choice page, with it inline. A case in triage shows its likely
  * duplicates (same station, recent, alike in words, the same place first) and
  * is merged into one of them in one action (合并到此件), a plain form post;
  * axe finds nothing serious on the page with its candidates.
  */
-describe.skipIf(Boolean(skipReason))('duplicates in triage', () => {
+describe.skipIf(Boolean(skipReason))('duplicates while filing and in triage', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launch();
   });
   afterAll(async () => {
     await browser?.close();
+  });
+
+  it('joins an open report at the same place as a supporter, without JavaScript and with it', async () => {
+    const stamp = Date.now().toString(36);
+    const where = { station: 'TJN', location: 'metro_transfer', category: 'accessibility' };
+    const setup = await newContext(browser);
+    const mainWords = `换乘通道的无障碍电梯停用了，轮椅上不去 ${stamp}`;
+    const main = await fileComplaint(await setup.newPage(), { ...where, description: mainWords, phone: uniquePhone() });
+    await setup.close();
+
+    // Without JavaScript: the check button, then a page of counts and two buttons.
+    const plain = await newContext(browser, { javaScriptEnabled: false });
+    const page = await plain.newPage();
+    const phone = uniquePhone();
+    await page.goto('/report');
+    await page.selectOption('#station', where.station);
+    await page.selectOption('#location', where.location);
+    await page.selectOption('#kind', 'complaint');
+    await page.selectOption('#category', where.category);
+    await page.fill('#description', `电梯坏了，推婴儿车只能走楼梯 ${stamp}`);
+    await page.fill('#phone', phone);
+    expect(await submit(page, '#same-check')).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/report');
+    expect(await text(page, '#same-problem h2')).toBe('这个地点已有同类问题正在办理');
+    expect(await text(page, '#same-counts')).toMatch(/：\d+ 件/);
+    // Counts only: the other traveler's words are not on the page.
+    expect(await text(page, 'main')).not.toContain('轮椅');
+    expect(await page.content()).not.toContain(mainWords);
+    await screenshot(page, 'duplicates-same-problem-phone');
+    expect(await submit(page, '#same-join')).toBe(200);
+    const done = new URL(page.url());
+    expect(done.pathname).toBe('/report/done');
+    expect(done.searchParams.get('joined')).toBe('1');
+    const code = done.searchParams.get('code')!;
+    expect(code).not.toBe(main);
+    expect(await text(page, '#joined')).toContain('支持者');
+    const followed = (await (await fetch(`${baseUrl}/api/cases/${code}?phone4=${phone.slice(-4)}`)).json()) as { trackingCode: string; merged?: unknown };
+    expect(followed.trackingCode).toBe(code);
+    expect(followed.merged).toBeDefined();
+    expect(pageErrors.get(plain)).toEqual([]);
+    await plain.close();
+
+    // With JavaScript: the counts appear once the three are chosen, and a tick joins.
+    const scripted = await newContext(browser);
+    const js = await scripted.newPage();
+    const phone2 = uniquePhone();
+    await js.goto('/report');
+    expect(await js.locator('#same-check').isVisible()).toBe(false);
+    await js.selectOption('#station', where.station);
+    await js.selectOption('#location', where.location);
+    await js.selectOption('#kind', 'complaint');
+    await js.selectOption('#category', where.category);
+    await js.locator('#same-live-count').waitFor();
+    expect(await text(js, '#same-live-count')).toContain('正在办理');
+    expect(await js.content()).not.toContain(mainWords);
+    expect(await seriousViolations(js)).toEqual([]);
+    await js.check('#same-join-inline');
+    await js.fill('#description', `无障碍电梯不能用 ${stamp}`);
+    await js.fill('#phone', phone2);
+    expect(await submit(js)).toBe(200);
+    const jsDone = new URL(js.url());
+    expect(jsDone.pathname).toBe('/report/done');
+    expect(jsDone.searchParams.get('joined')).toBe('1');
+    expect(await seriousViolations(js)).toEqual([]);
+
+    // The choice page itself under axe (JavaScript on, the check button shown as without it).
+    await js.goto('/report');
+    await js.selectOption('#station', where.station);
+    await js.selectOption('#location', where.location);
+    await js.selectOption('#kind', 'complaint');
+    await js.selectOption('#category', where.category);
+    await js.fill('#description', `电梯 ${stamp}`);
+    await js.fill('#phone', uniquePhone());
+    await js.evaluate(() => {
+      document.getElementById('same-check')!.hidden = false;
+    });
+    expect(await submit(js, '#same-check')).toBe(200);
+    expect(await js.locator('#same-problem').count()).toBe(1);
+    expect(await seriousViolations(js)).toEqual([]);
+    // Filing anyway stays one click away.
+    expect(await submit(js, '#same-new')).toBe(200);
+    const fresh = new URL(js.url());
+    expect(fresh.pathname).toBe('/report/done');
+    expect(fresh.searchParams.get('joined')).toBeNull();
+    expect(pageErrors.get(scripted)).toEqual([]);
+    await scripted.close();
   });
 
   it('shows a new case’s likely duplicates, and merges it into one in one action', async () => {

@@ -149,6 +149,28 @@ const WORDS = {
     en: 'Please choose the photos again: browsers do not keep chosen files when a form comes back.',
   },
   'status.photos': { 'zh-CN': '照片', en: 'Photos' },
+  // The same problem already open at the place (issue #17): counts only, never another traveler's words.
+  'same.title': { 'zh-CN': '这个地点已有同类问题正在办理', en: 'This problem is already being handled here' },
+  'same.count': {
+    'zh-CN': '{place}的“{category}”问题，站区目前有 {n} 件正在办理：',
+    en: 'The office is handling {n} open report(s) of “{category}” at {place}:',
+  },
+  'same.status': { 'zh-CN': '{status}：{n} 件', en: '{status}: {n}' },
+  'same.explain': {
+    'zh-CN':
+      '如果您遇到的是同一问题，可以作为支持者加入最早的那一件：您仍会得到自己的查询码，用它和手机号后四位查看该件的进展；该件答复时，您也会收到答复和回访。您的联系方式和描述不会给其他市民看到。',
+    en: 'If it is the same problem, you can join the earliest of them as a supporter: you still get your own tracking code, and with it and your phone’s last four digits you follow that report; when it is answered, you get the answer and the survey too. No other traveler sees your contact details or words.',
+  },
+  'same.join': { 'zh-CN': '我遇到的是同一问题', en: 'I have the same problem' },
+  'same.check': { 'zh-CN': '先查看这里是否已有同类问题', en: 'First check for open reports here' },
+  'same.none': { 'zh-CN': '这个地点目前没有同类问题正在办理，请提交您的投诉。', en: 'No report of this kind is open at this place: send yours.' },
+  'same.needPlace': { 'zh-CN': '请选择地点，才能查看这里是否已有同类问题', en: 'Choose a place to check for open reports there' },
+  'same.new': { 'zh-CN': '仍然提交新的投诉', en: 'File a new report anyway' },
+  'same.choice': { 'zh-CN': '您的投诉如何提交', en: 'How to file your report' },
+  'same.joined': {
+    'zh-CN': '您已作为支持者加入站区正在办理的同一问题：用下面的查询码查看该件的进展，答复时您会收到通知。',
+    en: 'You joined the report of the same problem the office is handling: follow it with the tracking code below; you will be told when it is answered.',
+  },
   'status.photo.alt': { 'zh-CN': '投诉照片 {n}', en: 'Photo {n} of the report' },
   'field.lang': { 'zh-CN': '回复语言', en: 'reply language' },
   // What is wrong with a field, each message naming the field it is about
