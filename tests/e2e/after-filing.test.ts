@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, fileComplaint, launch, MOBILE, newContext, pageErrors, screenshot, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
+import { DESKTOP, fileComplaint, launch, MOBILE, newContext, pageErrors, screenshot, seriousViolations, skipReason, staffApi, staffSignIn, submit, text, uniquePhone } from './browser.ts';
 
 /**
  * What travelers and the office see after filing (issue #18): every form
@@ -9,41 +9,10 @@ import { baseUrl, fileComplaint, launch, MOBILE, newContext, pageErrors, screens
  * reply is rated; long unbroken words that wrap instead of widening the
  * console; and axe on each of those pages.
  */
-const DESKTOP = { width: 1280, height: 900 };
 /** API field names a person should never read in a message. */
 const API_NAMES = /\b(channel|receivedAt|station|location|kind|category|priority|description|phone|email|text|lang)\b/;
 
-async function signIn(browser: Browser, email: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(browser, { viewport });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  await page.fill('#email', email);
-  await page.fill('#password', 'station-demo');
-  expect(await submit(page)).toBe(200);
-  expect(new URL(page.url()).pathname).toBe('/staff');
-  return { context, page };
-}
-
-/** The staff API as a member of staff, for the steps a test needs done but does not test. */
-async function staffApi(email: string) {
-  const res = await fetch(`${baseUrl}/api/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'station-demo' }) });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
-    const answer = await fetch(`${baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await answer.json()) as T;
-    if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
+const signIn = (browser: Browser, email: string, viewport = DESKTOP) => staffSignIn(browser, email, { viewport });
 
 /** The case's id and version, found by its tracking code in the queue. */
 async function findCase(api: Awaited<ReturnType<typeof staffApi>>, code: string): Promise<{ id: string; version: number }> {

@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { mobileSequence } from '../helpers/phones.ts';
 import { CHROMIUM } from './global-setup.ts';
 
@@ -9,6 +9,7 @@ export const { skipReason, baseUrl } = inject('e2e');
 
 export const SCREENSHOTS = 'tests/artifacts/screenshots';
 export const MOBILE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
 
 export function launch(): Promise<Browser> {
   return chromium.launch({
@@ -93,4 +94,37 @@ export async function text(page: Page, selector: string): Promise<string> {
   // The text a traveler sees (innerText), not hidden markup (textContent).
   // biome-ignore lint/performance/useDomNodeTextContent: visible text is the point
   return (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Signs a demo member of staff in through the login form (a desktop unless `options` say otherwise). */
+export async function staffSignIn(browser: Browser, email: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser, { viewport: DESKTOP, ...options });
+  const page = await context.newPage();
+  await page.goto('/staff/login');
+  await page.fill('#email', email);
+  await page.fill('#password', 'station-demo');
+  expect(await submit(page)).toBe(200);
+  expect(new URL(page.url()).pathname).toBe('/staff');
+  return { context, page };
+}
+
+/** The staff API as a member of staff, for the steps a test needs done but does not test. */
+export async function staffApi(email: string) {
+  const res = await fetch(`${baseUrl}/api/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'station-demo' }) });
+  expect(res.status).toBe(200);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
+    const answer = await fetch(`${baseUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await answer.json()) as T;
+    if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(json)}`);
+    return json;
+  };
 }

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, fileComplaint, launch, newContext, screenshot, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
+import { baseUrl, fileComplaint, launch, newContext, screenshot, seriousViolations, staffSignIn as signIn, skipReason, staffApi, submit, text, uniquePhone } from './browser.ts';
 
 /**
  * The staff console after filing (issue #18): deadline policies that cannot
@@ -11,41 +11,9 @@ import { baseUrl, fileComplaint, launch, newContext, screenshot, seriousViolatio
  * workflow form's errors all at once, in words. The forms are used with
  * JavaScript off; axe runs with it on.
  */
-const DESKTOP = { width: 1280, height: 900 };
 /** API field names a person should never read in a message. */
 const API_NAMES = /\b(text|version|confirm|reason|newDueAt|leadDepartment|into)\b/;
 
-async function signIn(browser: Browser, email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(browser, { viewport: DESKTOP, ...options });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  await page.fill('#email', email);
-  await page.fill('#password', 'station-demo');
-  expect(await submit(page)).toBe(200);
-  expect(new URL(page.url()).pathname).toBe('/staff');
-  return { context, page };
-}
-
-/** The staff API as a member of staff, for the steps a test needs done but does not test. */
-async function staffApi(email: string) {
-  const res = await fetch(`${baseUrl}/api/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'station-demo' }) });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
-    const answer = await fetch(`${baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await answer.json()) as T;
-    if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
 type Api = Awaited<ReturnType<typeof staffApi>>;
 
 async function findCase(api: Api, code: string): Promise<{ id: string; version: number; extensionLatestDueAt: string | null }> {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, fileComplaint, launch, newContext, pageErrors, screenshot, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
+import { fileComplaint, launch, newContext, pageErrors, screenshot, seriousViolations, skipReason, staffApi, submit, text, uniquePhone } from './browser.ts';
 
 /**
  * After filing, two paths that used to end nowhere (#18): a traveler whose
@@ -14,26 +14,6 @@ import { baseUrl, fileComplaint, launch, newContext, pageErrors, screenshot, ser
  */
 const REPLY = '经核查，出站口拉客人员已劝离，已安排每日巡查。';
 
-/** The staff API as a member of staff, for the steps this test needs done but does not test. */
-async function staffApi(email: string) {
-  const res = await fetch(`${baseUrl}/api/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'station-demo' }) });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
-    const answer = await fetch(`${baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await answer.json()) as T;
-    if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
 type StaffApi = Awaited<ReturnType<typeof staffApi>>;
 
 /** The case's id and version, found by its tracking code in the queue. */

@@ -1,8 +1,8 @@
 import exifr from 'exifr';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpegWithGps, png } from '../helpers/photos.ts';
-import { launch, MOBILE, newContext, pageErrors, screenshot, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
+import { launch, MOBILE, newContext, pageErrors, screenshot, seriousViolations, skipReason, staffSignIn, submit, text, uniquePhone } from './browser.ts';
 
 /**
  * Photos from a phone-sized screen (issue #17), with and without JavaScript:
@@ -21,15 +21,8 @@ async function fillReport(page: Page, phone: string, description: string) {
   await page.fill('#phone', phone);
 }
 
-async function staffSignIn(browser: Browser, email = 'dispatcher@demo.test', javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(browser, { viewport: MOBILE, javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  await page.fill('#email', email);
-  await page.fill('#password', 'station-demo');
-  expect(await submit(page)).toBe(200);
-  return { context, page };
-}
+/** A member of staff on a phone-sized screen (the dispatcher unless named). */
+const signInOnPhone = (browser: Browser, email = 'dispatcher@demo.test', javaScriptEnabled = true) => staffSignIn(browser, email, { viewport: MOBILE, javaScriptEnabled });
 
 /** The case's id by its tracking code, through the queue's search, as the signed-in page's own session. */
 async function caseId(page: Page, code: string): Promise<string> {
@@ -77,7 +70,7 @@ describe.skipIf(Boolean(skipReason))('photos on a phone', () => {
       expect(await page.locator('#public-photos').count()).toBe(0);
 
       // Staff: the case page shows the photo through a signed link; its bytes carry no GPS.
-      const staff = await staffSignIn(browser);
+      const staff = await signInOnPhone(browser);
       const id = await caseId(staff.page, code!);
       await staff.page.goto(`/staff/cases/${id}`);
       const img = staff.page.locator('#case-photos img').first();
@@ -136,7 +129,7 @@ describe.skipIf(Boolean(skipReason))('photos on a phone', () => {
   }
 
   it('an admin sets how long closed cases keep their photos, without JavaScript; a bad number is said beside the field', async () => {
-    const { context, page } = await staffSignIn(browser, 'admin@demo.test', false);
+    const { context, page } = await signInOnPhone(browser, 'admin@demo.test', false);
     await page.goto('/staff/admin/photos');
     await page.fill('#days', 'abc');
     expect(await submit(page)).toBe(400);
@@ -149,7 +142,7 @@ describe.skipIf(Boolean(skipReason))('photos on a phone', () => {
     expect(await submit(page)).toBe(200);
     expect(await text(page, 'main')).toContain('目前：一直保留。');
     await context.close();
-    const withJs = await staffSignIn(browser, 'admin@demo.test');
+    const withJs = await signInOnPhone(browser, 'admin@demo.test');
     await withJs.page.goto('/staff/admin/photos');
     expect(await seriousViolations(withJs.page)).toEqual([]);
     await withJs.context.close();

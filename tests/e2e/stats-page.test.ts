@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launch, MOBILE, newContext, pageErrors, SCREENSHOTS, seriousViolations, skipReason, submit, text, uniquePhone } from './browser.ts';
+import { baseUrl, launch, MOBILE, newContext, pageErrors, SCREENSHOTS, seriousViolations, skipReason, staffApi, submit, text, uniquePhone } from './browser.ts';
 
 /**
  * The public figures page on a 390 px phone (issue #18): the real open count,
@@ -13,27 +13,6 @@ import { baseUrl, launch, MOBILE, newContext, pageErrors, SCREENSHOTS, seriousVi
  * the home page's reply limits from the policies.
  */
 const RESULTS = SCREENSHOTS;
-
-/** The staff API as a member of staff (the steps the test needs done but does not test). */
-async function staffApi(email: string) {
-  const res = await fetch(`${baseUrl}/api/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'station-demo' }) });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
-    const answer = await fetch(`${baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await answer.json()) as T;
-    if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
 
 async function file(kind: string, category: string): Promise<{ trackingCode: string; replyDueAt: string }> {
   const res = await fetch(`${baseUrl}/api/cases`, {
