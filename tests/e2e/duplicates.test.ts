@@ -104,6 +104,19 @@ describe.skipIf(Boolean(skipReason))('duplicates while filing and in triage', ()
     expect(fresh.searchParams.get('joined')).toBeNull();
     expect(pageErrors.get(scripted)).toEqual([]);
     await scripted.close();
+
+    // Staff see the supporters on the main case's timeline, each under their own code.
+    const office = await newContext(browser, { javaScriptEnabled: false });
+    const staff = await office.newPage();
+    await staff.goto('/staff');
+    await staff.fill('#email', 'dispatcher@demo.test');
+    await staff.fill('#password', 'station-demo');
+    expect(await submit(staff)).toBe(200);
+    await staff.goto(`/staff/cases/code/${main}`);
+    const timeline = (await text(staff, '#timeline')).replace(/[\s-]/g, '');
+    expect(timeline).toContain(`支持者（市民提交时加入同一问题）：${code}`);
+    expect(timeline).toContain(jsDone.searchParams.get('code')!);
+    await office.close();
   });
 
   it('shows a new case’s likely duplicates, and merges it into one in one action', async () => {
