@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newContext, seriousViolations, skipReason, submit, text } from './browser.ts';
+import { launch, seriousViolations, skipReason, staffSignIn, text } from './browser.ts';
 
 /**
  * The admin's health page: reached from the admin navigation, readable without
@@ -15,15 +15,7 @@ describe.skipIf(Boolean(skipReason))('service health page', () => {
     await browser?.close();
   });
 
-  async function signedIn(email: string, javaScriptEnabled = true) {
-    const context = await newContext(browser, { javaScriptEnabled });
-    const page = await context.newPage();
-    await page.goto('/staff/login');
-    await page.fill('#email', email);
-    await page.fill('#password', 'station-demo');
-    expect(await submit(page)).toBe(200);
-    return { context, page };
-  }
+  const signedIn = (email: string, javaScriptEnabled = true) => staffSignIn(browser, email, { javaScriptEnabled });
 
   it('shows an admin the database, the outbox, the jobs and the calendar, without JavaScript', async () => {
     const { context, page } = await signedIn('admin@demo.test', false);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launch, newContext, seriousViolations, skipReason, submit, text } from './browser.ts';
+import { baseUrl, launch, seriousViolations, skipReason, staffSignIn, submit, text } from './browser.ts';
 
 /**
  * The admin's Open311 pages (#15): issuing a key with its hourly quota (shown
@@ -17,15 +17,7 @@ describe.skipIf(Boolean(skipReason))('Open311 admin pages', () => {
     await browser?.close();
   });
 
-  async function signedIn(email: string, javaScriptEnabled = true) {
-    const context = await newContext(browser, { javaScriptEnabled });
-    const page = await context.newPage();
-    await page.goto('/staff/login');
-    await page.fill('#email', email);
-    await page.fill('#password', 'station-demo');
-    expect(await submit(page)).toBe(200);
-    return { context, page };
-  }
+  const signedIn = (email: string, javaScriptEnabled = true) => staffSignIn(browser, email, { javaScriptEnabled });
 
   it('issues a key with its quota, shows it once, lists it without it, and revokes it, without JavaScript', async () => {
     const { context, page } = await signedIn('admin@demo.test', false);
