@@ -5,10 +5,18 @@ import { PHOTO_FORM_BODY_LIMIT } from '../../api/contract/wire/photos.ts';
  * body (both runtimes go through the SSR entry, site/adapter/server.ts).
  *
  * A page's `await request.formData()` reads everything the client sends; a
- * 300 MB post would be held in memory before any field is looked at. A
- * declared Content-Length over the limit is refused at once; a streamed body
- * is read only up to the limit, then the rest is never read.
+ * 300 MB post would be held in memory before any field is looked at. Nothing
+ * over the limit is kept. A declared Content-Length over the limit but within
+ * `DISCARD_LIMIT` (a browser's form with three large phone photos) is read and
+ * thrown away before the 413 goes out: answering while the browser is still
+ * sending ends, once the HTTP server stops draining, in a connection reset that
+ * can swallow the answer, and the traveler sees a network error instead of the
+ * page that says what to do. A larger declared body is refused at once; a
+ * streamed body (no browser form sends one) is read only up to the limit.
  */
+
+/** Up to this many declared bytes are read and discarded so that the 413 page reaches the browser. */
+export const DISCARD_LIMIT = 64 * 1024 * 1024;
 
 /** The public forms and the sign-in: the same ceiling as the API's intake. */
 export const FORM_BODY_LIMIT = 32 * 1024;
@@ -32,10 +40,12 @@ export async function limitFormBody(request: Request, limit: number): Promise<Re
   const english = url.pathname.startsWith('/en/');
   const back = url.pathname + url.search;
   const declared = request.headers.get('content-length');
-  // The unread rest is left to the runtime, which discards it (the Node server drains
-  // within its own time and size bounds): cancelling the stream here would close the
-  // connection under the answer.
-  if (declared !== null && Number(declared) > limit) return tooLarge(english, limit, back);
+  if (declared !== null && Number(declared) > limit) {
+    if (Number(declared) <= DISCARD_LIMIT) await discard(request.body);
+    // Beyond that the unread rest is left to the runtime, which drains it within its own
+    // bounds: cancelling the stream here would close the connection under the answer.
+    return tooLarge(english, limit, back);
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -56,6 +66,22 @@ export async function limitFormBody(request: Request, limit: number): Promise<Re
     offset += chunk.byteLength;
   }
   return new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
+}
+
+/** Reads a body to its end, keeping nothing (its declared length is at most DISCARD_LIMIT). */
+async function discard(body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    read += value.byteLength;
+    // A client that sends more than it declared is not waited for.
+    if (read > DISCARD_LIMIT) {
+      reader.releaseLock();
+      return;
+    }
+  }
 }
 
 function tooLarge(english: boolean, limit: number, backTo: string): Response {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PHOTO_FORM_BODY_LIMIT } from '../../api/contract/wire/photos.ts';
-import { FORM_BODY_LIMIT, formBodyLimit, limitFormBody, STAFF_FORM_BODY_LIMIT } from '../../site/adapter/form-limit.ts';
+import { DISCARD_LIMIT, FORM_BODY_LIMIT, formBodyLimit, limitFormBody, STAFF_FORM_BODY_LIMIT } from '../../site/adapter/form-limit.ts';
 
 /** A body that never ends, counting what was pulled from it: what a 300 MB post looks like to the server. */
 function endless(chunkSize = 16 * 1024) {
@@ -45,7 +45,30 @@ describe('site form limits', () => {
     expect(state.pulled).toBe(pulled);
   });
 
-  it('refuses a declared length over the limit without reading a byte', async () => {
+  it('reads and discards a declared length over the limit but within the discard limit before answering 413, so the answer is not lost to a reset', async () => {
+    const size = 2 * 1024 * 1024;
+    const state = { pulled: 0, ended: false };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (state.pulled >= size) {
+          state.ended = true;
+          controller.close();
+          return;
+        }
+        state.pulled += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x61));
+      },
+    });
+    expect(size).toBeLessThan(DISCARD_LIMIT);
+    const res = await limitFormBody(post('/report', stream, { 'content-length': String(size) }), FORM_BODY_LIMIT);
+    expect((res as Response).status).toBe(413);
+    expect(await (res as Response).text()).toContain('提交的内容过大');
+    // Every byte the browser sent was taken (and none kept) before the answer.
+    expect(state.pulled).toBe(size);
+    expect(state.ended).toBe(true);
+  });
+
+  it('refuses a declared length over the discard limit without reading a byte', async () => {
     const { stream, state } = endless();
     const res = await limitFormBody(post('/report', stream, { 'content-length': String(300 * 1024 * 1024) }), FORM_BODY_LIMIT);
     expect((res as Response).status).toBe(413);
