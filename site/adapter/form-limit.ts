@@ -11,8 +11,9 @@ import { PHOTO_FORM_BODY_LIMIT } from '../../api/contract/wire/photos.ts';
  * thrown away before the 413 goes out: answering while the browser is still
  * sending ends, once the HTTP server stops draining, in a connection reset that
  * can swallow the answer, and the traveler sees a network error instead of the
- * page that says what to do. A larger declared body is refused at once; a
- * streamed body (no browser form sends one) is read only up to the limit.
+ * page that says what to do. A streamed body is likewise kept only up to the
+ * limit and discarded after it, to DISCARD_LIMIT in all. A larger declared body
+ * is refused at once.
  */
 
 /** Up to this many declared bytes are read and discarded so that the 413 page reaches the browser. */
@@ -41,7 +42,7 @@ export async function limitFormBody(request: Request, limit: number): Promise<Re
   const back = url.pathname + url.search;
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
-    if (Number(declared) <= DISCARD_LIMIT) await discard(request.body);
+    if (Number(declared) <= DISCARD_LIMIT) await discard(request.body.getReader(), DISCARD_LIMIT);
     // Beyond that the unread rest is left to the runtime, which drains it within its own
     // bounds: cancelling the stream here would close the connection under the answer.
     return tooLarge(english, limit, back);
@@ -54,7 +55,8 @@ export async function limitFormBody(request: Request, limit: number): Promise<Re
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      reader.releaseLock();
+      // Kept no further; the rest is read and thrown away (to DISCARD_LIMIT in all) for the same reason.
+      await discard(reader, DISCARD_LIMIT - size);
       return tooLarge(english, limit, back);
     }
     chunks.push(value);
@@ -68,16 +70,14 @@ export async function limitFormBody(request: Request, limit: number): Promise<Re
   return new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
 }
 
-/** Reads a body to its end, keeping nothing (its declared length is at most DISCARD_LIMIT). */
-async function discard(body: ReadableStream<Uint8Array>): Promise<void> {
-  const reader = body.getReader();
+/** Reads a body to its end, keeping nothing; past `budget` bytes the rest is left to the runtime. */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
   let read = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
     read += value.byteLength;
-    // A client that sends more than it declared is not waited for.
-    if (read > DISCARD_LIMIT) {
+    if (read > budget) {
       reader.releaseLock();
       return;
     }

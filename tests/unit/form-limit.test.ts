@@ -31,18 +31,38 @@ describe('site form limits', () => {
     for (const path of ['/report', '/en/report', '/staff/new']) expect(formBodyLimit(path)).toBe(PHOTO_FORM_BODY_LIMIT);
   });
 
-  it('stops reading a streamed body once past the limit, and answers 413 in the page language', async () => {
-    const { stream, state } = endless();
+  it('discards a streamed body past the limit up to the discard limit, never further, and answers 413 in the page language', async () => {
+    const { stream, state } = endless(256 * 1024);
     const res = await limitFormBody(post('/en/report', stream), FORM_BODY_LIMIT);
     expect(res).toBeInstanceOf(Response);
     const page = res as Response;
     expect(page.status).toBe(413);
     const pulled = state.pulled;
     expect(await page.text()).toContain('Too much to send');
-    // At most the limit plus what the stream had queued ahead: never the whole body,
-    // and nothing more once the answer is out (the runtime discards the rest).
-    expect(pulled).toBeLessThanOrEqual(FORM_BODY_LIMIT + 3 * 16 * 1024);
+    // Read to the discard limit (so a client still sending is not reset under the answer),
+    // plus at most what the stream had queued ahead; nothing more once the answer is out.
+    expect(pulled).toBeGreaterThanOrEqual(DISCARD_LIMIT);
+    expect(pulled).toBeLessThanOrEqual(DISCARD_LIMIT + 3 * 256 * 1024);
     expect(state.pulled).toBe(pulled);
+  });
+
+  it('discards a short streamed body past the limit to its end before answering', async () => {
+    const size = 2 * 1024 * 1024;
+    const state = { pulled: 0, ended: false };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (state.pulled >= size) {
+          state.ended = true;
+          controller.close();
+          return;
+        }
+        state.pulled += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x61));
+      },
+    });
+    const res = await limitFormBody(post('/rate', stream), FORM_BODY_LIMIT);
+    expect((res as Response).status).toBe(413);
+    expect(state.ended).toBe(true);
   });
 
   it('reads and discards a declared length over the limit but within the discard limit before answering 413, so the answer is not lost to a reset', async () => {
