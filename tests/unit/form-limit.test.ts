@@ -14,6 +14,23 @@ function endless(chunkSize = 16 * 1024) {
   return { stream, state };
 }
 
+/** A body of `size` bytes in 64 kB pieces, saying how much was pulled and whether it was read to its end. */
+function finite(size: number) {
+  const state = { pulled: 0, ended: false };
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (state.pulled >= size) {
+        state.ended = true;
+        controller.close();
+        return;
+      }
+      state.pulled += 64 * 1024;
+      controller.enqueue(new Uint8Array(64 * 1024).fill(0x61));
+    },
+  });
+  return { stream, state };
+}
+
 const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
   new Request(`http://127.0.0.1:8787${path}`, {
     method: 'POST',
@@ -48,18 +65,7 @@ describe('site form limits', () => {
 
   it('discards a short streamed body past the limit to its end before answering', async () => {
     const size = 2 * 1024 * 1024;
-    const state = { pulled: 0, ended: false };
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (state.pulled >= size) {
-          state.ended = true;
-          controller.close();
-          return;
-        }
-        state.pulled += 64 * 1024;
-        controller.enqueue(new Uint8Array(64 * 1024).fill(0x61));
-      },
-    });
+    const { stream, state } = finite(size);
     const res = await limitFormBody(post('/rate', stream), FORM_BODY_LIMIT);
     expect((res as Response).status).toBe(413);
     expect(state.ended).toBe(true);
@@ -67,18 +73,7 @@ describe('site form limits', () => {
 
   it('reads and discards a declared length over the limit but within the discard limit before answering 413, so the answer is not lost to a reset', async () => {
     const size = 2 * 1024 * 1024;
-    const state = { pulled: 0, ended: false };
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (state.pulled >= size) {
-          state.ended = true;
-          controller.close();
-          return;
-        }
-        state.pulled += 64 * 1024;
-        controller.enqueue(new Uint8Array(64 * 1024).fill(0x61));
-      },
-    });
+    const { stream, state } = finite(size);
     expect(size).toBeLessThan(DISCARD_LIMIT);
     const res = await limitFormBody(post('/report', stream, { 'content-length': String(size) }), FORM_BODY_LIMIT);
     expect((res as Response).status).toBe(413);
